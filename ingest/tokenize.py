@@ -1,0 +1,46 @@
+"""jieba tokens (with this domain's user dictionary) and character bigrams for the lexical index."""
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+USER_DICT = Path(__file__).parent / "data" / "userdict.txt"
+_WORD = re.compile(r"[\w\u4e00-\u9fff]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    import logging
+
+    import jieba
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.load_userdict(str(USER_DICT))
+    tk.initialize()
+    return tk
+
+
+def words(text: str) -> list[str]:
+    """Search-mode jieba tokens, lower-cased, without punctuation and spaces."""
+    with _lock:
+        toks = _tokenizer().lcut_for_search(text)
+    return [t.lower() for t in toks if t.strip() and _WORD.search(t)]
+
+
+def bigrams(text: str) -> list[str]:
+    """Overlapping character bigrams of the text's letters and digits (punctuation and spaces dropped)."""
+    t = "".join(ch.lower() for ch in text if ch.isalnum())
+    return [t[i:i + 2] for i in range(len(t) - 1)] or ([t] if t else [])
+
+
+def add_words(terms) -> None:
+    """Teach jieba extra words (e.g. the synonym table's keys) so they are not split."""
+    tk = _tokenizer()
+    with _lock:
+        for t in terms:
+            if _HAN.search(t) and len(t) >= 2:
+                tk.add_word(t, freq=20)

@@ -1,0 +1,113 @@
+"""Extract the one or two verbatim sentences that best answer a query from the top hits."""
+from __future__ import annotations
+
+import re
+
+from ingest import sentences, tokenize
+
+from .config import AnswerCfg
+from .query import Query
+from .records import Answer, Citation, Hit
+
+_DIGIT = re.compile(r"\d")
+_TARGET = re.compile(r"力争|达到|以上|以内|不低于|累计|新增|建成|实现|到\"?“?十四五”?\"?末|2025年")
+
+
+def terms_for_highlight(q: Query) -> list[str]:
+    """Query words worth marking: two characters or more, or figures."""
+    out = [t for t in q.terms + q.expansions if len(t) >= 2 or t.isdigit()]
+    return sorted(set(out), key=len, reverse=True)
+
+
+def highlight(text: str, terms) -> list[tuple[int, int]]:
+    """Non-overlapping spans of any term in text, in order."""
+    spans = []
+    low = text.lower()
+    for t in terms:
+        t = t.lower().strip('"“”')
+        if not t:
+            continue
+        for m in re.finditer(re.escape(t), low):
+            spans.append((m.start(), m.end()))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _coverage(text: str, qgrams: set[str]) -> float:
+    if not qgrams:
+        return 0.0
+    return len(qgrams & set(tokenize.bigrams(text))) / len(qgrams)
+
+
+def _row_answer(q: Query, hits: list[Hit], qgrams: set[str], cfg: AnswerCfg) -> Answer | None:
+    """Target questions answered by the indicator table return the row itself."""
+    for h in hits[:cfg.from_hits]:
+        p = h.passage
+        if p.kind != "row" or not p.cells:
+            continue
+        name = dict(p.cells).get("指标名称", "")
+        name_grams = set(tokenize.bigrams(re.sub(r"\(.*?\)|（.*?）", "", name)))
+        if name_grams and len(name_grams & qgrams) / len(name_grams) >= 0.6:
+            text = p.text[: cfg.max_chars]
+            return Answer(text, tuple(highlight(text, terms_for_highlight(q))), h.citation, p.id, 0, "row")
+    return None
+
+
+def _window(text: str, spans, max_chars: int) -> tuple[int, int]:
+    """The max_chars window of text holding most highlighted characters."""
+    if len(text) <= max_chars:
+        return 0, len(text)
+    best, best_s = -1, 0
+    for s in [0] + [a for a, _ in spans]:
+        s = max(0, min(s - 10, len(text) - max_chars))
+        covered = sum(max(0, min(e, s + max_chars) - max(a, s)) for a, e in spans)
+        if covered > best:
+            best, best_s = covered, s
+    return best_s, best_s + max_chars
+
+
+def extract(q: Query, hits: list[Hit], cfg: AnswerCfg) -> Answer | None:
+    if not hits:
+        return None
+    qtext = "".join(q.terms) if q.terms else q.text
+    qgrams = set(tokenize.bigrams(qtext))
+    for e in q.expansions:
+        qgrams |= set(tokenize.bigrams(e))
+    if q.wants_number:
+        row = _row_answer(q, hits, qgrams, cfg)
+        if row:
+            return row
+    best = None
+    for h in hits[:cfg.from_hits]:
+        p = h.passage
+        if p.kind == "row":
+            continue
+        spans = sentences(p.text)
+        for i, (s, e) in enumerate(spans):
+            # a lead phrase or a very short sentence is read together with the next one
+            if (e - s < 40 or p.text[s:e].rstrip("。").strip() == (p.lead or "")) and i + 1 < len(spans):
+                e2 = spans[i + 1][1]
+                if e2 - s <= cfg.max_chars:
+                    e = e2
+            sent = p.text[s:e]
+            score = _coverage(sent, qgrams) + 0.35 * h.score / max(hits[0].score, 1e-9)
+            if q.wants_number and _DIGIT.search(sent):
+                score += 0.15 + (0.1 if _TARGET.search(sent) else 0.0)
+            if best is None or score > best[0]:
+                best = (score, h, s, e)
+    if best is None:
+        h = hits[0]
+        best = (0, h, 0, len(h.passage.text))
+    _, h, s, e = best
+    text = h.passage.text[s:e]
+    terms = terms_for_highlight(q)
+    a, b = _window(text, highlight(text, terms), cfg.max_chars)
+    text = text[a:b]
+    return Answer(text, tuple(highlight(text, terms)), h.citation, h.passage.id, s + a,
+                  "row" if h.passage.kind == "row" else "sentence")

@@ -1,0 +1,33 @@
+"""Domain errors of the knowledge base; the CLI and the app translate them at the edge."""
+
+
+class KBError(Exception):
+    """Base of every error the library raises on purpose; its message is one line for a user."""
+
+
+class IndexMissing(KBError):
+    pass
+
+
+class IndexStale(KBError):
+    pass
+
+
+class IndexCorrupt(KBError):
+    pass
+
+
+class ModelMismatch(KBError):
+    pass
+
+
+class ModelUnavailable(KBError):
+    pass
+
+
+class BadQuery(KBError):
+    pass
+
+
+class BackendUnavailable(KBError):
+    pass

@@ -1,0 +1,175 @@
+"""Retrieval evaluation on a question set: the matching rule, hit@k, MRR@10 and answer-hit, per type."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "Question",
+    "Report",
+    "QuestionResult",
+    "load_questions",
+    "normalise",
+    "is_hit",
+    "first_hit_rank",
+    "evaluate",
+    "format_table",
+]
+
+Search = Callable[[str], "tuple[list[str], str | None]"]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One evaluation question; a passage answers it if it contains any of `quotes` (after normalising)."""
+
+    id: str
+    question: str
+    quotes: tuple[str, ...]
+    where: str
+    type: str
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """How one question fared: 1-based rank of the first hit (None if none in the top k), answer verdict."""
+
+    id: str
+    type: str
+    rank: int | None
+    answer_ok: bool | None
+
+
+@dataclass(frozen=True)
+class Report:
+    """Overall metrics, the same metrics per question type, and the per-question ranks."""
+
+    hit1: float
+    hit5: float
+    mrr10: float
+    answer_hit: float | None
+    n: int
+    by_type: dict[str, dict] = field(default_factory=dict)  # type -> {"hit@1", "hit@5", "mrr@10", "answer_hit", "n"}
+    ranks: tuple[QuestionResult, ...] = ()
+
+    def to_json(self, passages: int, mean_len: float, max_len: int) -> dict:
+        """The report as the JSON object the benches write, with the passage-size figures alongside."""
+        return {
+            "hit@1": round(self.hit1, 4),
+            "hit@5": round(self.hit5, 4),
+            "mrr@10": round(self.mrr10, 4),
+            "answer_hit": None if self.answer_hit is None else round(self.answer_hit, 4),
+            "n": self.n,
+            "by_type": {t: {k: (round(v, 4) if isinstance(v, float) else v) for k, v in m.items()}
+                        for t, m in sorted(self.by_type.items())},
+            "passages": int(passages),
+            "mean_len": round(float(mean_len), 1),
+            "max_len": int(max_len),
+        }
+
+
+def load_questions(path: str | Path) -> list[Question]:
+    """Read a JSONL question file; raise ValueError naming the file and line when it is unusable."""
+    p = Path(path)
+    if not p.is_file():
+        raise ValueError(f"question file not found: {p}")
+    out: list[Question] = []
+    for lineno, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            quotes = obj["quotes"]
+            if isinstance(quotes, str):
+                quotes = [quotes]
+            if not quotes or not all(isinstance(q, str) and normalise(q) for q in quotes):
+                raise ValueError("quotes must be a non-empty list of non-empty strings")
+            out.append(Question(id=str(obj["id"]), question=str(obj["question"]), quotes=tuple(quotes),
+                                where=str(obj.get("where", "")), type=str(obj.get("type", "unknown"))))
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{p}:{lineno}: bad JSON ({e.msg})") from None
+        except KeyError as e:
+            raise ValueError(f"{p}:{lineno}: missing field {e.args[0]!r}") from None
+        except (ValueError, TypeError, AttributeError) as e:
+            raise ValueError(f"{p}:{lineno}: {e}") from None
+    return out
+
+
+def normalise(s: str) -> str:
+    """Remove every whitespace character and every Unicode punctuation (category P*) character."""
+    return "".join(ch for ch in s if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
+
+
+def is_hit(passage_text: str, quotes: Iterable[str]) -> bool:
+    """True when the normalised passage contains any normalised quote."""
+    text = normalise(passage_text)
+    return any((nq := normalise(q)) and nq in text for q in quotes)
+
+
+def first_hit_rank(passages: Sequence[str], quotes: Iterable[str], k: int = 10) -> int | None:
+    """1-based rank of the first passage in the top k that contains a quote, or None."""
+    quotes = tuple(quotes)
+    for i, text in enumerate(passages[:k], start=1):
+        if is_hit(text, quotes):
+            return i
+    return None
+
+
+def _metrics(results: Sequence[QuestionResult], answers: bool) -> dict:
+    """hit@1, hit@5, mrr@10, answer_hit (None when `answers` is False; an unanswered question is a miss), n."""
+    n = len(results)
+    if n == 0:
+        return {"hit@1": 0.0, "hit@5": 0.0, "mrr@10": 0.0, "answer_hit": None, "n": 0}
+    hit1 = sum(r.rank == 1 for r in results) / n
+    hit5 = sum(r.rank is not None and r.rank <= 5 for r in results) / n
+    mrr = sum(1.0 / r.rank for r in results if r.rank is not None) / n
+    answer_hit = sum(bool(r.answer_ok) for r in results) / n if answers else None
+    return {"hit@1": hit1, "hit@5": hit5, "mrr@10": mrr, "answer_hit": answer_hit, "n": n}
+
+
+def evaluate(questions: Sequence[Question], search: Search, k: int = 10) -> Report:
+    """Run `search(question) -> (ranked passage texts, answer text or None)` over the questions.
+
+    answer_hit counts a question whose answer is None as a miss, unless the system never answers,
+    in which case it is None.
+    """
+    results: list[QuestionResult] = []
+    for q in questions:
+        passages, answer = search(q.question)
+        rank = first_hit_rank(list(passages), q.quotes, k)
+        answer_ok = None if answer is None else is_hit(answer, q.quotes)
+        results.append(QuestionResult(q.id, q.type, rank, answer_ok))
+    answers = any(r.answer_ok is not None for r in results)
+    m = _metrics(results, answers)
+    types = sorted({r.type for r in results})
+    by_type = {t: _metrics([r for r in results if r.type == t], answers) for t in types}
+    return Report(m["hit@1"], m["hit@5"], m["mrr@10"], m["answer_hit"], m["n"], by_type, tuple(results))
+
+
+def format_table(rows: Sequence[tuple[str, Report]]) -> str:
+    """One plain-text table: a row per system; hit@1, hit@5, MRR@10, answer-hit, then hit@5 per type."""
+    types = sorted({t for _, r in rows for t in r.by_type})
+    header = ["system", "hit@1", "hit@5", "MRR@10", "answer-hit"] + [f"{t}@5" for t in types]
+
+    def num(x: float | None) -> str:
+        return "-" if x is None else f"{x:.3f}"
+
+    body = []
+    for name, r in rows:
+        cells = [name, num(r.hit1), num(r.hit5), num(r.mrr10), num(r.answer_hit)]
+        cells += [num(r.by_type[t]["hit@5"]) if t in r.by_type else "-" for t in types]
+        body.append(cells)
+    ns = ["n", str(max((r.n for _, r in rows), default=0)), "", "", ""]
+    ns += [str(max((r.by_type[t]["n"] for _, r in rows if t in r.by_type), default=0)) for t in types]
+    table = [header, *body, ns]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(c) for c in body), rule, line(ns)])

@@ -1,0 +1,289 @@
+"""KnowledgeBase: the one public entry object — build an index folder, open it, search and answer."""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+import ingest
+from ingest import tokenize
+from ingest.readers import sha256_file
+from ingest.records import Document, Passage
+
+from . import answer as answering
+from . import query as querying
+from .config import Config, default_index_dir, load_config
+from .embed import configured_model, load_embedder, resolve_model
+from .errors import IndexStale, KBError, ModelMismatch
+from .fusion import fuse, top
+from .records import Citation, Hit, Result
+from .signals import Dense, Lexical, embed_text
+from .store import read_index, read_manifest, write_index
+
+Progress = Callable[[float, str], None]
+
+
+def _quiet(frac: float, msg: str) -> None:
+    pass
+
+
+def _source_key(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+def _hash(model_id: str, text: str) -> str:
+    return hashlib.sha256(f"{model_id}\x00{text}".encode()).hexdigest()[:32]
+
+
+class KnowledgeBase:
+    """An opened index: passages, documents, vectors and lexical indexes, ready to search."""
+
+    def __init__(self, index_dir: Path, manifest: dict, passages: list[Passage], documents: list[Document],
+                 embedder, dense: Dense, lexical: Lexical, config: Config):
+        self.index_dir = Path(index_dir)
+        self.manifest = manifest
+        self.passages = passages
+        self.documents = documents
+        self.embedder = embedder
+        self.dense = dense
+        self.lexical = lexical
+        self.config = config
+        self._by_id = {p.id: i for i, p in enumerate(passages)}
+        self._docs = {d.doc_id: d for d in documents}
+        self._meta = {
+            "chapter": np.array([p.chapter for p in passages], dtype=np.int32),
+            "section": np.array([p.section for p in passages], dtype=np.int32),
+            "box": np.array([p.box or "" for p in passages], dtype=object),
+            "doc": np.array([p.doc_id for p in passages], dtype=object),
+        }
+
+    # ---------------------------------------------------------------- open / build
+    @classmethod
+    def open(cls, index_dir: str | Path | None = None, model: str | None = None,
+             config: Config | None = None, check_sources: bool = True) -> "KnowledgeBase":
+        """Open an index folder; IndexMissing / IndexStale / ModelMismatch / IndexCorrupt say what to run."""
+        index_dir = Path(index_dir or default_index_dir())
+        config = config or load_config()
+        manifest = read_manifest(index_dir)
+        wanted = model or os.environ.get("KB_MODEL") or manifest.get("model")
+        model_id, _ = resolve_model(wanted)
+        if model_id != manifest.get("model"):
+            raise ModelMismatch(f"{index_dir} was built with model {manifest.get('model')!r} but {model_id!r} is"
+                                f" configured: run `kb ingest corpus --model {wanted}` or set KB_MODEL={manifest.get('model')}")
+        if check_sources:
+            for d in manifest.get("documents", []):
+                src = Path(d["source"])
+                if src.exists() and sha256_file(src) != d["sha256"]:
+                    raise IndexStale(f"{src} changed since the index was built: run `kb ingest {src.parent}`")
+        manifest, passages, documents, _emb, _hashes = read_index(index_dir)
+        embedder = load_embedder(wanted)
+        if embedder.dim != manifest["dimension"]:
+            raise ModelMismatch(f"model {model_id!r} gives {embedder.dim}-dim vectors, the index holds"
+                                f" {manifest['dimension']}: rebuild with `kb ingest corpus --model {wanted}`")
+        try:
+            dense = Dense.load(index_dir, config.index)
+            lexical = Lexical.load(index_dir)
+        except Exception as e:  # noqa: BLE001 — any unreadable index file means the same thing to a user
+            from .errors import IndexCorrupt
+            raise IndexCorrupt(f"{index_dir} is damaged ({type(e).__name__}): rebuild it with `kb ingest corpus`") from None
+        if dense.index.ntotal != len(passages):
+            from .errors import IndexCorrupt
+            raise IndexCorrupt(f"{index_dir}/dense.faiss holds {dense.index.ntotal} vectors for {len(passages)}"
+                               " passages: rebuild it with `kb ingest corpus`")
+        return cls(index_dir, manifest, passages, documents, embedder, dense, lexical, config)
+
+    @classmethod
+    def build(cls, paths: Iterable[str | Path], index_dir: str | Path | None = None, model: str | None = None,
+              progress: Progress | None = None, config: Config | None = None, replace: bool = False,
+              remove: Iterable[str] = ()) -> "KnowledgeBase":
+        """Ingest files/folders into the index. Unchanged documents are not re-parsed, unchanged passages
+        not re-embedded; other documents already in the index are kept unless replace=True."""
+        stats = cls.sync(paths, index_dir, model, progress, config, replace, remove)
+        kb = cls.open(index_dir, model=model or stats["model"], config=config, check_sources=False)
+        kb.last_build = stats
+        return kb
+
+    @classmethod
+    def sync(cls, paths, index_dir=None, model=None, progress=None, config=None, replace=False,
+             remove=()) -> dict:
+        """Bring the index folder up to date; return what was done (counts and seconds)."""
+        progress = progress or _quiet
+        config = config or load_config()
+        index_dir = Path(index_dir or default_index_dir())
+        t0 = time.perf_counter()
+        model_id, _ = resolve_model(configured_model(model))
+        prev_docs: dict[str, Document] = {}
+        prev_sources: dict[str, str] = {}
+        prev_vecs: dict[str, np.ndarray] = {}
+        prev_manifest = None
+        try:
+            prev_manifest, prev_passages, documents, emb, hashes = read_index(index_dir)
+            if prev_manifest.get("model") == model_id:
+                prev_docs = {d.doc_id: d for d in documents}
+                prev_sources = {d["doc_id"]: d["source"] for d in prev_manifest.get("documents", [])}
+                prev_vecs = dict(zip(hashes, emb))
+        except KBError:
+            prev_manifest = None
+        files = ingest.discover(paths)
+        if not files and not remove and not prev_docs:
+            raise ingest.BadDocument(f"no .txt or .pdf files in {', '.join(map(str, paths)) or '(nothing given)'}")
+        docs: dict[str, Document] = {} if replace else dict(prev_docs)
+        sources: dict[str, str] = {} if replace else dict(prev_sources)
+        for doc_id in remove:
+            if doc_id not in docs:
+                raise KBError(f"no document {doc_id!r} in {index_dir}: see `kb ls`")
+            docs.pop(doc_id)
+            sources.pop(doc_id, None)
+        parsed = reused = 0
+        t_parse = time.perf_counter()
+        for i, f in enumerate(files):
+            progress(0.3 * i / max(len(files), 1), f"读取 {f.name}")
+            doc_id = ingest.document.doc_id_for(f)
+            key = _source_key(f)
+            if doc_id in sources and sources[doc_id] != key and Path(sources[doc_id]).exists():
+                raise ingest.BadDocument(f"{f}: another file ({sources[doc_id]}) already has the id {doc_id!r}; rename one")
+            digest = sha256_file(f) if f.exists() else None
+            if doc_id in prev_docs and prev_docs[doc_id].sha256 == digest and prev_sources.get(doc_id) == key:
+                docs[doc_id] = prev_docs[doc_id]
+                reused += 1
+            else:
+                docs[doc_id] = ingest.load(f)
+                parsed += 1
+            sources[doc_id] = key
+        t_parse = time.perf_counter() - t_parse
+        if not docs:
+            raise ingest.BadDocument("nothing left to index")
+        unchanged = (prev_manifest is not None and parsed == 0 and not remove and not replace
+                     and prev_manifest.get("model") == model_id
+                     and set(d["doc_id"] for d in prev_manifest.get("documents", [])) == set(docs))
+        if unchanged:
+            progress(1.0, "索引已是最新")
+            return {"model": model_id, "documents": len(docs), "parsed": 0, "reused_docs": reused,
+                    "embedded": 0, "passages": prev_manifest["passages"], "up_to_date": True,
+                    "seconds": time.perf_counter() - t0, "parse_s": t_parse, "embed_s": 0.0, "index_s": 0.0}
+        ordered = [docs[k] for k in sorted(docs)]
+        passages = [p for d in ordered for p in ingest.passages(d)]
+        texts = [embed_text(p) for p in passages]
+        hashes = [_hash(model_id, t) for t in texts]
+        todo = [i for i, h in enumerate(hashes) if h not in prev_vecs]
+        embedder = load_embedder(configured_model(model))
+        progress(0.3, f"向量化 {len(todo)} 段")
+        t_embed = time.perf_counter()
+        new = embedder.encode_passages([texts[i] for i in todo],
+                                       progress=lambda f: progress(0.3 + 0.6 * f, f"向量化 {len(todo)} 段"))
+        t_embed = time.perf_counter() - t_embed
+        vecs = np.zeros((len(passages), embedder.dim), dtype=np.float32)
+        fresh = dict(zip(todo, new))
+        for i, h in enumerate(hashes):
+            vecs[i] = fresh[i] if i in fresh else prev_vecs[h]
+        progress(0.9, "建立索引")
+        t_index = time.perf_counter()
+        dense = Dense.build(vecs, config.index)
+        lexical = Lexical.build(passages)
+        manifest = {
+            "model": model_id, "dimension": int(embedder.dim), "passages": len(passages),
+            "index_type": dense.kind, "backend": "faiss",
+            "documents": [{"doc_id": d.doc_id, "title": d.title, "source": sources[d.doc_id], "sha256": d.sha256,
+                           "passages": sum(1 for p in passages if p.doc_id == d.doc_id), "chars": len(d.text)}
+                          for d in ordered],
+        }
+        write_index(index_dir, manifest, passages, ordered, vecs, hashes,
+                    extra_writers=(dense.save, lexical.save))
+        t_index = time.perf_counter() - t_index
+        progress(1.0, "完成")
+        return {"model": model_id, "documents": len(ordered), "parsed": parsed, "reused_docs": reused,
+                "embedded": len(todo), "passages": len(passages), "up_to_date": False,
+                "seconds": time.perf_counter() - t0, "parse_s": t_parse, "embed_s": t_embed, "index_s": t_index}
+
+    # ---------------------------------------------------------------- search
+    def _allowed(self, chapter=None, section=None, box=None, doc=None) -> np.ndarray | None:
+        if chapter is None and section is None and box is None and doc is None:
+            return None
+        m = np.ones(len(self.passages), dtype=bool)
+        if chapter is not None:
+            m &= self._meta["chapter"] == int(chapter)
+        if section is not None:
+            m &= self._meta["section"] == int(section)
+        if box is not None:
+            m &= self._meta["box"] == str(box)
+        if doc is not None:
+            m &= self._meta["doc"] == str(doc)
+        return m
+
+    def signals(self, q: querying.Query) -> dict[str, np.ndarray]:
+        """Every signal's score for every passage (dense: cosine of the top candidates, -inf elsewhere)."""
+        n = len(self.passages)
+        qvec = self.embedder.encode_query(q.text)
+        out = {"dense": self.dense.scores(qvec, n, self.config.fusion.candidates)}
+        words = list(q.terms)
+        for e in q.expansions:
+            words += tokenize.words(e)
+        bis = tokenize.bigrams(q.text)
+        for e in q.expansions:
+            bis += tokenize.bigrams(e)
+        out.update(self.lexical.scores(words, bis, n))
+        return out
+
+    def _hits(self, q: querying.Query, k: int, allowed) -> list[Hit]:
+        if not self.passages:
+            return []
+        sig = self.signals(q)
+        fused = fuse(sig, self.config.fusion, allowed)
+        hits = []
+        for rank, i in enumerate(top(fused, k), 1):
+            p = self.passages[i]
+            d = float(sig["dense"][i])
+            lex = float(sig["words"][i])
+            hits.append(Hit(rank, p, float(fused[i]), d if np.isfinite(d) else None,
+                            lex if lex > 0 else None, Citation.of(p)))
+        return hits
+
+    def search(self, query: str, k: int = 10, chapter: int | None = None, section: int | None = None,
+               box: str | None = None, doc: str | None = None) -> list[Hit]:
+        """Ranked passages for a query; BadQuery when it is empty."""
+        q = querying.parse(query)
+        return self._hits(q, max(1, int(k)), self._allowed(chapter, section, box, doc))
+
+    def ask(self, query: str, k: int = 10, chapter: int | None = None, section: int | None = None,
+            box: str | None = None, doc: str | None = None) -> Result:
+        """Search plus the verbatim answer sentence(s) with highlights and citation."""
+        q = querying.parse(query)
+        hits = self._hits(q, max(1, int(k)), self._allowed(chapter, section, box, doc))
+        ans = answering.extract(q, hits, self.config.answer)
+        return Result(q.raw, tuple(hits), ans, tuple(answering.terms_for_highlight(q)))
+
+    # ---------------------------------------------------------------- reading
+    def document(self, doc_id: str | None = None) -> Document:
+        if doc_id is None:
+            return self.documents[0]
+        try:
+            return self._docs[doc_id]
+        except KeyError:
+            raise KBError(f"no document {doc_id!r}: see `kb ls`") from None
+
+    def passage(self, pid: str) -> Passage:
+        try:
+            return self.passages[self._by_id[pid]]
+        except KeyError:
+            raise KBError(f"no passage {pid!r}") from None
+
+    def section_passages(self, doc_id: str, chapter: int, section: int) -> list[Passage]:
+        return [p for p in self.passages if p.doc_id == doc_id and p.chapter == chapter and p.section == section]
+
+    def highlight_terms(self, query: str) -> list[str]:
+        return answering.terms_for_highlight(querying.parse(query))
+
+    @staticmethod
+    def highlight(text: str, terms) -> list[tuple[int, int]]:
+        return answering.highlight(text, terms)
+
+    def targets(self):
+        from .targets import extract_targets
+        return extract_targets(self.passages)

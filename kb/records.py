@@ -1,0 +1,95 @@
+"""Typed results of a search: Citation, Hit, Answer and Result."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.records import Passage, cn
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc_title: str
+    chapter: int
+    chapter_title: str
+    section: int
+    section_title: str
+    box: str | None
+    page: int | None
+    box_title: str | None = None
+
+    @classmethod
+    def of(cls, p: Passage) -> "Citation":
+        return cls(p.doc_title, p.chapter, p.chapter_title, p.section, p.section_title,
+                   p.box, p.page, p.box_title)
+
+    @property
+    def place(self) -> str:
+        """第二章第二节 / 序言 / 第一章第五节专栏1-1."""
+        if self.chapter == 0:
+            s = "序言"
+        else:
+            s = f"第{cn(self.chapter)}章" + (f"第{cn(self.section)}节" if self.section else "")
+        if self.box:
+            s += f"专栏{self.box}"
+        return s
+
+    @property
+    def text(self) -> str:
+        """《标题》第二章第二节“加快发展铜材料深加工产业”，第18页 — ready to paste."""
+        title = self.box_title if self.box else (self.section_title if self.section else self.chapter_title)
+        s = f"《{self.doc_title}》{self.place}"
+        if title and (self.chapter or self.box):
+            s += f"“{title}”"
+        if self.page:
+            s += f"，第{self.page}页"
+        return s
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    passage: Passage
+    score: float           # fused score used for ranking
+    dense: float | None    # cosine similarity, None when the passage was not a dense candidate
+    lexical: float | None  # BM25 score, None when not a lexical candidate
+    citation: Citation
+
+    def to_json(self) -> dict:
+        p = self.passage
+        return {"rank": self.rank, "id": p.id, "doc_id": p.doc_id, "text": p.text,
+                "chapter": p.chapter, "section": p.section, "box": p.box, "page": p.page,
+                "heading": p.heading_path, "citation": self.citation.text,
+                "score": round(self.score, 6),
+                "dense": None if self.dense is None else round(self.dense, 6),
+                "lexical": None if self.lexical is None else round(self.lexical, 6)}
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str                                  # verbatim from the passage, <= 200 characters
+    highlights: tuple[tuple[int, int], ...]    # spans of matched terms inside text
+    citation: Citation
+    passage_id: str
+    start: int                                 # offset of text inside the passage
+    kind: str = "sentence"                     # "sentence" | "row"
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "highlights": [list(h) for h in self.highlights],
+                "citation": self.citation.text, "passage_id": self.passage_id,
+                "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Result:
+    query: str
+    hits: tuple[Hit, ...]
+    answer: Answer | None
+    terms: tuple[str, ...] = field(default=())  # query terms used for highlighting
+
+    def to_json(self) -> dict:
+        return {"query": self.query,
+                "answer": self.answer.to_json() if self.answer else None,
+                "hits": [h.to_json() for h in self.hits]}

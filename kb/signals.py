@@ -1,0 +1,115 @@
+"""The retrieval signals of the embedded backend: FAISS dense vectors and bm25s over words, bigrams and titles."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from ingest import tokenize
+from ingest.records import Passage
+
+from .config import IndexCfg
+
+log = logging.getLogger(__name__)
+
+
+def embed_text(p: Passage) -> str:
+    """What the dense model sees: the heading path as context, then the verbatim passage."""
+    return f"{p.heading_path}\n{p.text}"
+
+
+def title_text(p: Passage) -> str:
+    return " ".join(x for x in (p.section_title or p.chapter_title, p.subheading, p.box_title, p.lead) if x)
+
+
+class Dense:
+    """Inner-product search over normalised vectors: exact (flat) up to a size, HNSW beyond it."""
+
+    def __init__(self, index, kind: str):
+        self.index, self.kind = index, kind
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, cfg: IndexCfg) -> "Dense":
+        import faiss
+        dim = vectors.shape[1]
+        if vectors.shape[0] > cfg.exact_up_to:
+            index = faiss.IndexHNSWFlat(dim, cfg.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = 80
+            kind = "hnsw"
+        else:
+            index = faiss.IndexFlatIP(dim)
+            kind = "flat"
+        if vectors.shape[0]:
+            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        if kind == "hnsw":
+            index.hnsw.efSearch = cfg.hnsw_ef_search
+        return cls(index, kind)
+
+    def save(self, folder: Path) -> None:
+        import faiss
+        faiss.write_index(self.index, str(folder / "dense.faiss"))
+
+    @classmethod
+    def load(cls, folder: Path, cfg: IndexCfg) -> "Dense":
+        import faiss
+        index = faiss.read_index(str(folder / "dense.faiss"))
+        kind = "hnsw" if hasattr(index, "hnsw") else "flat"
+        if kind == "hnsw":
+            faiss.downcast_index(index).hnsw.efSearch = cfg.hnsw_ef_search
+        return cls(index, kind)
+
+    def scores(self, qvec: np.ndarray, n_total: int, candidates: int) -> np.ndarray:
+        """Full-length array: cosine for the top candidates, -inf elsewhere."""
+        out = np.full(n_total, -np.inf, dtype=np.float32)
+        if n_total == 0:
+            return out
+        k = n_total if self.kind == "flat" and n_total <= 20000 else min(candidates * 4, n_total)
+        sims, ids = self.index.search(qvec.reshape(1, -1).astype(np.float32), k)
+        ok = ids[0] >= 0
+        out[ids[0][ok]] = sims[0][ok]
+        return out
+
+
+class Lexical:
+    """Three bm25s indexes: jieba words of the text, character bigrams of the text, words of the titles."""
+    FIELDS = ("words", "bigrams", "titles")
+
+    def __init__(self, models: dict):
+        self.models = models
+
+    @classmethod
+    def build(cls, passages: list[Passage]) -> "Lexical":
+        import bm25s
+        corpora = {
+            "words": [tokenize.words(p.text) or ["∅"] for p in passages],
+            "bigrams": [tokenize.bigrams(p.text) or ["∅"] for p in passages],
+            "titles": [tokenize.words(title_text(p)) or ["∅"] for p in passages],
+        }
+        models = {}
+        for name, corpus in corpora.items():
+            m = bm25s.BM25(k1=1.2, b=0.75)
+            if corpus:
+                m.index(corpus, show_progress=False)
+            models[name] = m
+        return cls(models)
+
+    def save(self, folder: Path) -> None:
+        for name, m in self.models.items():
+            m.save(str(folder / f"bm25_{name}"), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> "Lexical":
+        import bm25s
+        return cls({name: bm25s.BM25.load(str(folder / f"bm25_{name}"), show_progress=False)
+                    for name in cls.FIELDS})
+
+    def scores(self, words: list[str], bis: list[str], n_total: int) -> dict[str, np.ndarray]:
+        out = {}
+        for name, toks in (("words", words), ("bigrams", bis), ("titles", words)):
+            m = self.models[name]
+            if n_total == 0 or not toks:
+                out[name] = np.zeros(n_total, dtype=np.float32)
+                continue
+            out[name] = np.asarray(m.get_scores(toks), dtype=np.float32)
+        return out
