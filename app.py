@@ -39,6 +39,9 @@ mark.kb {background: #ffe58f; color: inherit; padding: 0 1px; border-radius: 2px
 .kb-meta {color: #6b6b6b; font-size: .85rem; margin-top: .1rem;}
 .kb-para {scroll-margin-top: 4rem; padding: .15rem .4rem; border-radius: 4px;}
 .kb-focus {background: #fff4d6; border-left: 4px solid #d48806;}
+.kb-focus-span {background: #ffe7ba; border-radius: 2px;}
+.st-key-toc button {justify-content: flex-start; text-align: left;}
+.st-key-toc button p {text-align: left;}
 .kb-anchor {color: #aaa; text-decoration: none; font-size: .8rem; margin-left: .3rem;}
 .kb-table {overflow-x: auto; margin: .3rem 0 .8rem 0;}
 .kb-table table {border-collapse: collapse; font-size: .88rem; min-width: 640px;}
@@ -64,16 +67,22 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True).translate(_MD).replace("\n", "<br>")
 
 
-def mark(text: str, spans) -> str:
-    """Escaped text with the given (start, end) spans wrapped in <mark>."""
-    out, pos = [], 0
-    for s, e in sorted((max(0, s), min(len(text), e)) for s, e in spans or ()):
-        if e <= pos or s >= e:
-            continue
-        s = max(s, pos)
-        out += [esc(text[pos:s]), '<mark class="kb">', esc(text[s:e]), "</mark>"]
-        pos = e
-    out.append(esc(text[pos:]))
+def mark(text: str, spans, focus: tuple[int, int] | None = None) -> str:
+    """Escaped text with the (start, end) spans wrapped in <mark>, and the focus range in a span."""
+    n = len(text)
+    spans = [(max(0, s), min(n, e)) for s, e in spans or () if s < e]
+    cuts = {0, n}
+    for s, e in spans + ([focus] if focus else []):
+        cuts.update((max(0, min(n, s)), max(0, min(n, e))))
+    edges = sorted(cuts)
+    out = []
+    for a, b in zip(edges, edges[1:]):
+        piece = esc(text[a:b])
+        if any(s <= a and b <= e for s, e in spans):
+            piece = f'<mark class="kb">{piece}</mark>'
+        if focus and focus[0] <= a and b <= focus[1]:
+            piece = f'<span class="kb-focus-span">{piece}</span>'
+        out.append(piece)
     return "".join(out)
 
 
@@ -398,11 +407,13 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
 
 def render_hit(kb: KnowledgeBase, hit, terms, sid: str, q: str) -> None:
     p = hit.passage
-    with st.container(border=True):
+    with st.container(border=True, key=f"hit-{hit.rank}"):
         page = f" · 第{p.page}页" if p.page else ""
         st.markdown(html_block(f"{hit.rank}. {esc(p.heading_path)}{page}", "kb-meta"),
                     unsafe_allow_html=True)
         st.markdown(html_block(mark(p.text, kb.highlight(p.text, list(terms)))),
+                    unsafe_allow_html=True)
+        st.markdown(html_block("——" + esc(hit.citation.text), "kb-meta kb-cite"),
                     unsafe_allow_html=True)
         item = item_of_passage(p, hit.citation)
         with st.container(horizontal=True, gap="small", vertical_alignment="center"):
@@ -459,7 +470,7 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
     labels = {section_key(c, s): (lab, pg) for c, s, lab, pg in order}
 
     # Table of contents: in the sidebar (collapsed on a phone; the picker below serves there).
-    with st.sidebar:
+    with st.sidebar, st.container(key="toc"):
         st.markdown("#### 目录")
         boxes = {}
         for b in doc.boxes:
@@ -518,7 +529,7 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
         if idx > 0:
             st.button(f"← {labels[keys[idx - 1]][0]}", key="prev", on_click=goto_section,
                       args=(keys[idx - 1],))
-    with next_col:
+    with next_col, st.container(horizontal_alignment="right"):
         if idx + 1 < len(keys):
             st.button(f"{labels[keys[idx + 1]][0]} →", key="next", on_click=goto_section,
                       args=(keys[idx + 1],))
@@ -561,7 +572,10 @@ def render_section(kb, doc, blocks, passages, focus, para, terms, key) -> None:
             here = "?" + urlencode({"page": "浏览", "section": key, "p": b.para}, quote_via=quote) \
                 + "#" + pid
             spans = kb.highlight(body, list(terms)) if terms and focused else ()
-            inner = mark(body, spans) + f'<a class="kb-anchor" href="{html.escape(here)}" ' \
+            span = None
+            if focus is not None and focused and (focus.start > b.start or focus.end < b.end):
+                span = (focus.start - b.start, focus.end - b.start)   # one part of a long paragraph
+            inner = mark(body, spans, span) + f'<a class="kb-anchor" href="{html.escape(here)}" ' \
                 f'target="_self" title="本段链接">¶{b.para or ""}</a>'
             st.markdown(html_block(inner, "kb-text kb-para" + (" kb-focus" if focused else ""),
                                    pid), unsafe_allow_html=True)

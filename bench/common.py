@@ -48,7 +48,8 @@ def open_kb_or_exit(index_dir: str | None = None) -> Any:
     except KBError as e:
         name = type(e).__name__
         hint = "run `make index` (or `kb ingest`) first" if name in {"IndexMissing", "IndexStale"} else ""
-        print(f"{name}: {e}" + (f" -- {hint}" if hint and hint not in str(e) else ""), file=sys.stderr)
+        said = "make index" in str(e) or "kb ingest" in str(e)
+        print(f"{name}: {e}" + (f" -- {hint}" if hint and not said else ""), file=sys.stderr)
         raise SystemExit(1) from None
 
 

@@ -45,7 +45,7 @@ def split_paragraph(text: str, max_chars: int = MAX_CHARS) -> list[tuple[int, in
     for s, e in units:
         if cur is None:
             cur = [s, e]
-        elif e - cur[0] > target * 1.15 and len(chunks) < n - 1:
+        elif e - cur[0] > min(max_chars, target * 1.15):
             chunks.append(tuple(cur))
             cur = [s, e]
         else:

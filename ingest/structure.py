@@ -95,7 +95,8 @@ def read_front(lines: list[Line]) -> tuple[list[Line], list[TocEntry], int]:
     """Split off the front matter and the TOC; return (front lines, toc entries, index where the body starts)."""
     toc_at = next((i for i, l in enumerate(lines[:200]) if TOC_HEAD.match(l.text)), None)
     if toc_at is None:
-        body = next((i for i, l in enumerate(lines) if _heading_kind(l.text)), 0)
+        body = next((i for i, l in enumerate(lines)
+                     if _heading_kind(l.text) or (PART.match(l.text) and len(l.text) <= 40)), 0)
         return [l for l in lines[:body] if l.text], [], body
     front = [l for l in lines[:toc_at] if l.text]
     entries, chapter, i = [], 0, toc_at + 1
@@ -179,7 +180,7 @@ def parse_body(lines: list[Line], use_parts: bool) -> list[Node]:
             add("box", t.rstrip(), line, title=m.group(2).strip())
             continue
         if SUBHEAD.match(t) or DASH_HEAD.match(t):
-            if not (use_parts and SUBHEAD.match(t) and not section):
+            if not (use_parts and SUBHEAD.match(t)):
                 subheading = t
                 add("subheading", t, line)
                 continue

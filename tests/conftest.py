@@ -1,0 +1,68 @@
+"""Shared fixtures: the real outline, a fast index with the hash embedder, and (once) the real model's index."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import ingest
+from kb import KnowledgeBase
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTLINE = ROOT / "corpus" / "weibin-14th-five-year-plan-outline.txt"
+DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+
+
+@pytest.fixture(scope="session")
+def outline_path() -> Path:
+    return OUTLINE
+
+
+@pytest.fixture(scope="session")
+def outline_doc():
+    return ingest.load(OUTLINE)
+
+
+@pytest.fixture(scope="session")
+def outline_passages(outline_doc):
+    return ingest.passages(outline_doc)
+
+
+@pytest.fixture(scope="session")
+def hash_index(tmp_path_factory) -> Path:
+    """An index of the outline built with the deterministic hash embedder (no model weights, ~1 s)."""
+    d = tmp_path_factory.mktemp("hash") / "index"
+    corpus = d.parent / "corpus"
+    corpus.mkdir()
+    shutil.copy(OUTLINE, corpus / OUTLINE.name)
+    KnowledgeBase.sync([corpus], d, model="hash")
+    return d
+
+
+@pytest.fixture(scope="session")
+def hash_kb(hash_index) -> KnowledgeBase:
+    return KnowledgeBase.open(hash_index, model="hash")
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory) -> Path:
+    """The outline indexed with the real bundled model (m3e-small), built once per test session."""
+    d = tmp_path_factory.mktemp("real") / "index"
+    corpus = d.parent / "corpus"
+    corpus.mkdir()
+    shutil.copy(OUTLINE, corpus / OUTLINE.name)
+    KnowledgeBase.sync([corpus], d, model="m3e-small")
+    return d
+
+
+@pytest.fixture(scope="session")
+def real_kb(real_index) -> KnowledgeBase:
+    return KnowledgeBase.open(real_index, model="m3e-small")
+
+
+@pytest.fixture(scope="session")
+def dev_path() -> Path:
+    if not DEV.exists():
+        pytest.skip(f"{DEV} not found (../shared/eval beside the project)")
+    return DEV

@@ -1,0 +1,180 @@
+"""The index folder and KnowledgeBase: search, filters, answers, errors, incremental re-ingest (hash embedder)."""
+import json
+import shutil
+import threading
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kb import (BadQuery, IndexCorrupt, IndexMissing, IndexStale, KBError, KnowledgeBase, ModelMismatch)
+from kb.store import read_manifest
+
+from .conftest import OUTLINE
+
+
+def test_manifest_records_what_was_built(hash_index):
+    m = read_manifest(hash_index)
+    assert m["model"] == "hash" and m["dimension"] == 256 and m["passages"] > 200
+    (doc,) = m["documents"]
+    assert doc["doc_id"] == "weibin-14th-five-year-plan-outline" and len(doc["sha256"]) == 64
+    assert {"schema", "built_at", "index_type"} <= set(m)
+    first = json.loads((hash_index / "passages.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert "十四五" in first["text"]                      # readable Chinese, not \\u escapes
+
+
+def test_search_finds_copper_targets(hash_kb):
+    hits = hash_kb.search("铜材料深加工目标", k=5)
+    assert any("全区铜加工企业达到10家" in h.passage.text for h in hits)
+    assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
+    assert all(hits[i].score >= hits[i + 1].score for i in range(len(hits) - 1))
+
+
+def test_filters_restrict_hits(hash_kb):
+    hits = hash_kb.search("老旧小区改造", k=10, chapter=6)
+    assert hits and all(h.passage.chapter == 6 for h in hits)
+    hits = hash_kb.search("老旧小区改造", k=10, chapter=6, section=3, box="6-3")
+    assert hits and all(h.passage.box == "6-3" for h in hits)
+    assert hash_kb.search("老旧小区改造", doc="no-such-doc") == []
+
+
+def test_answer_is_verbatim_with_citation(hash_kb):
+    r = hash_kb.ask("到十四五末要改造多少个老旧小区")
+    a = r.answer
+    p = hash_kb.passage(a.passage_id)
+    assert p.text[a.start:a.start + len(a.text)] == a.text and len(a.text) <= 200
+    assert "194个老旧小区" in a.text
+    assert a.citation.text.startswith("《新乡市卫滨区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要（草案）》第六章第三节")
+    assert a.highlights
+    marked = [a.text[s:e] for s, e in a.highlights]
+    assert "老旧小区" in marked and "改造" in marked
+    assert all(any(t.strip('"“”') in m for t in r.terms) for m in marked)
+
+
+def test_indicator_question_answers_with_the_row(hash_kb):
+    a = hash_kb.ask("每千人拥有执业医师数2025年目标").answer
+    assert a.kind == "row" and "2020年基数：3.4" in a.text and "2025年目标：3.7" in a.text
+    assert a.citation.place == "第一章第五节专栏1-1"
+
+
+@pytest.mark.parametrize("q", ["", "   ", "\n\t"])
+def test_empty_query_is_refused(hash_kb, q):
+    with pytest.raises(BadQuery, match="empty"):
+        hash_kb.ask(q)
+
+
+def test_long_odd_queries_work(hash_kb):
+    assert hash_kb.ask("铜" * 10_000).hits
+    for q in ["copper", "🚀🚀", "<script>alert(1)</script>", "？？？", "的了吗"]:
+        assert isinstance(hash_kb.search(q), list)
+    assert hash_kb.search("ＧＤＰ") == hash_kb.search("GDP")          # full-width folded
+    assert [h.passage.id for h in hash_kb.search("學前教育")] == [h.passage.id for h in hash_kb.search("学前教育")]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=80))
+def test_any_query_returns_a_list_or_badquery(hash_kb, q):
+    try:
+        hits = hash_kb.search(q)
+    except BadQuery:
+        assert not q.strip() or not q.strip("\x00 ")
+        return
+    assert isinstance(hits, list)
+
+
+def test_concurrent_queries_match_serial(hash_kb):
+    qs = ["铜材料深加工目标", "学前教育", "老旧小区", "营商环境", "乡村振兴", "文旅康养", "污染防治", "法律援助"]
+    serial = {q: [h.passage.id for h in hash_kb.search(q)] for q in qs}
+    out, errors = {}, []
+
+    def run(q):
+        try:
+            for _ in range(3):
+                out[q] = [h.passage.id for h in hash_kb.search(q)]
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+    threads = [threading.Thread(target=run, args=(q,)) for q in qs]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert not errors and out == serial
+
+
+def test_missing_index(tmp_path):
+    with pytest.raises(IndexMissing, match="kb ingest"):
+        KnowledgeBase.open(tmp_path / "nothing", model="hash")
+
+
+def test_model_mismatch(hash_index):
+    with pytest.raises(ModelMismatch, match="built with model 'hash'"):
+        KnowledgeBase.open(hash_index, model="m3e-small")
+
+
+@pytest.mark.parametrize("damage", ["manifest", "passages", "vectors", "faiss", "count"])
+def test_corrupt_index_is_refused(hash_index, tmp_path, damage):
+    d = tmp_path / "index"
+    shutil.copytree(hash_index, d)
+    if damage == "manifest":
+        (d / "manifest.json").write_text("{not json", encoding="utf-8")
+    elif damage == "passages":
+        (d / "passages.jsonl").write_text('{"id": 1}\n', encoding="utf-8")
+    elif damage == "vectors":
+        (d / "embeddings.npy").write_bytes(b"garbage")
+    elif damage == "faiss":
+        (d / "dense.faiss").write_bytes(b"garbage")
+    else:
+        m = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+        m["passages"] += 1
+        (d / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    with pytest.raises(IndexCorrupt, match="kb ingest"):
+        KnowledgeBase.open(d, model="hash", check_sources=False)
+
+
+def test_reingest_is_incremental(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(OUTLINE, corpus / OUTLINE.name)
+    idx = tmp_path / "index"
+    first = KnowledgeBase.sync([corpus], idx, model="hash")
+    assert first["embedded"] == first["passages"] > 200
+    again = KnowledgeBase.sync([corpus], idx, model="hash")
+    assert again["up_to_date"] and again["embedded"] == 0
+    # a second document: only its passages are embedded
+    (corpus / "second.txt").write_text("第一章 测试\n\n全区新建口袋公园10个，绿化覆盖率达到40%。\n", encoding="utf-8")
+    third = KnowledgeBase.sync([corpus], idx, model="hash")
+    assert third["documents"] == 2 and third["embedded"] == 1 and third["reused_docs"] == 1
+    # a changed document makes the index stale until re-ingested
+    (corpus / "second.txt").write_text("第一章 测试\n\n全区新建口袋公园12个。\n", encoding="utf-8")
+    with pytest.raises(IndexStale, match="second.txt changed"):
+        KnowledgeBase.open(idx, model="hash")
+    fourth = KnowledgeBase.sync([corpus], idx, model="hash")
+    assert fourth["embedded"] == 1
+    kb = KnowledgeBase.open(idx, model="hash")
+    assert any("口袋公园12个" in h.passage.text for h in kb.search("口袋公园"))
+    removed = KnowledgeBase.sync([], idx, model="hash", remove=["second"])
+    assert removed["documents"] == 1 and removed["embedded"] == 0
+
+
+def test_failed_write_keeps_the_old_index(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(OUTLINE, corpus / OUTLINE.name)
+    idx = tmp_path / "index"
+    KnowledgeBase.sync([corpus], idx, model="hash")
+    before = (idx / "manifest.json").read_text(encoding="utf-8")
+    (corpus / "extra.txt").write_text("第一章 新增\n\n新增内容一段。\n", encoding="utf-8")
+    from kb import signals
+
+    def boom(self, folder):
+        raise OSError("disk full")
+    monkeypatch.setattr(signals.Lexical, "save", boom)
+    with pytest.raises(OSError):
+        KnowledgeBase.sync([corpus], idx, model="hash")
+    assert (idx / "manifest.json").read_text(encoding="utf-8") == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".index")]
+    KnowledgeBase.open(idx, model="hash", check_sources=False).search("铜材料")
+
+
+def test_unknown_document_removal(hash_index):
+    with pytest.raises(KBError, match="no document 'nope'"):
+        KnowledgeBase.sync([], hash_index, model="hash", remove=["nope"])

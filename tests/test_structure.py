@@ -1,0 +1,97 @@
+"""The outline's structure is recovered from its damaged extraction, checked against its own TOC."""
+import re
+
+import pytest
+
+import ingest
+from ingest.structure import parse_toc_line
+
+
+def test_title_issuer_year(outline_doc):
+    assert outline_doc.title == "新乡市卫滨区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要（草案）"
+    assert outline_doc.issuer == "卫滨区发展和改革委员会"
+    assert outline_doc.year == 2021
+
+
+def test_damaged_toc_lines_parse():
+    e = parse_toc_line("第-\t一章 开\t启全面建设社会主义现代化卫滨新征程\t. 1")
+    assert (e.level, e.chapter, e.title, e.page) == ("chapter", 1, "开启全面建设社会主义现代化卫滨新征程", 1)
+    e = parse_toc_line("第三\t三章 加\t快现代服务业转型提质2\t22")
+    assert (e.chapter, e.title, e.page) == (3, "加快现代服务业转型提质", 22)
+    e = parse_toc_line("第十一章:\t推进平安卫滨建设\t59")
+    assert (e.chapter, e.title, e.page) == (11, "推进平安卫滨建设", 59)
+    e = parse_toc_line("\t第二节\t新发展阶段面临的新机遇新挑战\t.5")
+    assert (e.level, e.section, e.page) == ("section", 2, 5)
+    assert parse_toc_line("序\t言\t\t. 1").level == "preface"
+    assert parse_toc_line("“十四五”时期是我国全面建成小康社会") is None
+
+
+def test_sections_match_the_toc(outline_doc):
+    toc_sections = [(e.chapter, e.section, e.title) for e in outline_doc.toc if e.level == "section"]
+    body_sections = [(c.number, s.number, s.title) for c in outline_doc.chapters for s in c.sections]
+    assert len(toc_sections) == 50
+    assert body_sections == toc_sections
+    toc_chapters = [(e.chapter, e.title) for e in outline_doc.toc if e.level == "chapter"]
+    assert [(c.number, c.title) for c in outline_doc.chapters if c.number] == toc_chapters
+    assert [c.number for c in outline_doc.chapters] == list(range(13))   # 序言 + 12 chapters
+    assert outline_doc.chapters[0].title == "序言"
+
+
+def test_pages_come_from_the_toc(outline_doc):
+    assert outline_doc.section(2, 2).page == 18
+    assert outline_doc.section(3, 1).page == 23
+    assert outline_doc.chapter(3).page == 22
+    assert outline_doc.section(12, 6).page == 66
+
+
+def test_boxes_and_subheadings(outline_doc):
+    assert [b.id for b in outline_doc.boxes] == ["1-1", "2-1", "3-1", "6-1", "6-2", "6-3", "7-1", "7-2", "8-1", "10-1"]
+    box = {b.id: b for b in outline_doc.boxes}
+    assert box["2-1"].title == "制造业高质量发展重点项目" and (box["2-1"].chapter, box["2-1"].section) == (2, 5)
+    s = outline_doc.section(1, 5)
+    assert s.title == "发展目标"
+    assert s.subheadings == ("(一)二〇三五年远景目标", '(二)"十四五"时期经济社会发展主要目标')
+    assert '——倾力打造"四大平台"' in outline_doc.section(1, 4).subheadings
+
+
+def test_page_break_rejoined_and_spaces_removed(outline_doc):
+    t = outline_doc.text
+    assert "培育引进保险金融、工业设计" in t
+    assert "特色商业区中心商务平台。充分利用特色商业区现有优质商业资源" in t
+    assert "产城互动格局持续优化" in t            # was '产城 互动'
+    assert "人民 群众" not in t and "2020 年" not in t
+    assert "卫滨区2.15公里省级道路建设" in t      # numbers and units kept, only the spaces go
+    assert "**" not in t
+
+
+def test_lead_phrases(outline_passages):
+    leads = {p.lead for p in outline_passages if p.chapter == 3 and p.section == 1}
+    assert {"总部经济", "楼宇经济"} <= leads
+
+
+def test_indicator_table_rows(outline_passages):
+    rows = [p for p in outline_passages if p.kind == "row"]
+    assert len(rows) == 19 and all(p.box == "1-1" for p in rows)
+    cols = {c for p in rows for c, _ in p.cells}
+    assert cols == {"序号", "类别", "指标名称", "2020年基数", "2025年目标", "五年年均增长或累计", "指标属性"}
+    r12 = dict(rows[11].cells)
+    assert r12 == {"序号": "12", "类别": "民生福祉", "指标名称": "每千人拥有执业医师数(人)",
+                   "2020年基数": "3.4", "2025年目标": "3.7", "指标属性": "预期性"}
+    r7 = dict(rows[6].cells)
+    assert r7["五年年均增长或累计"] == "与经济增长基本同步"
+    assert dict(rows[0].cells)["类别"] == "经济发展" and dict(rows[18].cells)["类别"] == "安全保障"
+    assert "指标名称：每千人拥有执业医师数(人)" in rows[11].text
+
+
+def test_copper_paragraph_is_cited_on_page_18(outline_passages):
+    p = next(p for p in outline_passages if "全区铜加工企业达到10家" in p.text)
+    assert (p.chapter, p.section, p.page) == (2, 2, 18)
+    assert p.section_title == "加快发展铜材料深加工产业"
+    assert p.heading_path == "第二章 推动制造业高质量发展 › 第二节 加快发展铜材料深加工产业"
+
+
+def test_preface_is_content_toc_is_not(outline_passages):
+    first = outline_passages[0]
+    assert first.chapter == 0 and first.text.startswith('"十四五"时期是我国全面建成小康社会')
+    assert not any(re.search(r"\t|\.\s*\d+$", p.text) for p in outline_passages)
+    assert not any(re.match(r"^(目\s*录|第[一二三四五六七八九十]+[章节])", p.text) for p in outline_passages)
