@@ -140,6 +140,14 @@ def item_of_passage(p: Passage, citation: Citation) -> dict:
             "place": citation.place, "page": p.page}
 
 
+def item_of_paragraph(text: str, first: Passage) -> dict:
+    """A whole paragraph of the reading view (it may span several passages)."""
+    c = Citation.of(first)
+    return {"id": f"{first.doc_id}:{first.chapter}.{first.section}:para{first.para}",
+            "passage_id": first.id, "text": text, "citation": c.text, "place": c.place,
+            "page": first.page}
+
+
 def item_of_answer(answer, p: Passage) -> dict:
     return {"id": f"{answer.passage_id}@{answer.start}", "passage_id": answer.passage_id,
             "text": answer.text, "citation": answer.citation.text,
@@ -585,6 +593,10 @@ def render_section(kb, doc, blocks, passages, focus, para, terms, key) -> None:
                 p = focus if focus in ps else ps[0]
                 st.button("加入摘录", key=f"add-{p.id}", icon=":material/bookmark_add:",
                           on_click=add_item, args=(item_of_passage(p, Citation.of(p)),))
+            elif ps:
+                st.button("加入摘录", key=f"addpara-{key}-{b.para}", type="tertiary",
+                          icon=":material/bookmark_add:", on_click=add_item,
+                          args=(item_of_paragraph(body, ps[0]),))
     flush_rows()
 
 
@@ -611,9 +623,10 @@ def table_html(rows, focus, para) -> str:
 def scroll_to(anchor_id: str) -> None:
     """Scroll the page to #anchor (the URL's hash wins) once the paragraph has rendered."""
     js_id = json.dumps(anchor_id)
+    # No "<" or "&" in the script: the HTML element's sanitiser would mangle it.
     st.html("<script>(function(){var want=(location.hash||'').slice(1)||" + js_id + ";"
             "if(!want)return;var n=0;function go(){var el=document.getElementById(want);"
-            "if(el){el.scrollIntoView({block:'center'});}else if(n++<40){setTimeout(go,100);}}"
+            "if(el){el.scrollIntoView({block:'center'});}else if(40>n++){setTimeout(go,100);}}"
             "setTimeout(go,150);})();</script>", unsafe_allow_javascript=True)
 
 

@@ -16,6 +16,7 @@ class Fusion:
     words: float = 0.6
     bigrams: float = 0.6
     titles: float = 0.2
+    section: float = 0.0
     rrf_k: int = 60
     candidates: int = 100
 

@@ -7,9 +7,13 @@ import os
 import threading
 from pathlib import Path
 
+import logging
+
 import numpy as np
 
 from .errors import ModelUnavailable
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "m3e-small"
 HASH_MODEL = "hash"
@@ -132,16 +136,34 @@ _CACHE: dict[str, object] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def load_embedder(model: str | None = None):
+def runtime() -> str:
+    """How the model runs: "onnx" (default: exported once, served by onnxruntime) or "torch"."""
+    return os.environ.get("KB_RUNTIME", "onnx")
+
+
+def load_embedder(model: str | None = None, runtime_: str | None = None):
     """The embedder for a model name or path, loaded once per process."""
     model_id, location = resolve_model(model)
+    rt = runtime_ or runtime()
+    key = f"{location}\x00{rt}"
     with _CACHE_LOCK:
-        if location not in _CACHE:
-            _CACHE[location] = HashEmbedder() if model_id == HASH_MODEL else STEmbedder(model_id, location)
-        return _CACHE[location]
+        if key not in _CACHE:
+            if model_id == HASH_MODEL:
+                _CACHE[key] = HashEmbedder()
+            elif rt == "onnx":
+                from .onnx_embed import OnnxEmbedder
+                try:
+                    _CACHE[key] = OnnxEmbedder(model_id, location, *_prefixes(model_id))
+                except ModelUnavailable:
+                    raise
+                except Exception as e:  # noqa: BLE001 — a model onnx cannot export still runs on torch
+                    log.warning("ONNX export of %s failed (%s); using torch", model_id, str(e).splitlines()[0][:120])
+                    _CACHE[key] = STEmbedder(model_id, location)
+            else:
+                _CACHE[key] = STEmbedder(model_id, location)
+        return _CACHE[key]
 
 
 def load_model(model: str | None = None):
-    """The underlying SentenceTransformer (for peers and benches)."""
-    emb = load_embedder(model)
-    return getattr(emb, "model", None)
+    """The underlying SentenceTransformer (for peers and benches), loaded once."""
+    return load_embedder(model, "torch").model

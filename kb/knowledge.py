@@ -38,6 +38,19 @@ def _source_key(path: Path) -> str:
         return str(path.resolve())
 
 
+def pipeline_fingerprint() -> str:
+    """Hash of the code and data that turn files into passages and lexical indexes: when it changes,
+    documents are re-parsed (vectors of unchanged passages are still reused)."""
+    import ingest as ingest_pkg
+    from . import signals
+    h = hashlib.sha256()
+    files = sorted(Path(ingest_pkg.__file__).parent.rglob("*.py")) + sorted(
+        (Path(ingest_pkg.__file__).parent / "data").glob("*")) + [Path(signals.__file__)]
+    for f in files:
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def _hash(model_id: str, text: str) -> str:
     return hashlib.sha256(f"{model_id}\x00{text}".encode()).hexdigest()[:32]
 
@@ -119,19 +132,26 @@ class KnowledgeBase:
         index_dir = Path(index_dir or default_index_dir())
         t0 = time.perf_counter()
         model_id, _ = resolve_model(configured_model(model))
+        fingerprint = pipeline_fingerprint()
         prev_docs: dict[str, Document] = {}
         prev_sources: dict[str, str] = {}
         prev_vecs: dict[str, np.ndarray] = {}
         prev_manifest = None
         try:
             prev_manifest, prev_passages, documents, emb, hashes = read_index(index_dir)
-            if prev_manifest.get("model") == model_id:
+            prev_sources = {d["doc_id"]: d["source"] for d in prev_manifest.get("documents", [])}
+            if prev_manifest.get("pipeline") == fingerprint:
                 prev_docs = {d.doc_id: d for d in documents}
-                prev_sources = {d["doc_id"]: d["source"] for d in prev_manifest.get("documents", [])}
+            if prev_manifest.get("model") == model_id:
                 prev_vecs = dict(zip(hashes, emb))
         except KBError:
             prev_manifest = None
         files = ingest.discover(paths)
+        if prev_sources and not prev_docs and not replace:
+            # the parser changed: documents indexed earlier are parsed again from their sources
+            given = {_source_key(f) for f in files}
+            files += [Path(src) for doc_id, src in prev_sources.items()
+                      if src not in given and doc_id not in remove and Path(src).exists()]
         if not files and not remove and not prev_docs:
             raise ingest.BadDocument(f"no .txt or .pdf files in {', '.join(map(str, paths)) or '(nothing given)'}")
         docs: dict[str, Document] = {} if replace else dict(prev_docs)
@@ -161,7 +181,7 @@ class KnowledgeBase:
         if not docs:
             raise ingest.BadDocument("nothing left to index")
         unchanged = (prev_manifest is not None and parsed == 0 and not remove and not replace
-                     and prev_manifest.get("model") == model_id
+                     and prev_manifest.get("model") == model_id and prev_manifest.get("pipeline") == fingerprint
                      and set(d["doc_id"] for d in prev_manifest.get("documents", [])) == set(docs))
         if unchanged:
             progress(1.0, "索引已是最新")
@@ -189,7 +209,7 @@ class KnowledgeBase:
         lexical = Lexical.build(passages)
         manifest = {
             "model": model_id, "dimension": int(embedder.dim), "passages": len(passages),
-            "index_type": dense.kind, "backend": "faiss",
+            "index_type": dense.kind, "backend": "faiss", "pipeline": fingerprint,
             "documents": [{"doc_id": d.doc_id, "title": d.title, "source": sources[d.doc_id], "sha256": d.sha256,
                            "passages": sum(1 for p in passages if p.doc_id == d.doc_id), "chars": len(d.text)}
                           for d in ordered],

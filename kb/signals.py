@@ -73,18 +73,36 @@ class Dense:
 
 class Lexical:
     """Three bm25s indexes: jieba words of the text, character bigrams of the text, words of the titles."""
-    FIELDS = ("words", "bigrams", "titles")
+    FIELDS = ("words", "bigrams", "titles", "section")
 
-    def __init__(self, models: dict):
+    def __init__(self, models: dict, section_of: np.ndarray):
         self.models = models
+        self.section_of = section_of      # passage index → index of its section document
+
+    @staticmethod
+    def sections(passages: list[Passage]) -> tuple[list[list[str]], np.ndarray]:
+        """Group passages by (document, chapter, section): the parent context each passage inherits."""
+        keys: dict[tuple, int] = {}
+        of = np.zeros(len(passages), dtype=np.int32)
+        words: list[list[str]] = []
+        for i, p in enumerate(passages):
+            k = (p.doc_id, p.chapter, p.section)
+            if k not in keys:
+                keys[k] = len(words)
+                words.append(tokenize.words(p.section_title or p.chapter_title))
+            of[i] = keys[k]
+            words[keys[k]] += tokenize.words(p.text)
+        return words, of
 
     @classmethod
     def build(cls, passages: list[Passage]) -> "Lexical":
         import bm25s
+        section_words, section_of = cls.sections(passages)
         corpora = {
             "words": [tokenize.words(p.text) or ["∅"] for p in passages],
             "bigrams": [tokenize.bigrams(p.text) or ["∅"] for p in passages],
             "titles": [tokenize.words(title_text(p)) or ["∅"] for p in passages],
+            "section": [w or ["∅"] for w in section_words],
         }
         models = {}
         for name, corpus in corpora.items():
@@ -92,24 +110,26 @@ class Lexical:
             if corpus:
                 m.index(corpus, show_progress=False)
             models[name] = m
-        return cls(models)
+        return cls(models, section_of)
 
     def save(self, folder: Path) -> None:
         for name, m in self.models.items():
             m.save(str(folder / f"bm25_{name}"), show_progress=False)
+        np.save(folder / "section_of.npy", self.section_of)
 
     @classmethod
     def load(cls, folder: Path) -> "Lexical":
         import bm25s
         return cls({name: bm25s.BM25.load(str(folder / f"bm25_{name}"), show_progress=False)
-                    for name in cls.FIELDS})
+                    for name in cls.FIELDS}, np.load(folder / "section_of.npy"))
 
     def scores(self, words: list[str], bis: list[str], n_total: int) -> dict[str, np.ndarray]:
         out = {}
-        for name, toks in (("words", words), ("bigrams", bis), ("titles", words)):
+        for name, toks in (("words", words), ("bigrams", bis), ("titles", words), ("section", words)):
             m = self.models[name]
             if n_total == 0 or not toks:
                 out[name] = np.zeros(n_total, dtype=np.float32)
                 continue
-            out[name] = np.asarray(m.get_scores(toks), dtype=np.float32)
+            scores = np.asarray(m.get_scores(toks), dtype=np.float32)
+            out[name] = scores[self.section_of] if name == "section" else scores
         return out

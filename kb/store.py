@@ -15,7 +15,7 @@ from ingest.records import Block, BoxInfo, Chapter, Document, Passage, Section, 
 
 from .errors import IndexCorrupt, IndexMissing
 
-SCHEMA = 3
+SCHEMA = 4
 MANIFEST = "manifest.json"
 FILES = ("manifest.json", "passages.jsonl", "documents.jsonl", "embeddings.npy", "hashes.json")
 

@@ -1,15 +1,10 @@
 """kb.targets: quantified targets are found verbatim, with their figures, and look-backs are not."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from ingest.records import Passage
 from kb.targets import Target, extract_targets, find_values, sentences
-
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "corpus"
 
 COPPER = "力争到\"十四五\"末,全区铜加工企业达到10家,实现营业收入100亿元以上。"
 
@@ -100,23 +95,15 @@ def test_empty_and_odd_input():
     assert extract_targets([passage("<script>alert(1)</script> 😀 100%")]) == []
 
 
-@pytest.fixture(scope="module")
-def corpus_passages(tmp_path_factory):
-    from kb import KnowledgeBase
-    kb = KnowledgeBase.build([str(CORPUS)], index_dir=str(tmp_path_factory.mktemp("idx") / "index"),
-                             model="hash")
-    return kb.passages
-
-
-def test_bundled_outline(corpus_passages):
-    targets = extract_targets(corpus_passages)
+def test_bundled_outline(outline_passages):
+    targets = extract_targets(outline_passages)
     by_text = {t.text: t for t in targets}
     copper = next(t for t in targets if "铜加工企业达到10家" in t.text)
     assert copper.place == "第二章第二节"
     assert copper.values == ("10家", "100亿元以上")
     assert any("194" in t.text and "194个" in t.values for t in targets)
     assert any(t.place == "第十章第二节" and "97%以上" in t.values for t in targets)
-    pid = {p.id: p for p in corpus_passages}
+    pid = {p.id: p for p in outline_passages}
     for t in targets:                                  # every target is verbatim from its passage
         p = pid[t.passage_id]
         assert p.text[t.start:t.start + len(t.text)] == t.text

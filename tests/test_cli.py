@@ -1,0 +1,72 @@
+"""The `kb` command line as a user runs it: JSON shape, TOC, one-line errors and exit codes."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kb.cli import main
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ask_json(capsys, hash_index):
+    code, out, err = run(capsys, "--index", str(hash_index), "--model", "hash", "ask", "铜材料深加工目标", "--json", "-k", "5")
+    assert code == 0
+    data = json.loads(out)
+    assert data["query"] == "铜材料深加工目标" and len(data["hits"]) == 5
+    h = data["hits"][0]
+    assert {"rank", "id", "text", "chapter", "section", "box", "page", "citation", "score"} <= set(h)
+    assert {"text", "highlights", "citation", "passage_id"} <= set(data["answer"])
+    assert any("全区铜加工企业达到10家" in h["text"] for h in data["hits"])
+
+
+def test_ask_text_output_has_citations(capsys, hash_index):
+    code, out, _ = run(capsys, "--index", str(hash_index), "--model", "hash", "ask", "学前教育", "--chapter", "10")
+    assert code == 0 and "答：" in out and "第十章第二节" in out and "第53页" in out
+
+
+@pytest.mark.parametrize("q", ["", "   "])
+def test_empty_query_exit_2(capsys, hash_index, q):
+    code, out, err = run(capsys, "--index", str(hash_index), "--model", "hash", "ask", q)
+    assert code == 2 and err.startswith("kb: the query is empty") and err.count("\n") == 1
+
+
+def test_long_query_works(capsys, hash_index):
+    code, out, _ = run(capsys, "--index", str(hash_index), "--model", "hash", "ask", "铜材料" * 3400, "--json")
+    assert code == 0 and json.loads(out)["hits"]
+
+
+def test_toc(capsys, hash_index):
+    code, out, _ = run(capsys, "--index", str(hash_index), "--model", "hash", "toc")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[1].startswith("序言")
+    assert sum(1 for l in lines if l.startswith("第") and "章" in l[:5]) == 12
+    assert "  第二节 加快发展铜材料深加工产业 …… 18" in lines
+    assert "    专栏 1-1 \"十四五\"期间经济社会主要发展目标 …… 14" in lines
+    assert sum(1 for l in lines if l.strip().startswith("专栏")) == 10
+
+
+def test_missing_index_one_line(capsys, tmp_path):
+    code, _, err = run(capsys, "--index", str(tmp_path / "none"), "ask", "铜")
+    assert code == 1 and "kb ingest" in err and err.count("\n") == 1
+
+
+def test_ingest_missing_file_one_line(capsys, tmp_path):
+    code, _, err = run(capsys, "--index", str(tmp_path / "i"), "--model", "hash", "ingest", str(tmp_path / "nope.txt"))
+    assert code == 1 and "nope.txt: no such file" in err and err.count("\n") == 1
+
+
+def test_ingest_unchanged_is_instant(capsys, hash_index, outline_path):
+    code, out, _ = run(capsys, "--index", str(hash_index), "--model", "hash", "ingest", str(hash_index.parent / "corpus"))
+    assert code == 0 and "up to date" in out and "nothing re-embedded" in out
+
+
+def test_console_script_is_installed():
+    out = subprocess.run([sys.executable, "-m", "kb.cli", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "ingest" in out.stdout and "eval" in out.stdout
