@@ -689,7 +689,7 @@ def page_targets(kb: KnowledgeBase, sid: str) -> None:
         df = pd.DataFrame(rows)
         cols = [c for c in INDICATOR_COLUMNS if c in df.columns] + \
                [c for c in df.columns if c not in INDICATOR_COLUMNS]
-        df = df[cols]
+        df = df[cols].fillna("")          # an empty cell of the printed table stays empty
         if "序号" in df.columns:
             # numbers sort as numbers; "8" and "8" (two rows of one indicator) stay text-free
             df["序号"] = pd.to_numeric(df["序号"], errors="coerce").astype("Int64")
@@ -713,8 +713,13 @@ def page_targets(kb: KnowledgeBase, sid: str) -> None:
     df = pd.DataFrame(recs)
     st.caption(f"共 {len(df)} 条：纲要正文中写明数字的“到…末/力争/达到”类目标，逐字摘自原文。")
     st.dataframe(df, hide_index=True, key="targets",
-                 column_config={"目标": st.column_config.TextColumn(width="large"),
-                                "原文": st.column_config.LinkColumn(display_text="查看原文")})
+                 column_config={"领域": st.column_config.TextColumn(width=150),
+                                "目标": st.column_config.TextColumn(width=420),
+                                "数值": st.column_config.TextColumn(width=150),
+                                "章节": st.column_config.TextColumn(width=110),
+                                "页码": st.column_config.NumberColumn(width=50),
+                                "原文": st.column_config.LinkColumn(display_text="查看原文",
+                                                                   width=80)})
     st.download_button("下载量化目标 CSV",
                        df.drop(columns=["原文"]).assign(段落ID=[t.passage_id for t in targets])
                        .to_csv(index=False).encode("utf-8-sig"),

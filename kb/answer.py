@@ -1,6 +1,7 @@
 """Extract the one or two verbatim sentences that best answer a query from the top hits."""
 from __future__ import annotations
 
+import math
 import re
 
 from ingest import sentences, tokenize
@@ -53,7 +54,7 @@ def _row_answer(q: Query, hits: list[Hit], qgrams: set[str], cfg: AnswerCfg) -> 
             continue
         name = dict(p.cells).get("指标名称", "")
         name_grams = set(tokenize.bigrams(re.sub(r"\(.*?\)|（.*?）", "", name)))
-        if name_grams and len(name_grams & qgrams) / len(name_grams) >= 0.6:
+        if h.rank == 1 or (name_grams and len(name_grams & qgrams) / len(name_grams) >= 0.6):
             text = p.text[: cfg.max_chars]
             return Answer(text, tuple(highlight(text, terms_for_highlight(q))), h.citation, p.id, 0, "row")
     return None
@@ -79,11 +80,11 @@ def extract(q: Query, hits: list[Hit], cfg: AnswerCfg) -> Answer | None:
     qgrams = set(tokenize.bigrams(qtext))
     for e in q.expansions:
         qgrams |= set(tokenize.bigrams(e))
-    if q.wants_number:
+    if q.wants_number or hits[0].passage.kind == "row":
         row = _row_answer(q, hits, qgrams, cfg)
         if row:
             return row
-    best = None
+    cands = []
     for h in hits[:cfg.from_hits]:
         p = h.passage
         if p.kind == "row":
@@ -95,12 +96,20 @@ def extract(q: Query, hits: list[Hit], cfg: AnswerCfg) -> Answer | None:
                 e2 = spans[i + 1][1]
                 if e2 - s <= cfg.max_chars:
                     e = e2
-            sent = p.text[s:e]
-            score = _coverage(sent, qgrams) + 0.35 * h.score / max(hits[0].score, 1e-9)
-            if q.wants_number and _DIGIT.search(sent):
-                score += 0.15 + (0.1 if _TARGET.search(sent) else 0.0)
-            if best is None or score > best[0]:
-                best = (score, h, s, e)
+            cands.append((h, s, e, set(tokenize.bigrams(p.text[s:e]))))
+    # query bigrams weighted by how rare they are among the candidate sentences: the words shared by
+    # every sentence (the topic) do not tell them apart, the rarer ones (what was asked) do
+    df = {g: sum(1 for c in cands if g in c[3]) for g in qgrams}
+    weight = {g: math.log(1 + len(cands) / n) for g, n in df.items() if n}
+    total = sum(weight.values()) or 1.0
+    best = None
+    for h, s, e, grams in cands:
+        sent = h.passage.text[s:e]
+        score = sum(w for g, w in weight.items() if g in grams) / total + cfg.hit_prior * h.score / max(hits[0].score, 1e-9)
+        if q.wants_number and _DIGIT.search(sent):
+            score += 0.15 + (0.1 if _TARGET.search(sent) else 0.0)
+        if best is None or score > best[0]:
+            best = (score, h, s, e)
     if best is None:
         h = hits[0]
         best = (0, h, 0, len(h.passage.text))

@@ -12,6 +12,7 @@ DEFAULTS = Path(__file__).parent / "config.toml"
 @dataclass(frozen=True)
 class Fusion:
     method: str = "weighted"
+    lexical_norm: str = "minmax"      # "minmax" over candidates, or "coverage" (share of the query's best score)
     dense: float = 1.0
     words: float = 0.6
     bigrams: float = 0.6
@@ -25,6 +26,7 @@ class Fusion:
 class AnswerCfg:
     max_chars: int = 200
     from_hits: int = 3
+    hit_prior: float = 0.5            # how much the passage's rank counts against the sentence's word overlap
 
 
 @dataclass(frozen=True)

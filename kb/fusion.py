@@ -47,6 +47,11 @@ def fuse(signals: dict[str, np.ndarray], cfg: Fusion, allowed: np.ndarray | None
         cand = cand[positive[cand]]
         if cfg.method == "rrf":
             fused[cand] += w / (cfg.rrf_k + np.arange(1, cand.size + 1))
+        elif name != "dense" and cfg.lexical_norm == "coverage":
+            # lexical scores arrive as query coverage in [0, 1]: a weak match stays weak
+            out = np.zeros_like(fused)
+            out[cand] = np.clip(s[cand], 0, 1)
+            fused += w * out
         else:
             fused += w * normalise(np.where(positive, s, 0), cand)
     if allowed is not None:

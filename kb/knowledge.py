@@ -21,7 +21,8 @@ from .embed import configured_model, load_embedder, resolve_model
 from .errors import IndexStale, KBError, ModelMismatch
 from .fusion import fuse, top
 from .records import Citation, Hit, Result
-from .signals import Dense, Lexical, embed_text
+from .backends import backend_name, store_class
+from .signals import embed_text
 from .store import read_index, read_manifest, write_index
 
 Progress = Callable[[float, str], None]
@@ -59,14 +60,13 @@ class KnowledgeBase:
     """An opened index: passages, documents, vectors and lexical indexes, ready to search."""
 
     def __init__(self, index_dir: Path, manifest: dict, passages: list[Passage], documents: list[Document],
-                 embedder, dense: Dense, lexical: Lexical, config: Config):
+                 embedder, store, config: Config):
         self.index_dir = Path(index_dir)
         self.manifest = manifest
         self.passages = passages
         self.documents = documents
         self.embedder = embedder
-        self.dense = dense
-        self.lexical = lexical
+        self.store = store
         self.config = config
         self._by_id = {p.id: i for i, p in enumerate(passages)}
         self._docs = {d.doc_id: d for d in documents}
@@ -100,32 +100,23 @@ class KnowledgeBase:
         if embedder.dim != manifest["dimension"]:
             raise ModelMismatch(f"model {model_id!r} gives {embedder.dim}-dim vectors, the index holds"
                                 f" {manifest['dimension']}: rebuild with `kb ingest corpus --model {wanted}`")
-        try:
-            dense = Dense.load(index_dir, config.index)
-            lexical = Lexical.load(index_dir)
-        except Exception as e:  # noqa: BLE001 — any unreadable index file means the same thing to a user
-            from .errors import IndexCorrupt
-            raise IndexCorrupt(f"{index_dir} is damaged ({type(e).__name__}): rebuild it with `kb ingest corpus`") from None
-        if dense.index.ntotal != len(passages):
-            from .errors import IndexCorrupt
-            raise IndexCorrupt(f"{index_dir}/dense.faiss holds {dense.index.ntotal} vectors for {len(passages)}"
-                               " passages: rebuild it with `kb ingest corpus`")
-        return cls(index_dir, manifest, passages, documents, embedder, dense, lexical, config)
+        store = store_class(manifest.get("backend", "faiss")).load(index_dir, config, len(passages), manifest)
+        return cls(index_dir, manifest, passages, documents, embedder, store, config)
 
     @classmethod
     def build(cls, paths: Iterable[str | Path], index_dir: str | Path | None = None, model: str | None = None,
               progress: Progress | None = None, config: Config | None = None, replace: bool = False,
-              remove: Iterable[str] = ()) -> "KnowledgeBase":
+              remove: Iterable[str] = (), backend: str | None = None) -> "KnowledgeBase":
         """Ingest files/folders into the index. Unchanged documents are not re-parsed, unchanged passages
         not re-embedded; other documents already in the index are kept unless replace=True."""
-        stats = cls.sync(paths, index_dir, model, progress, config, replace, remove)
+        stats = cls.sync(paths, index_dir, model, progress, config, replace, remove, backend)
         kb = cls.open(index_dir, model=model or stats["model"], config=config, check_sources=False)
         kb.last_build = stats
         return kb
 
     @classmethod
     def sync(cls, paths, index_dir=None, model=None, progress=None, config=None, replace=False,
-             remove=()) -> dict:
+             remove=(), backend: str | None = None) -> dict:
         """Bring the index folder up to date; return what was done (counts and seconds)."""
         progress = progress or _quiet
         config = config or load_config()
@@ -181,7 +172,8 @@ class KnowledgeBase:
         if not docs:
             raise ingest.BadDocument("nothing left to index")
         unchanged = (prev_manifest is not None and parsed == 0 and not remove and not replace
-                     and prev_manifest.get("model") == model_id and prev_manifest.get("pipeline") == fingerprint
+                     and prev_manifest.get("model") == model_id
+                     and prev_manifest.get("backend", "faiss") == backend_name(backend) and prev_manifest.get("pipeline") == fingerprint
                      and set(d["doc_id"] for d in prev_manifest.get("documents", [])) == set(docs))
         if unchanged:
             progress(1.0, "索引已是最新")
@@ -205,17 +197,17 @@ class KnowledgeBase:
             vecs[i] = fresh[i] if i in fresh else prev_vecs[h]
         progress(0.9, "建立索引")
         t_index = time.perf_counter()
-        dense = Dense.build(vecs, config.index)
-        lexical = Lexical.build(passages)
+        backend = backend_name(backend)
+        store = store_class(backend).build(passages, vecs, config, index_dir)
         manifest = {
             "model": model_id, "dimension": int(embedder.dim), "passages": len(passages),
-            "index_type": dense.kind, "backend": "faiss", "pipeline": fingerprint,
+            "index_type": store.kind, "backend": backend, "pipeline": fingerprint,
             "documents": [{"doc_id": d.doc_id, "title": d.title, "source": sources[d.doc_id], "sha256": d.sha256,
                            "passages": sum(1 for p in passages if p.doc_id == d.doc_id), "chars": len(d.text)}
                           for d in ordered],
         }
         write_index(index_dir, manifest, passages, ordered, vecs, hashes,
-                    extra_writers=(dense.save, lexical.save))
+                    extra_writers=(store.save,))
         t_index = time.perf_counter() - t_index
         progress(1.0, "完成")
         return {"model": model_id, "documents": len(ordered), "parsed": parsed, "reused_docs": reused,
@@ -237,24 +229,22 @@ class KnowledgeBase:
             m &= self._meta["doc"] == str(doc)
         return m
 
-    def signals(self, q: querying.Query) -> dict[str, np.ndarray]:
+    def signals(self, q: querying.Query, allowed: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """Every signal's score for every passage (dense: cosine of the top candidates, -inf elsewhere)."""
         n = len(self.passages)
         qvec = self.embedder.encode_query(q.text)
-        out = {"dense": self.dense.scores(qvec, n, self.config.fusion.candidates)}
         words = list(q.terms)
         for e in q.expansions:
             words += tokenize.words(e)
         bis = tokenize.bigrams(q.text)
         for e in q.expansions:
             bis += tokenize.bigrams(e)
-        out.update(self.lexical.scores(words, bis, n))
-        return out
+        return self.store.signals(qvec, words, bis, n, self.config.fusion.candidates, allowed)
 
     def _hits(self, q: querying.Query, k: int, allowed) -> list[Hit]:
         if not self.passages:
             return []
-        sig = self.signals(q)
+        sig = self.signals(q, allowed)
         fused = fuse(sig, self.config.fusion, allowed)
         hits = []
         for rank, i in enumerate(top(fused, k), 1):

@@ -123,13 +123,33 @@ class Lexical:
         return cls({name: bm25s.BM25.load(str(folder / f"bm25_{name}"), show_progress=False)
                     for name in cls.FIELDS}, np.load(folder / "section_of.npy"))
 
-    def scores(self, words: list[str], bis: list[str], n_total: int) -> dict[str, np.ndarray]:
+    def _ceiling(self, name: str, toks: list[str]) -> float:
+        """The best score each query token reaches in any document, summed: what a passage holding
+        every query term at its best would score. Dividing by it turns BM25 into query coverage."""
+        cache = self.__dict__.setdefault("_token_max", {})
+        m = self.models[name]
+        if name not in cache:
+            sc = m.scores
+            data, indptr = np.asarray(sc["data"]), np.asarray(sc["indptr"])
+            tmax = np.zeros(len(indptr) - 1, dtype=np.float32)
+            nonempty = np.diff(indptr) > 0
+            tmax[nonempty] = np.maximum.reduceat(data, indptr[:-1][nonempty]) if data.size else 0
+            cache[name] = tmax
+        vocab = m.vocab_dict
+        return float(sum(cache[name][vocab[t]] for t in toks if t in vocab))
+
+    def scores(self, words: list[str], bis: list[str], n_total: int, coverage: bool = False) -> dict[str, np.ndarray]:
         out = {}
+        words = list(dict.fromkeys(words))
+        bis = list(dict.fromkeys(bis))
         for name, toks in (("words", words), ("bigrams", bis), ("titles", words), ("section", words)):
             m = self.models[name]
             if n_total == 0 or not toks:
                 out[name] = np.zeros(n_total, dtype=np.float32)
                 continue
             scores = np.asarray(m.get_scores(toks), dtype=np.float32)
+            if coverage:
+                ceiling = self._ceiling(name, toks)
+                scores = scores / ceiling if ceiling > 0 else scores * 0
             out[name] = scores[self.section_of] if name == "section" else scores
         return out

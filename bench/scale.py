@@ -1,0 +1,377 @@
+"""Ingest throughput, index size, memory and query latency of the product at 1×, 10×, 100× the outline.
+
+Each (scale, backend) is built in one child process and queried in another, so the memory figure is that of a
+process that only opened the index. Writes one markdown table into docs/BENCH.md (between scale markers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import DEV_SET, ROOT, percentile_ms  # noqa: E402
+
+WORKDIR = Path(tempfile.gettempdir()) / "guihua-bench"
+BENCH_MD = ROOT / "docs" / "BENCH.md"
+
+
+# ---------------------------------------------------------------- small helpers shared with recall.py
+def corpus_dir(workdir: Path, scale: int) -> Path:
+    return Path(workdir) / f"corpus-x{scale}"
+
+
+def index_dir(workdir: Path, scale: int, backend: str, model: str) -> Path:
+    return Path(workdir) / f"index-{model}-{backend}-x{scale}"
+
+
+def proc_status(field: str) -> float | None:
+    """A VmRSS/VmHWM-style field of /proc/self/status in MiB (None off Linux)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def rss_mib() -> float:
+    """Current resident memory; falls back to the peak (getrusage) where /proc is missing."""
+    cur = proc_status("VmRSS")
+    if cur is not None:
+        return cur
+    import resource
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def children_rss_mib() -> float:
+    """Resident memory of this process's descendants (e.g. the Milvus Lite server), 0 off Linux."""
+    total, todo = 0.0, [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        for tasks in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:
+                kids = [int(x) for x in tasks.read_text().split()]
+            except (OSError, ValueError):
+                continue
+            for k in kids:
+                todo.append(k)
+                try:
+                    total += next(int(l.split()[1]) for l in Path(f"/proc/{k}/status").read_text().splitlines()
+                                  if l.startswith("VmRSS:")) / 1024
+                except (OSError, StopIteration, ValueError):
+                    pass
+    return total
+
+
+def index_paths(folder: Path) -> list[Path]:
+    """The index folder and what a backend keeps beside it (Milvus Lite's <folder>.milvus.db)."""
+    folder = Path(folder)
+    return [p for p in (folder, folder.with_name(folder.name + ".milvus.db")) if p.exists()]
+
+
+def du_mib(folder: Path) -> float:
+    """Disk usage of a folder (du -sk), else the sum of its file sizes."""
+    try:
+        out = subprocess.run(["du", "-sk", str(folder)], capture_output=True, text=True, check=True).stdout
+        return int(out.split()[0]) / 1024
+    except (OSError, subprocess.CalledProcessError, ValueError):
+        return sum(f.stat().st_size for f in Path(folder).rglob("*") if f.is_file()) / (1024 * 1024)
+
+
+def machine() -> str:
+    """One line: cores, CPU model, RAM, load, Python and library versions."""
+    cpu = next((l.split(":", 1)[1].strip() for l in _read("/proc/cpuinfo").splitlines()
+                if l.startswith("model name")), platform.processor() or "?")
+    mem = next((int(l.split()[1]) / 1024 ** 2 for l in _read("/proc/meminfo").splitlines()
+                if l.startswith("MemTotal")), float("nan"))
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    vers = []
+    for mod in ("faiss", "onnxruntime", "bm25s"):
+        try:
+            vers.append(f"{mod} {__import__(mod).__version__}")
+        except Exception:  # noqa: BLE001 — a version string is decoration
+            pass
+    return (f"nproc {os.cpu_count()}, CPU {cpu}, RAM {mem:.1f} GiB, load average at start {load};"
+            f" Python {platform.python_version()}, {', '.join(vers)}")
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
+def queries(n: int, seed: int = 0, path: Path = DEV_SET) -> tuple[list[str], list[str]]:
+    """(n timed queries drawn with replacement, the distinct dev questions for warm-up)."""
+    from kb.evaluate import load_questions
+    questions = [q.question for q in load_questions(path)]
+    return random.Random(seed).choices(questions, k=n), list(dict.fromkeys(questions))
+
+
+def write_section(name: str, body: str, path: Path = BENCH_MD) -> None:
+    """Replace the block between <!-- name:begin --> and <!-- name:end --> in docs/BENCH.md (append if absent)."""
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    text = path.read_text(encoding="utf-8") if path.exists() else (
+        "# Benchmarks at scale\n\nSynthetic corpora: `bench/synth.py` re-issues the outline for N fictional districts"
+        " (copy 0 is the real outline; the others get another district name, figures varied by a seeded RNG and"
+        " paragraphs shuffled within each section). Regenerate with `bench/scale.py` and `bench/recall.py`.\n")
+    block = f"{begin}\n{body.rstrip()}\n{end}"
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+# ---------------------------------------------------------------- child: build
+def child_build(args) -> dict:
+    from kb import KnowledgeBase
+    corpus = Path(args.corpus)
+    out = Path(args.index)
+    for p in index_paths(out):
+        shutil.rmtree(p)
+    if args.reuse_from:     # vectors (and parsed documents) of the faiss build at this scale: embed nothing again
+        shutil.copytree(args.reuse_from, out)
+    stats = KnowledgeBase.sync([corpus], index_dir=out, model=args.model, backend=args.backend, replace=True)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    stats["chars"] = sum(d["chars"] for d in manifest["documents"])
+    stats["index_type"] = manifest.get("index_type")
+    stats["disk_mib"] = sum(du_mib(p) for p in index_paths(out))
+    stats["build_peak_rss_mib"] = proc_status("VmHWM")
+    return stats
+
+
+# ---------------------------------------------------------------- child: query
+def timed(fns: dict, qs: list[str]) -> dict[str, list[float]]:
+    """Seconds per call of each fn(query), interleaved so all see the same machine load."""
+    out = {name: [] for name in fns}
+    for q in qs:
+        for name, fn in fns.items():
+            t = time.perf_counter()
+            fn(q)
+            out[name].append(time.perf_counter() - t)
+    return out
+
+
+def child_query(args) -> dict:
+    from bench.query import throughput
+    from kb import KnowledgeBase
+    qs, warm = queries(args.n, args.seed)
+    base = rss_mib()
+    t = time.perf_counter()
+    kb = KnowledgeBase.open(args.index, model=args.model, check_sources=False)
+    res = {"open_s": time.perf_counter() - t, "rss_base_mib": base, "rss_open_mib": rss_mib(),
+           "rss_children_mib": children_rss_mib()}
+
+    def product(q):
+        return kb.ask(q, k=10)
+
+    fns = {"product": product}
+    peers_build = {}
+    if args.peers:
+        from bench.common import load_model, raw_corpus_text
+        from kb.peers import BM25Peer, DensePeer, raw_chunks, raw_lines
+        raw = raw_corpus_text(Path(args.corpus))
+        res["raw_chars"] = len(raw)
+        t = time.perf_counter()
+        bm25 = BM25Peer(raw_lines(raw))
+        peers_build["bm25"] = time.perf_counter() - t
+        fns["bm25"] = lambda q: bm25.search(q, 10)
+        if args.model == "hash":
+            res["dense_chunk_skipped"] = "the dense-chunk peer needs a sentence-transformers model (run with the real model)"
+        else:
+            model = load_model(args.model)
+            t = time.perf_counter()
+            chunk = DensePeer(raw_chunks(raw), model, name="dense-chunk")
+            peers_build["dense-chunk"] = time.perf_counter() - t
+            fns["dense-chunk"] = lambda q: chunk.search(q, 10)
+    for q in warm:
+        for fn in fns.values():
+            fn(q)
+    times = timed(fns, qs)
+    res["latency"] = {name: (percentile_ms(s, 50), percentile_ms(s, 95)) for name, s in times.items()}
+    res["peer_build_s"] = peers_build
+    res["qps"] = {str(th): throughput(product, qs, th) for th in args.threads}
+    res["rss_after_mib"] = rss_mib()
+    res["index_type"] = kb.store.kind
+    return res
+
+
+def run_child(mode: str, argv: list[str]) -> tuple[dict | None, str]:
+    """Run this script as a child; (its JSON result, or None and the reason it failed)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, *argv]
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    sys.stderr.write(p.stderr[-2000:] if p.returncode else "")
+    lines = [l for l in p.stdout.splitlines() if l.startswith("{")]
+    if p.returncode or not lines:
+        tail = (p.stderr.strip().splitlines() or ["no output"])[-1]
+        return None, tail[:300]
+    return json.loads(lines[-1]), ""
+
+
+# ---------------------------------------------------------------- table
+def _f(x, fmt="{:.0f}") -> str:
+    return "—" if x is None else fmt.format(x)
+
+
+def table(rows: list[dict], threads: list[int]) -> str:
+    head = ["scale", "system", "docs", "passages", "chars", "index", "build s", "ingest chars/s",
+            "parse chars/s", "embed chars/s", "index chars/s", "disk MiB", "RSS MiB", "p50 ms", "p95 ms",
+            *[f"q/s {t}t" for t in threads]]
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    for r in rows:
+        out.append("| " + " | ".join(str(c) for c in r["cells"]) + " |")
+    return "\n".join(out)
+
+
+def product_row(scale, backend, model, b, q, threads, reused=False) -> dict:
+    ch = b["chars"]
+
+    def rate(s):
+        return _f(ch / s if s else None, "{:,.0f}")
+
+    lat = q["latency"]["product"]
+    return {"cells": [f"{scale}×", f"kb.ask, {backend}, {model}", b["documents"], f"{b['passages']:,}", f"{ch:,}",
+                      q.get("index_type") or b.get("index_type"), f"{b['seconds']:.1f}", rate(b["seconds"]),
+                      rate(b["parse_s"]) if not reused else "reused",
+                      rate(b["embed_s"]) if not reused else "reused", rate(b["index_s"]), f"{b['disk_mib']:.1f}",
+                      f"{q['rss_open_mib']:.0f}" + (f" + {q['rss_children_mib']:.0f}" if q.get("rss_children_mib") else ""), f"{lat[0]:.1f}", f"{lat[1]:.1f}",
+                      *[f"{q['qps'][str(t)]:.1f}" for t in threads]]}
+
+
+def peer_rows(scale, q, threads) -> list[dict]:
+    rows = []
+    for name, label in (("bm25", "peer bm25 (raw lines)"), ("dense-chunk", "peer dense-chunk 250/50 (torch)")):
+        if name not in q["latency"]:
+            continue
+        s = q["peer_build_s"].get(name)
+        lat = q["latency"][name]
+        rows.append({"cells": [f"{scale}×", label, "", "", f"{q['raw_chars']:,} raw", "in memory",
+                               _f(s, "{:.1f}"), _f(q["raw_chars"] / s if s else None, "{:,.0f}"), "", "", "", "", "",
+                               f"{lat[0]:.1f}", f"{lat[1]:.1f}", *["" for _ in threads]]})
+    return rows
+
+
+# ---------------------------------------------------------------- main
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scales", default="1,10,100", help="comma list of corpus multiples (default 1,10,100)")
+    ap.add_argument("--backends", default="faiss", help="comma list: faiss, milvus (milvus skipped if unavailable)")
+    ap.add_argument("--model", default="m3e-small", help="embedding model (default m3e-small; 'hash' for quick runs)")
+    ap.add_argument("--no-embed", action="store_true", help="same as --model hash: no neural embedding")
+    ap.add_argument("--n", type=int, default=100, help="timed queries per system (default 100)")
+    ap.add_argument("--threads", default="1,2,8", help="thread counts for queries/s (default 1,2,8)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--workdir", default=str(WORKDIR), help=f"synthetic corpora and indexes (default {WORKDIR})")
+    ap.add_argument("--clean", action="store_true", help="delete each index after measuring it")
+    ap.add_argument("--no-write", action="store_true", help=f"print only; do not update {BENCH_MD.relative_to(ROOT)}")
+    ap.add_argument("--child", choices=("build", "query"), help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", help=argparse.SUPPRESS)
+    ap.add_argument("--index", help=argparse.SUPPRESS)
+    ap.add_argument("--backend", default="faiss", help=argparse.SUPPRESS)
+    ap.add_argument("--peers", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--reuse-from", help=argparse.SUPPRESS)
+    ap.add_argument("--embed-each", action="store_true",
+                    help="embed again for every backend (default: later backends reuse the first one's vectors)")
+    args = ap.parse_args(argv)
+    if args.no_embed:
+        args.model = "hash"
+    try:
+        args.threads = [int(x) for x in str(args.threads).split(",") if x.strip()]
+        scales = [int(x) for x in args.scales.split(",") if x.strip()]
+    except ValueError:
+        ap.error("--scales and --threads take comma lists of integers, e.g. 1,10,100")
+    if not scales or min(scales) < 1 or not args.threads or min(args.threads) < 1 or args.n < 1:
+        ap.error("--scales, --threads and --n take positive integers")
+
+    if args.child:
+        res = child_build(args) if args.child == "build" else child_query(args)
+        print(json.dumps(res, ensure_ascii=False))
+        return 0
+
+    from bench import synth
+    workdir = Path(args.workdir)
+    backends = [b.strip().lower() for b in args.backends.split(",") if b.strip()]
+    host = machine()
+    rows, notes = [], []
+    started = time.strftime("%Y-%m-%d %H:%M")
+    for scale in scales:
+        files = synth.make(scale, corpus_dir(workdir, scale), args.seed)
+        bad = synth.check(files)
+        if bad:
+            print(f"synthetic corpus x{scale} does not parse like the outline: {bad[0]}", file=sys.stderr)
+            return 1
+        for backend in backends:
+            out = index_dir(workdir, scale, backend, args.model)
+            common = ["--corpus", str(corpus_dir(workdir, scale)), "--index", str(out), "--backend", backend,
+                      "--model", args.model, "--n", str(args.n), "--seed", str(args.seed),
+                      "--threads", ",".join(map(str, args.threads))]
+            print(f"x{scale} {backend}: building ({len(files)} documents, model {args.model})...", file=sys.stderr)
+            first = index_dir(workdir, scale, backends[0], args.model)
+            reuse = backend != backends[0] and not args.embed_each and (first / "manifest.json").exists()
+            b, why = run_child("build", common + (["--reuse-from", str(first)] if reuse else []))
+            if b is None:
+                notes.append(f"{scale}× {backend}: skipped, build failed: {why}")
+                print(notes[-1], file=sys.stderr)
+                continue
+            print(f"x{scale} {backend}: {b['passages']} passages in {b['seconds']:.1f} s; querying...", file=sys.stderr)
+            peers = scale == 1 and backend == backends[0]
+            q, why = run_child("query", common + (["--peers"] if peers else []))
+            if q is None:
+                notes.append(f"{scale}× {backend}: built, but querying failed: {why}")
+                print(notes[-1], file=sys.stderr)
+                continue
+            rows.append(product_row(scale, backend, args.model, b, q, args.threads, reuse))
+            print(" | ".join(map(str, rows[-1]["cells"])), file=sys.stderr)
+            if peers:
+                rows += peer_rows(scale, q, args.threads)
+                if q.get("dense_chunk_skipped"):
+                    notes.append(f"dense-chunk peer not measured: {q['dense_chunk_skipped']}")
+            if args.clean:
+                shutil.rmtree(out, ignore_errors=True)
+    label = "" if args.model != "hash" else (
+        " **Model `hash` (deterministic n-gram hashing, no neural embedding): embed throughput and"
+        " latency are NOT those of the product's m3e-small; sizes and lexical costs are.**")
+    text = "\n".join([
+        f"### Scale: ingest, size, memory, latency ({started}, `bench/scale.py --scales {args.scales}"
+        f" --backends {args.backends} --model {args.model}`)",
+        "",
+        f"Machine: {host}.{label}",
+        "",
+        table(rows, args.threads),
+        "",
+        f"Latency: {args.n} `kb.ask(q, k=10)` calls (search + answer) drawn from `{DEV_SET.name}`, warm (every distinct"
+        " question asked once first), one at a time; peers are timed in the same process, interleaved with"
+        " the product. q/s: the same queries from N threads sharing one KnowledgeBase. chars: characters of the cleaned"
+        " document text; parse/embed/index chars/s divide them by the `KnowledgeBase.sync` phases (index = BM25"
+        " tokenising + FAISS + writing files); build s includes loading the model. RSS: resident memory (VmRSS) of a"
+        " fresh process right after `KnowledgeBase.open` (model loaded, nothing queried); \"+ N\" is its child processes"
+        " (the Milvus Lite server). disk: `du` of the index folder plus a Milvus Lite `<folder>.milvus.db` beside it."
+        " \"reused\": that backend's build took the vectors and parsed documents of the first backend's index at the"
+        " same scale (the product's re-ingest path), so its build s and ingest chars/s exclude embedding.",
+        *(f"- {n}" for n in notes),
+    ])
+    print(text)
+    if not args.no_write:
+        write_section(f"scale-{args.model}", text)
+        print(f"\nwritten to {BENCH_MD}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
