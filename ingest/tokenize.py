@@ -35,12 +35,3 @@ def bigrams(text: str) -> list[str]:
     """Overlapping character bigrams of the text's letters and digits (punctuation and spaces dropped)."""
     t = "".join(ch.lower() for ch in text if ch.isalnum())
     return [t[i:i + 2] for i in range(len(t) - 1)] or ([t] if t else [])
-
-
-def add_words(terms) -> None:
-    """Teach jieba extra words (e.g. the synonym table's keys) so they are not split."""
-    tk = _tokenizer()
-    with _lock:
-        for t in terms:
-            if _HAN.search(t) and len(t) >= 2:
-                tk.add_word(t, freq=20)

@@ -57,7 +57,6 @@ def synonyms() -> dict[str, tuple[str, ...]]:
             continue
         key, _, exp = line.partition("\t")
         table[normalise(key.strip())] = tuple(e.strip() for e in exp.split("|") if e.strip())
-    tokenize.add_words(table)
     return table
 
 

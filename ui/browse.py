@@ -1,0 +1,190 @@
+"""The 浏览 page: the outline section by section, with a table of contents and deep links to paragraphs."""
+from __future__ import annotations
+
+import html
+import json
+from urllib.parse import quote, urlencode
+
+import streamlit as st
+
+from ingest.records import Passage, cn
+from kb import Citation, KBError, KnowledgeBase
+from ui.basket import add_item, item_of_paragraph, item_of_passage
+from ui.loading import cached_ask, section_blocks
+from ui.render import anchor, esc, html_block, link, mark, parse_section, section_key, table_html
+
+
+def units(kb: KnowledgeBase, doc) -> list[tuple[int, int, str, int | None]]:
+    """Readable units in order: (chapter, section, label, page), 序言 and chapter preambles included."""
+    blocks = section_blocks(kb, id(kb), doc.doc_id)
+    out = []
+    for c in doc.chapters:
+        has_pre = any(b.kind not in ("chapter", "section") for b in blocks.get((c.number, 0), ()))
+        if c.number == 0 or has_pre:
+            label = "序言" if c.number == 0 else f"第{cn(c.number)}章 {c.title}"
+            out.append((c.number, 0, label, c.page))
+        for s in c.sections:
+            if s.number == 0:
+                continue
+            out.append((c.number, s.number, f"第{cn(c.number)}章第{cn(s.number)}节 {s.title}", s.page))
+    return out
+
+
+def goto_section(key: str) -> None:
+    st.query_params["section"] = key
+    for k in ("p", "hl"):
+        st.query_params.pop(k, None)
+
+
+def on_pick_section() -> None:
+    goto_section(st.session_state["browse_pick"])
+
+
+def page_browse(kb: KnowledgeBase, sid: str) -> None:
+    docs = kb.documents
+    doc = docs[0]
+    if len(docs) > 1:
+        ids = [d.doc_id for d in docs]
+        want = st.query_params.get("doc", ids[0])
+        doc = kb.document(want if want in ids else ids[0])
+    order = units(kb, doc)
+    keys = [section_key(c, s) for c, s, _, _ in order]
+    cur = parse_section(st.query_params.get("section"))
+    key = section_key(*cur) if cur else None
+    if key not in keys:
+        key = keys[0]
+    c_no, s_no = parse_section(key)
+    idx = keys.index(key)
+    labels = {section_key(c, s): (lab, pg) for c, s, lab, pg in order}
+
+    # Table of contents: in the sidebar (collapsed on a phone; the picker below serves there).
+    with st.sidebar, st.container(key="toc"):
+        st.markdown("#### 目录")
+        boxes = {}
+        for b in doc.boxes:
+            boxes.setdefault((b.chapter, b.section), []).append(b)
+        for c in doc.chapters:
+            title = "序言" if c.number == 0 else f"第{cn(c.number)}章 {c.title}"
+            with st.expander(f"{title}　{c.page or ''}", expanded=(c.number == c_no)):
+                for cc, ss, lab, pg in order:
+                    if cc != c.number:
+                        continue
+                    short = lab.split(" ", 1)[-1] if ss else ("本章导语" if cc else "序言")
+                    if ss:
+                        short = f"第{cn(ss)}节 {short}"
+                    k = section_key(cc, ss)
+                    st.button(f"{short} · {pg or ''}", key=f"toc-{k}", type="tertiary",
+                              on_click=goto_section, args=(k,), disabled=(k == key))
+                    for bx in boxes.get((cc, ss), ()):
+                        st.caption(f"　专栏{bx.id} {bx.title} · {bx.page or ''}")
+
+    st.session_state["browse_pick"] = key
+    st.selectbox("章节", keys, key="browse_pick", on_change=on_pick_section,
+                 format_func=lambda k: f"{labels[k][0]}（第{labels[k][1]}页）" if labels[k][1]
+                 else labels[k][0], label_visibility="collapsed")
+
+    lab, pg = labels[key]
+    st.subheader(lab)
+    here = "?" + urlencode({"page": "浏览", "section": key}, quote_via=quote)
+    st.markdown(html_block(esc(f"第{pg}页 · " if pg else "") + link(here, "本节链接"), "kb-meta"),
+                unsafe_allow_html=True)
+
+    focus = None
+    hl = st.query_params.get("hl")
+    if hl:
+        try:
+            focus = kb.passage(hl)
+        except (KBError, KeyError):
+            focus = None
+    try:
+        para = int(st.query_params.get("p", 0))
+    except ValueError:
+        para = 0
+    terms: tuple = ()
+    q = st.query_params.get("q", "")
+    if q and q.strip():
+        try:
+            terms = cached_ask(kb, id(kb), q, None)[0].terms
+        except KBError:
+            terms = ()
+
+    passages = [p for p in kb.section_passages(doc.doc_id, c_no, s_no)]
+    render_section(kb, doc, section_blocks(kb, id(kb), doc.doc_id).get((c_no, s_no), []),
+                   passages, focus, para, terms, key)
+
+    prev_col, next_col = st.columns(2)
+    with prev_col:
+        if idx > 0:
+            st.button(f"← {labels[keys[idx - 1]][0]}", key="prev", on_click=goto_section,
+                      args=(keys[idx - 1],))
+    with next_col, st.container(horizontal_alignment="right"):
+        if idx + 1 < len(keys):
+            st.button(f"{labels[keys[idx + 1]][0]} →", key="next", on_click=goto_section,
+                      args=(keys[idx + 1],))
+
+    target = anchor(focus) if focus and (focus.chapter, focus.section) == (c_no, s_no) \
+        else (f"p{para}" if para else "")
+    scroll_to(target)
+
+
+def render_section(kb, doc, blocks, passages, focus, para, terms, key) -> None:
+    text = doc.text
+    by_para: dict[int, list[Passage]] = {}
+    for p in passages:
+        by_para.setdefault(p.para, []).append(p)
+    rows: list = []
+
+    def flush_rows():
+        if rows:
+            st.markdown(table_html(rows, focus, para), unsafe_allow_html=True)
+            rows.clear()
+
+    for b in blocks:
+        if b.kind in ("chapter", "section"):
+            continue
+        if b.kind == "row" and b.cells:
+            rows.append(b)
+            continue
+        flush_rows()
+        body = text[b.start:b.end]
+        if b.kind == "subheading":
+            st.markdown(html_block(esc(body), "kb-sub"), unsafe_allow_html=True)
+        elif b.kind == "box":
+            st.markdown(html_block(esc(body), "kb-box", f"box-{b.box}"), unsafe_allow_html=True)
+        elif b.kind == "note":
+            st.markdown(html_block(esc(body), "kb-meta"), unsafe_allow_html=True)
+        else:
+            pid = f"p{b.para}" if b.para else f"o{b.start}"
+            focused = (focus is not None and focus.start < b.end and b.start < focus.end) \
+                or (focus is None and para and b.para == para)
+            here = "?" + urlencode({"page": "浏览", "section": key, "p": b.para}, quote_via=quote) \
+                + "#" + pid
+            spans = kb.highlight(body, list(terms)) if terms and focused else ()
+            span = None
+            if focus is not None and focused and (focus.start > b.start or focus.end < b.end):
+                span = (focus.start - b.start, focus.end - b.start)   # one part of a long paragraph
+            inner = mark(body, spans, span) + f'<a class="kb-anchor" href="{html.escape(here)}" ' \
+                f'target="_self" title="本段链接">¶{b.para or ""}</a>'
+            st.markdown(html_block(inner, "kb-text kb-para" + (" kb-focus" if focused else ""),
+                                   pid), unsafe_allow_html=True)
+            ps = [p for p in by_para.get(b.para, []) if p.start < b.end and b.start < p.end] \
+                if b.para else []
+            if focused and ps:
+                p = focus if focus in ps else ps[0]
+                st.button("加入摘录", key=f"add-{p.id}", icon=":material/bookmark_add:",
+                          on_click=add_item, args=(item_of_passage(p, Citation.of(p)),))
+            elif ps:
+                st.button("加入摘录", key=f"addpara-{key}-{b.para}", type="tertiary",
+                          icon=":material/bookmark_add:", on_click=add_item,
+                          args=(item_of_paragraph(body, ps[0]),))
+    flush_rows()
+
+
+def scroll_to(anchor_id: str) -> None:
+    """Scroll the page to #anchor (the URL's hash wins) once the paragraph has rendered."""
+    js_id = json.dumps(anchor_id)
+    # No "<" or "&" in the script: the HTML element's sanitiser would mangle it.
+    st.html("<script>(function(){var want=(location.hash||'').slice(1)||" + js_id + ";"
+            "if(!want)return;var n=0;function go(){var el=document.getElementById(want);"
+            "if(el){el.scrollIntoView({block:'center'});}else if(40>n++){setTimeout(go,100);}}"
+            "setTimeout(go,150);})();</script>", unsafe_allow_javascript=True)

@@ -1,0 +1,34 @@
+"""Settings read from the environment on every run, and the app's fixed constants."""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+PAGES = ["问答", "浏览", "摘录", "指标"]
+EXAMPLES = ["铜材料深加工目标", "到十四五末要改造多少个老旧小区", "孩子上幼儿园难怎么解决",
+            "每千人拥有执业医师数2025年目标"]
+SHOWN, MORE = 5, 10          # hits shown at once, hits fetched
+LONG_QUERY = 200             # above this many characters, say that the query is cut
+INDICATOR_COLUMNS = ["序号", "类别", "指标名称", "2020年基数", "2025年目标", "五年年均增长或累计",
+                     "指标属性"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the index, corpus and baskets live, and which model embeds queries."""
+    index_dir: str
+    model: str | None
+    corpus: str
+    basket_dir: Path
+
+
+def settings() -> Settings:
+    """The settings as the environment has them now (read per run, not per import)."""
+    return Settings(
+        index_dir=os.environ.get("KB_INDEX", "index"),
+        model=os.environ.get("KB_MODEL") or None,
+        corpus=os.environ.get("KB_CORPUS", "corpus"),
+        basket_dir=Path(os.environ.get("KB_BASKETS") or Path(tempfile.gettempdir()) / "kb-baskets"),
+    )

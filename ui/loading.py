@@ -1,0 +1,66 @@
+"""Open the knowledge base once per process (or say what to run) and cache what the pages repeat."""
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from kb import KBError, KnowledgeBase
+from kb.targets import extract_targets
+from ui.config import MORE, Settings
+
+
+@st.cache_resource(show_spinner="正在加载索引和模型，首次约需几秒……")
+def load_kb(index_dir: str, model: str | None) -> KnowledgeBase:
+    kb = KnowledgeBase.open(index_dir=index_dir, model=model)
+    try:
+        kb.search("铜材料", k=1)   # load the embedder now, not on the first question
+    except KBError:
+        pass
+    return kb
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def cached_ask(_kb: KnowledgeBase, kb_id: int, query: str, chapter: int | None):
+    t0 = time.perf_counter()
+    result = _kb.ask(query, k=MORE, chapter=chapter)
+    return result, time.perf_counter() - t0
+
+
+@st.cache_resource(show_spinner=False)
+def section_blocks(_kb: KnowledgeBase, kb_id: int, doc_id: str) -> dict:
+    """(chapter, section) → the document's blocks there, in reading order."""
+    out: dict[tuple[int, int], list] = {}
+    for b in _kb.document(doc_id).blocks:
+        out.setdefault((b.chapter, b.section), []).append(b)
+    return out
+
+
+@st.cache_resource(show_spinner=False)
+def all_targets(_kb: KnowledgeBase, kb_id: int):
+    return extract_targets(_kb.passages)
+
+
+def open_or_stop(cfg: Settings) -> KnowledgeBase:
+    """The knowledge base, or a message saying what to run (never a stack trace)."""
+    try:
+        return load_kb(cfg.index_dir, cfg.model)
+    except KBError as e:
+        problem = str(e)
+    except Exception as e:  # a broken install must still read as a sentence
+        problem = f"{type(e).__name__}: {e}"
+    st.error(f"无法打开索引 “{cfg.index_dir}”：{problem}\n\n"
+             "请在项目目录运行 `make index`（即 `.venv/bin/kb ingest`）建立索引，然后刷新本页；"
+             "也可以点下面的按钮直接建立。")
+    if st.button("现在建立索引", type="primary"):
+        bar = st.progress(0.0, text="正在建立索引……")
+        try:
+            KnowledgeBase.build([cfg.corpus], index_dir=cfg.index_dir, model=cfg.model,
+                                progress=lambda f, msg: bar.progress(min(max(float(f), 0.0), 1.0),
+                                                                     text=str(msg)))
+        except Exception as e:
+            st.error(f"建立索引失败：{e}")
+            st.stop()
+        load_kb.clear()
+        st.rerun()
+    st.stop()

@@ -1,0 +1,43 @@
+"""The 摘录 page: the collected quotations, reordered or removed, and exported."""
+from __future__ import annotations
+
+import streamlit as st
+
+from kb import KBError, KnowledgeBase
+from ui.basket import basket, clear_basket, move_item, remove_item
+from ui.export import export_csv, export_docx, export_markdown
+from ui.render import esc, html_block
+
+
+def page_basket(kb: KnowledgeBase, sid: str) -> None:
+    items = basket()
+    if not items:
+        st.info("摘录为空。在「问答」或「浏览」里点“加入摘录”，引文会连同出处收集到这里，"
+                "可以排序、删除，并导出为 Markdown、Word 或 CSV。")
+        return
+    st.caption(f"共 {len(items)} 条。每条引文与原文逐字一致，并附完整出处。")
+    for i, it in enumerate(items):
+        with st.container(border=True):
+            st.markdown(html_block(f"{i + 1}. " + esc(it["text"])), unsafe_allow_html=True)
+            st.markdown(html_block("——" + esc(it["citation"]), "kb-meta"), unsafe_allow_html=True)
+            with st.container(horizontal=True, gap="small"):
+                st.button("上移", key=f"up-{i}", icon=":material/arrow_upward:",
+                          disabled=i == 0, on_click=move_item, args=(i, -1))
+                st.button("下移", key=f"down-{i}", icon=":material/arrow_downward:",
+                          disabled=i == len(items) - 1, on_click=move_item, args=(i, 1))
+                st.button("删除", key=f"del-{i}", icon=":material/delete:",
+                          on_click=remove_item, args=(i,))
+    with st.container(horizontal=True, gap="small"):
+        st.download_button("导出 Markdown", export_markdown(items).encode("utf-8"),
+                           file_name="规划纲要摘录.md", mime="text/markdown", on_click="ignore",
+                           icon=":material/download:")
+        try:
+            st.download_button("导出 Word", export_docx(items), file_name="规划纲要摘录.docx",
+                               mime="application/vnd.openxmlformats-officedocument."
+                                    "wordprocessingml.document", on_click="ignore",
+                               icon=":material/download:")
+        except KBError as e:
+            st.caption(str(e))
+        st.download_button("导出 CSV", export_csv(items), file_name="规划纲要摘录.csv",
+                           mime="text/csv", on_click="ignore", icon=":material/download:")
+        st.button("清空", key="clear-basket", on_click=clear_basket, type="tertiary")
