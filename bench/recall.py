@@ -102,8 +102,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-write", action="store_true", help="print only; do not update docs/BENCH.md")
     args = ap.parse_args(argv)
-    if args.model == "hash":
-        pass
     scales = [int(x) for x in args.scales.split(",") if x.strip()]
     sweep = [int(x) for x in args.sweep.split(",") if x.strip()]
 

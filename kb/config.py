@@ -31,7 +31,7 @@ class AnswerCfg:
 
 @dataclass(frozen=True)
 class IndexCfg:
-    exact_up_to: int = 200000
+    exact_up_to: int = 50000
     hnsw_m: int = 32
     hnsw_ef_search: int = 128
 

@@ -290,3 +290,195 @@ def test_build_button_builds_the_index(tmp_path, monkeypatch):
     assert not at.error
     assert (tmp_path / "index").exists()
     assert [t.label for t in at.tabs] == ["问答", "浏览", "摘录", "指标"]
+
+
+# ---------------------------------------------------------------- several documents
+
+OUTLINE = ROOT / "corpus" / "weibin-14th-five-year-plan-outline.txt"
+OUTLINE_ID = "weibin-14th-five-year-plan-outline"
+REPORT_ID = "weibin-2022-report"
+REPORT_TITLE = "关于卫滨区二〇二二年国民经济和社会发展计划执行情况的报告"
+# A GB18030 work report laid out like tests/test_readers.py's REPORT: 一、 chapters, （一） sections.
+REPORT = f"""{REPORT_TITLE}
+
+一、二〇二二年工作回顾
+
+（一）工业经济稳中有进
+全区规模以上工业增加值增长8%，新增专精特新企业3家。
+（二）民生保障持续加强
+新建幼儿园2所，新增学位900个，普惠性幼儿园覆盖率达到88%。
+
+二、二〇二三年主要任务
+
+（一）壮大铜材料产业
+力争铜加工企业营业收入达到80亿元，新引进铜材料深加工项目5个。
+（二）办好民生实事
+新改建城市道路6条，完成老旧小区改造30个。
+"""
+
+
+@pytest.fixture(scope="module")
+def two_doc_index(tmp_path_factory) -> Path:
+    """The outline and a GB18030 work report in one index (hash embedder)."""
+    import shutil
+
+    from kb import KnowledgeBase
+
+    d = tmp_path_factory.mktemp("two") / "index"
+    corpus = d.parent / "corpus"
+    corpus.mkdir()
+    shutil.copy(OUTLINE, corpus / OUTLINE.name)
+    (corpus / f"{REPORT_ID}.txt").write_bytes(REPORT.encode("gb18030"))
+    KnowledgeBase.sync([corpus], d, model="hash")
+    return d
+
+
+@pytest.fixture
+def env2(two_doc_index, tmp_path, monkeypatch):
+    monkeypatch.setenv("KB_INDEX", str(two_doc_index))
+    monkeypatch.setenv("KB_MODEL", "hash")
+    monkeypatch.setenv("KB_BASKETS", str(tmp_path / "baskets"))
+    return tmp_path
+
+
+def _hit_heads(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if 'class="kb-meta"' in m.value and "›" in m.value]
+
+
+def _cites(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if "kb-cite" in m.value]
+
+
+def test_one_document_shows_no_document_widgets(env):
+    at = ok(app(q="铜材料深加工目标"))
+    assert "ask_doc" not in [s.key for s in at.selectbox]
+    assert all("《" not in h for h in _hit_heads(at))           # hit headers as before
+    browse = ok(app(page="浏览"))
+    assert [s.key for s in browse.selectbox] == ["browse_pick"]
+
+
+def test_document_filter_on_ask_page(env2):
+    at = ok(app(q="铜加工企业营业收入"))
+    f = at.selectbox(key="ask_doc")
+    assert f.options[0] == "全部文件" and len(f.options) == 3
+    assert f.value == ""
+    # unfiltered: hits from both documents, each header naming its document
+    heads = _hit_heads(at)
+    assert any("执行情况的报告》" in h for h in heads) and any("远景目标纲要》" in h for h in heads)
+    # both documents have a 第一章 and a 第二章 under different titles: generic labels
+    ch = at.selectbox(key="ask_ch")
+    assert "第二章" in ch.options and "第十二章" in ch.options
+
+    f.set_value(REPORT_ID).run()
+    ok(at)
+    assert at.query_params["doc"] in (REPORT_ID, [REPORT_ID])
+    cites = _cites(at)
+    assert cites and all(f"《{REPORT_TITLE}》" in c for c in cites)
+    assert "第二章第一节“壮大铜材料产业”" in texts(at)
+    assert all("远景目标纲要" not in h for h in _hit_heads(at))
+    # the answer's citation and the copy blocks name the report too
+    assert any(c.startswith("力争铜加工企业营业收入达到80亿元") and f"——《{REPORT_TITLE}》" in c
+               for c in (c.value for c in at.code))
+    # the chapter filter now lists the report's two chapters by title
+    assert at.selectbox(key="ask_ch").options == ["全部章节", "第一章 二〇二二年工作回顾",
+                                                  "第二章 二〇二三年主要任务"]
+    at.selectbox(key="ask_ch").set_value(1).run()
+    ok(at)
+    assert _hit_heads(at) and all("第一章 二〇二二年工作回顾" in h for h in _hit_heads(at))
+
+    # back to the outline: chapter 1 of the outline keeps; chapter 10 is offered again
+    at.selectbox(key="ask_doc").set_value(OUTLINE_ID).run()
+    ok(at)
+    assert "第十章 持续增进民生福祉" in at.selectbox(key="ask_ch").options
+    assert all(f"《{REPORT_TITLE}》" not in c for c in _cites(at))
+
+
+def test_document_filter_from_url_and_chapter_reset(env2):
+    at = ok(app(q="幼儿园", doc=REPORT_ID))
+    assert at.selectbox(key="ask_doc").value == REPORT_ID
+    assert _cites(at) and all(REPORT_TITLE in c for c in _cites(at))
+    assert "新增学位900个" in texts(at)
+    at = ok(app(q="幼儿园", ch="10"))
+    at.selectbox(key="ask_doc").set_value(REPORT_ID).run()   # the report has no 第十章
+    ok(at)
+    assert at.selectbox(key="ask_ch").value == -1
+    assert "ch" not in at.query_params
+
+
+def test_reading_link_of_second_document_hit_opens_that_document(env2):
+    at = ok(app(q="铜加工企业营业收入", doc=REPORT_ID))
+    link = next(m.value for m in at.markdown if "在原文中查看" in m.value and REPORT_ID in m.value)
+    href = re.search(r'href="([^"]+)"', link).group(1).replace("&amp;", "&")
+    q = {k: v[0] for k, v in parse_qs(urlparse(href).query).items()}
+    assert q["doc"] == REPORT_ID and q["section"] == "2.1" and q["page"] == "浏览"
+    assert q["hl"].startswith(REPORT_ID + ":")
+    at2 = ok(app(**q))
+    assert at2.selectbox(key="browse_doc").value == REPORT_ID
+    assert [s.value for s in at2.subheader] == ["第二章第一节 壮大铜材料产业"]
+    page = texts(at2)
+    assert "kb-focus" in page and "达到80亿元" in page and '<mark class="kb">' in page
+    assert unquote(href).endswith("#p" + q["p"])
+    # a link without ?doc= (hl alone) still finds the passage's document
+    del q["doc"]
+    at3 = ok(app(**q))
+    assert at3.selectbox(key="browse_doc").value == REPORT_ID
+    assert at3.subheader[0].value == "第二章第一节 壮大铜材料产业"
+
+
+def test_browse_picker_switches_documents(env2):
+    at = ok(app(page="浏览"))
+    pick = at.selectbox(key="browse_doc")
+    assert pick.value == OUTLINE_ID
+    assert len(pick.options) == 2 and any("执行情况的报告" in o for o in pick.options)
+    assert at.subheader[0].value == "序言"
+    pick.set_value(REPORT_ID).run()
+    ok(at)
+    assert at.query_params["doc"] in (REPORT_ID, [REPORT_ID])
+    assert at.subheader[0].value == "第一章第一节 工业经济稳中有进"
+    assert "新增专精特新企业3家" in texts(at)
+    assert REPORT_TITLE in [c.value for c in at.caption]
+    side = "\n".join([e.label for e in at.sidebar.expander] + [b.label for b in at.sidebar.button])
+    assert "第一章 二〇二二年工作回顾" in side and "第二节 民生保障持续加强" in side
+    assert "第十章" not in side                               # the outline's TOC is gone
+    assert [o for o in at.selectbox(key="browse_pick").options][-1].startswith("第二章第二节 办好民生实事")
+    # next / prev stay inside the report; its deep links carry the document
+    at.button(key="next").click().run()
+    ok(at)
+    assert at.subheader[0].value == "第一章第二节 民生保障持续加强"
+    assert "新增学位900个" in texts(at)
+    assert f"doc={REPORT_ID}" in texts(at) and "section=1.2" in texts(at)
+    # a deep link into the report's section and paragraph
+    at2 = ok(app(doc=REPORT_ID, section="2.2", p="1"))
+    assert at2.subheader[0].value == "第二章第二节 办好民生实事"
+    assert 'id="p1"' in texts(at2) and "kb-focus" in texts(at2)
+    # the same section number in the outline is the outline's
+    at3 = ok(app(doc=OUTLINE_ID, section="2.2"))
+    assert at3.subheader[0].value == "第二章第二节 加快发展铜材料深加工产业"
+
+
+def test_targets_page_has_document_column(env2, downloads):
+    at = ok(app(page="指标"))
+    indicators, targets = [d.value for d in at.dataframe]
+    assert list(indicators.columns)[:4] == ["文件", "序号", "类别", "指标名称"]
+    assert len(indicators) == 19 and set(indicators["文件"]) == {indicators["文件"].iloc[0]}
+    assert "远景目标纲要" in indicators["文件"].iloc[0]       # only the outline has 专栏1-1
+    assert list(targets.columns) == ["文件", "领域", "目标", "数值", "章节", "页码", "原文"]
+    assert REPORT_TITLE in set(targets["文件"]) and len(set(targets["文件"])) == 2
+    copper = targets[targets["目标"].str.contains("铜加工企业达到10家")].iloc[0]
+    assert "远景目标纲要" in copper["文件"] and f"doc={OUTLINE_ID}" in copper["原文"]
+    report = targets[targets["文件"] == REPORT_TITLE].iloc[0]
+    assert f"doc={REPORT_ID}" in report["原文"]
+    got = list(csv.reader(io.StringIO(downloads["纲要量化目标.csv"].decode("utf-8-sig"))))
+    assert got[0][0] == "文件" and any(r[0] == REPORT_TITLE for r in got[1:])
+
+
+def test_basket_export_names_the_document(env2, downloads):
+    at = ok(app(q="铜加工企业营业收入", doc=REPORT_ID))
+    at.button(key="add-answer").click().run()
+    [item] = at.session_state["basket"]
+    assert item["citation"].startswith(f"《{REPORT_TITLE}》第二章第一节")
+    at.session_state["page"] = "摘录"
+    at.run()
+    ok(at)
+    md = downloads["规划纲要摘录.md"].decode("utf-8")
+    assert f"——《{REPORT_TITLE}》第二章第一节“壮大铜材料产业”" in md

@@ -10,6 +10,7 @@ import streamlit as st
 from ingest.records import Passage, cn
 from kb import Citation, KBError, KnowledgeBase
 from ui.basket import add_item, item_of_paragraph, item_of_passage
+from ui.docs import doc_ids, is_multi, set_url_doc, title_of, url_doc
 from ui.loading import cached_ask, section_blocks
 from ui.render import anchor, esc, html_block, link, mark, parse_section, section_key, table_html
 
@@ -40,13 +41,32 @@ def on_pick_section() -> None:
     goto_section(st.session_state["browse_pick"])
 
 
+def on_pick_doc() -> None:
+    """Another document: open it at its beginning."""
+    set_url_doc(st.session_state["browse_doc"])
+    for k in ("section", "p", "hl"):
+        st.query_params.pop(k, None)
+
+
+def passage_or_none(kb: KnowledgeBase, pid: str | None) -> Passage | None:
+    if not pid:
+        return None
+    try:
+        return kb.passage(pid)
+    except (KBError, KeyError):
+        return None
+
+
 def page_browse(kb: KnowledgeBase, sid: str) -> None:
-    docs = kb.documents
-    doc = docs[0]
-    if len(docs) > 1:
-        ids = [d.doc_id for d in docs]
-        want = st.query_params.get("doc", ids[0])
-        doc = kb.document(want if want in ids else ids[0])
+    multi = is_multi(kb)
+    focus = passage_or_none(kb, st.query_params.get("hl"))
+    doc = kb.documents[0]
+    if multi:
+        # ?doc= picks the document; a link with only ?hl= (older links) opens the passage's document
+        want = url_doc(kb) or (focus.doc_id if focus else None)
+        doc = kb.document(want) if want else doc
+    if focus is not None and focus.doc_id != doc.doc_id:
+        focus = None      # offsets of another document must not mark this one
     order = units(kb, doc)
     keys = [section_key(c, s) for c, s, _, _ in order]
     cur = parse_section(st.query_params.get("section"))
@@ -60,6 +80,8 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
     # Table of contents: in the sidebar (collapsed on a phone; the picker below serves there).
     with st.sidebar, st.container(key="toc"):
         st.markdown("#### 目录")
+        if multi:
+            st.caption(title_of(kb, doc.doc_id, short=True))
         boxes = {}
         for b in doc.boxes:
             boxes.setdefault((b.chapter, b.section), []).append(b)
@@ -73,29 +95,35 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
                     if ss:
                         short = f"第{cn(ss)}节 {short}"
                     k = section_key(cc, ss)
-                    st.button(f"{short} · {pg or ''}", key=f"toc-{k}", type="tertiary",
+                    st.button(f"{short} · {pg}" if pg else short, key=f"toc-{k}", type="tertiary",
                               on_click=goto_section, args=(k,), disabled=(k == key))
                     for bx in boxes.get((cc, ss), ()):
                         st.caption(f"　专栏{bx.id} {bx.title} · {bx.page or ''}")
 
     st.session_state["browse_pick"] = key
-    st.selectbox("章节", keys, key="browse_pick", on_change=on_pick_section,
-                 format_func=lambda k: f"{labels[k][0]}（第{labels[k][1]}页）" if labels[k][1]
-                 else labels[k][0], label_visibility="collapsed")
+    if multi:
+        st.session_state["browse_doc"] = doc.doc_id
+        col_doc, col_sec = st.columns([1, 2], vertical_alignment="bottom")
+        with col_doc:
+            st.selectbox("文件", doc_ids(kb), key="browse_doc", on_change=on_pick_doc,
+                         format_func=lambda d: title_of(kb, d, short=True),
+                         label_visibility="collapsed")
+    else:
+        col_sec = st.container()
+    with col_sec:
+        st.selectbox("章节", keys, key="browse_pick", on_change=on_pick_section,
+                     format_func=lambda k: f"{labels[k][0]}（第{labels[k][1]}页）" if labels[k][1]
+                     else labels[k][0], label_visibility="collapsed")
 
     lab, pg = labels[key]
+    if multi:
+        st.caption(doc.title)
     st.subheader(lab)
-    here = "?" + urlencode({"page": "浏览", "section": key}, quote_via=quote)
+    base = {"page": "浏览", "doc": doc.doc_id} if multi else {"page": "浏览"}
+    here = "?" + urlencode({**base, "section": key}, quote_via=quote)
     st.markdown(html_block(esc(f"第{pg}页 · " if pg else "") + link(here, "本节链接"), "kb-meta"),
                 unsafe_allow_html=True)
 
-    focus = None
-    hl = st.query_params.get("hl")
-    if hl:
-        try:
-            focus = kb.passage(hl)
-        except (KBError, KeyError):
-            focus = None
     try:
         para = int(st.query_params.get("p", 0))
     except ValueError:
@@ -110,7 +138,7 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
 
     passages = [p for p in kb.section_passages(doc.doc_id, c_no, s_no)]
     render_section(kb, doc, section_blocks(kb, id(kb), doc.doc_id).get((c_no, s_no), []),
-                   passages, focus, para, terms, key)
+                   passages, focus, para, terms, key, base)
 
     prev_col, next_col = st.columns(2)
     with prev_col:
@@ -127,7 +155,8 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
     scroll_to(target)
 
 
-def render_section(kb, doc, blocks, passages, focus, para, terms, key) -> None:
+def render_section(kb, doc, blocks, passages, focus, para, terms, key, base=None) -> None:
+    base = base or {"page": "浏览"}
     text = doc.text
     by_para: dict[int, list[Passage]] = {}
     for p in passages:
@@ -157,7 +186,7 @@ def render_section(kb, doc, blocks, passages, focus, para, terms, key) -> None:
             pid = f"p{b.para}" if b.para else f"o{b.start}"
             focused = (focus is not None and focus.start < b.end and b.start < focus.end) \
                 or (focus is None and para and b.para == para)
-            here = "?" + urlencode({"page": "浏览", "section": key, "p": b.para}, quote_via=quote) \
+            here = "?" + urlencode({**base, "section": key, "p": b.para}, quote_via=quote) \
                 + "#" + pid
             spans = kb.highlight(body, list(terms)) if terms and focused else ()
             span = None

@@ -21,9 +21,10 @@ def load_kb(index_dir: str, model: str | None) -> KnowledgeBase:
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
-def cached_ask(_kb: KnowledgeBase, kb_id: int, query: str, chapter: int | None):
+def cached_ask(_kb: KnowledgeBase, kb_id: int, query: str, chapter: int | None,
+               doc: str | None = None):
     t0 = time.perf_counter()
-    result = _kb.ask(query, k=MORE, chapter=chapter)
+    result = _kb.ask(query, k=MORE, chapter=chapter, doc=doc)
     return result, time.perf_counter() - t0
 
 

@@ -89,8 +89,8 @@ def parse_section(value: str | None) -> tuple[int, int] | None:
 
 
 def reading_link(p: Passage, sid: str | None = None, q: str | None = None) -> str:
-    """Relative link to the passage's place in the reading view (?page=浏览&section=2.2&p=3#p3)."""
-    params = {"page": "浏览", "section": section_key(p.chapter, p.section), "hl": p.id}
+    """Relative link to the passage's place in the reading view (?page=浏览&doc=…&section=2.2&p=3#p3)."""
+    params = {"page": "浏览", "doc": p.doc_id, "section": section_key(p.chapter, p.section), "hl": p.id}
     if p.para:
         params["p"] = str(p.para)
     if q:

@@ -1,0 +1,68 @@
+"""Several documents in one index: per-document ids, titles, filters and citations (hash embedder)."""
+import json
+import shutil
+
+import pytest
+
+from kb import KnowledgeBase
+from kb.cli import main
+
+from .conftest import OUTLINE
+from .pdfgen import make_pdf
+from .test_readers import PAGES, REPORT
+
+
+@pytest.fixture(scope="module")
+def three_docs(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("multi") / "corpus"
+    corpus.mkdir()
+    shutil.copy(OUTLINE, corpus / OUTLINE.name)
+    (corpus / "report-2022.txt").write_bytes(REPORT.encode("gb18030"))
+    (corpus / "report-2022.meta.json").write_text(json.dumps(
+        {"title": "卫滨区2022年计划执行情况报告", "issuer": "卫滨区发展和改革委员会", "year": 2023},
+        ensure_ascii=False), encoding="utf-8")
+    make_pdf(corpus / "city-plan.pdf", PAGES)
+    idx = corpus.parent / "index"
+    stats = KnowledgeBase.sync([corpus], idx, model="hash")
+    assert stats["documents"] == 3
+    return corpus, idx, KnowledgeBase.open(idx, model="hash")
+
+
+def test_each_file_is_a_document(three_docs):
+    _, _, kb = three_docs
+    titles = {d.doc_id: d.title for d in kb.documents}
+    assert titles["report-2022"] == "卫滨区2022年计划执行情况报告"           # from the sidecar
+    assert titles["city-plan"] == "city-plan"          # no front matter: the file name, not a chapter heading
+    assert titles["weibin-14th-five-year-plan-outline"].startswith("新乡市卫滨区国民经济")
+    assert kb.document("report-2022").issuer == "卫滨区发展和改革委员会"
+
+
+def test_filter_by_document_and_citation_names_it(three_docs):
+    _, _, kb = three_docs
+    hits = kb.search("铜加工企业营业收入", k=10, doc="report-2022")
+    assert hits and all(h.passage.doc_id == "report-2022" for h in hits)
+    assert hits[0].citation.text.startswith("《卫滨区2022年计划执行情况报告》第二章第一节“壮大铜材料产业”")
+    pdf = kb.search("智能工厂", k=3, doc="city-plan")
+    assert pdf[0].passage.page == 2 and "第2页" in pdf[0].citation.text
+    mixed = {h.passage.doc_id for h in kb.search("铜加工企业", k=20)}
+    assert len(mixed) >= 2
+
+
+def test_remove_one_document_keeps_the_others(three_docs, tmp_path):
+    corpus, idx, _ = three_docs
+    copy = tmp_path / "index"
+    shutil.copytree(idx, copy)
+    stats = KnowledgeBase.sync([], copy, model="hash", remove=["city-plan"])
+    assert stats["documents"] == 2 and stats["embedded"] == 0
+    kb = KnowledgeBase.open(copy, model="hash")
+    assert {d.doc_id for d in kb.documents} == {"report-2022", "weibin-14th-five-year-plan-outline"}
+
+
+def test_cli_ls_and_doc_filter(three_docs, capsys):
+    _, idx, _ = three_docs
+    assert main(["--index", str(idx), "--model", "hash", "ls"]) == 0
+    out = capsys.readouterr().out
+    assert "report-2022\t" in out and "city-plan\t" in out and out.count("\n") == 3
+    assert main(["--index", str(idx), "--model", "hash", "ask", "铜", "--doc", "report-2022", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {h["doc_id"] for h in data["hits"]} == {"report-2022"}

@@ -1,0 +1,50 @@
+"""Which document a page shows: the ?doc= of the URL, document titles short enough for a header line."""
+from __future__ import annotations
+
+import streamlit as st
+
+from kb import KnowledgeBase
+
+
+def is_multi(kb: KnowledgeBase) -> bool:
+    """More than one document in the index: only then do the pages show document pickers."""
+    return len(kb.documents) > 1
+
+
+def doc_ids(kb: KnowledgeBase) -> list[str]:
+    return [d.doc_id for d in kb.documents]
+
+
+def url_doc(kb: KnowledgeBase) -> str | None:
+    """The ?doc= of the URL if it names a document of the index, else None."""
+    want = st.query_params.get("doc")
+    return want if want in doc_ids(kb) else None
+
+
+def set_url_doc(doc_id: str | None) -> None:
+    if doc_id:
+        st.query_params["doc"] = doc_id
+    else:
+        st.query_params.pop("doc", None)
+
+
+def short_title(title: str, width: int = 18) -> str:
+    """A title for a header line: without 关于…/（草案）, and its head and tail if still long."""
+    t = title.strip()
+    if t.startswith("关于") and len(t) > 4:
+        t = t[2:]
+    for tail in ("（草案）", "(草案)"):
+        if t.endswith(tail) and len(t) > len(tail):
+            t = t[: -len(tail)]
+    if len(t) <= width:
+        return t
+    head = width // 2 - 1
+    return t[:head] + "…" + t[-(width - head - 1):]
+
+
+def title_of(kb: KnowledgeBase, doc_id: str, short: bool = False) -> str:
+    try:
+        title = kb.document(doc_id).title
+    except Exception:          # an unknown id names itself
+        return doc_id
+    return short_title(title) if short else title
