@@ -34,7 +34,9 @@ def cmd_ingest(a) -> int:
               f" {stats['passages']} passages, {stats['embedded']} embedded with {stats['model']}"
               f" in {stats['seconds']:.1f} s (parse {stats['parse_s']:.2f} s, embed {stats['embed_s']:.1f} s,"
               f" index {stats['index_s']:.2f} s) → {a.index or default_index_dir()}")
-    return 0
+    for reason in stats.get("skipped", []):
+        print(f"kb: skipped {reason}", file=sys.stderr)
+    return 1 if stats.get("skipped") else 0
 
 
 def _open(a) -> KnowledgeBase:

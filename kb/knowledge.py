@@ -153,6 +153,7 @@ class KnowledgeBase:
             docs.pop(doc_id)
             sources.pop(doc_id, None)
         parsed = reused = 0
+        skipped: list[str] = []
         t_parse = time.perf_counter()
         for i, f in enumerate(files):
             progress(0.3 * i / max(len(files), 1), f"读取 {f.name}")
@@ -165,7 +166,13 @@ class KnowledgeBase:
                 docs[doc_id] = prev_docs[doc_id]
                 reused += 1
             else:
-                docs[doc_id] = ingest.load(f)
+                try:
+                    docs[doc_id] = ingest.load(f)
+                except ingest.BadDocument as e:
+                    if len(files) == 1:
+                        raise
+                    skipped.append(str(e))      # one bad file in a folder does not stop the others
+                    continue
                 parsed += 1
             sources[doc_id] = key
         t_parse = time.perf_counter() - t_parse
@@ -177,7 +184,7 @@ class KnowledgeBase:
                      and set(d["doc_id"] for d in prev_manifest.get("documents", [])) == set(docs))
         if unchanged:
             progress(1.0, "索引已是最新")
-            return {"model": model_id, "documents": len(docs), "parsed": 0, "reused_docs": reused,
+            return {"model": model_id, "documents": len(docs), "parsed": 0, "reused_docs": reused, "skipped": skipped,
                     "embedded": 0, "passages": prev_manifest["passages"], "up_to_date": True,
                     "seconds": time.perf_counter() - t0, "parse_s": t_parse, "embed_s": 0.0, "index_s": 0.0}
         ordered = [docs[k] for k in sorted(docs)]
@@ -210,7 +217,7 @@ class KnowledgeBase:
                     extra_writers=(store.save,))
         t_index = time.perf_counter() - t_index
         progress(1.0, "完成")
-        return {"model": model_id, "documents": len(ordered), "parsed": parsed, "reused_docs": reused,
+        return {"model": model_id, "documents": len(ordered), "parsed": parsed, "reused_docs": reused, "skipped": skipped,
                 "embedded": len(todo), "passages": len(passages), "up_to_date": False,
                 "seconds": time.perf_counter() - t0, "parse_s": t_parse, "embed_s": t_embed, "index_s": t_index}
 

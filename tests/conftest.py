@@ -29,15 +29,22 @@ def outline_passages(outline_doc):
     return ingest.passages(outline_doc)
 
 
-@pytest.fixture(scope="session")
-def hash_index(tmp_path_factory) -> Path:
-    """An index of the outline built with the deterministic hash embedder (no model weights, ~1 s)."""
-    d = tmp_path_factory.mktemp("hash") / "index"
+def build_index(tmp_path_factory, name: str, model: str, extra: dict[str, bytes] | None = None) -> Path:
+    """Copy the outline (and `extra` files: name → bytes) into a fresh corpus folder and index it."""
+    d = tmp_path_factory.mktemp(name) / "index"
     corpus = d.parent / "corpus"
     corpus.mkdir()
     shutil.copy(OUTLINE, corpus / OUTLINE.name)
-    KnowledgeBase.sync([corpus], d, model="hash")
+    for fname, data in (extra or {}).items():
+        (corpus / fname).write_bytes(data)
+    KnowledgeBase.sync([corpus], d, model=model)
     return d
+
+
+@pytest.fixture(scope="session")
+def hash_index(tmp_path_factory) -> Path:
+    """An index of the outline built with the deterministic hash embedder (no model weights, ~1 s)."""
+    return build_index(tmp_path_factory, "hash", "hash")
 
 
 @pytest.fixture(scope="session")
@@ -48,12 +55,7 @@ def hash_kb(hash_index) -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def real_index(tmp_path_factory) -> Path:
     """The outline indexed with the real bundled model (m3e-small), built once per test session."""
-    d = tmp_path_factory.mktemp("real") / "index"
-    corpus = d.parent / "corpus"
-    corpus.mkdir()
-    shutil.copy(OUTLINE, corpus / OUTLINE.name)
-    KnowledgeBase.sync([corpus], d, model="m3e-small")
-    return d
+    return build_index(tmp_path_factory, "real", "m3e-small")
 
 
 @pytest.fixture(scope="session")

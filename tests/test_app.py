@@ -12,18 +12,24 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from .conftest import build_index
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 COPPER = "力争到\"十四五\"末,全区铜加工企业达到10家,实现营业收入100亿元以上。"
 
 
-@pytest.fixture
-def env(hash_index, tmp_path, monkeypatch):
-    """The app pointed at the session's hash-embedder index (tests/conftest.py) and a fresh basket folder."""
-    monkeypatch.setenv("KB_INDEX", str(hash_index))
+def point_app_at(index: Path, tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.setenv("KB_INDEX", str(index))
     monkeypatch.setenv("KB_MODEL", "hash")
     monkeypatch.setenv("KB_BASKETS", str(tmp_path / "baskets"))
     return tmp_path
+
+
+@pytest.fixture
+def env(hash_index, tmp_path, monkeypatch):
+    """The app pointed at the session's hash-embedder index (tests/conftest.py) and a fresh basket folder."""
+    return point_app_at(hash_index, tmp_path, monkeypatch)
 
 
 class Downloads(MemoryMediaFileStorage):
@@ -320,25 +326,12 @@ REPORT = f"""{REPORT_TITLE}
 @pytest.fixture(scope="module")
 def two_doc_index(tmp_path_factory) -> Path:
     """The outline and a GB18030 work report in one index (hash embedder)."""
-    import shutil
-
-    from kb import KnowledgeBase
-
-    d = tmp_path_factory.mktemp("two") / "index"
-    corpus = d.parent / "corpus"
-    corpus.mkdir()
-    shutil.copy(OUTLINE, corpus / OUTLINE.name)
-    (corpus / f"{REPORT_ID}.txt").write_bytes(REPORT.encode("gb18030"))
-    KnowledgeBase.sync([corpus], d, model="hash")
-    return d
+    return build_index(tmp_path_factory, "two", "hash", {f"{REPORT_ID}.txt": REPORT.encode("gb18030")})
 
 
 @pytest.fixture
 def env2(two_doc_index, tmp_path, monkeypatch):
-    monkeypatch.setenv("KB_INDEX", str(two_doc_index))
-    monkeypatch.setenv("KB_MODEL", "hash")
-    monkeypatch.setenv("KB_BASKETS", str(tmp_path / "baskets"))
-    return tmp_path
+    return point_app_at(two_doc_index, tmp_path, monkeypatch)
 
 
 def _hit_heads(at: AppTest) -> list[str]:

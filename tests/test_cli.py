@@ -70,3 +70,16 @@ def test_ingest_unchanged_is_instant(capsys, hash_index, outline_path):
 def test_console_script_is_installed():
     out = subprocess.run([sys.executable, "-m", "kb.cli", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "ingest" in out.stdout and "eval" in out.stdout
+
+
+def test_bad_file_in_a_folder_is_skipped_not_fatal(capsys, tmp_path, outline_path):
+    from .pdfgen import make_pdf
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "plan.txt").write_text("第一章 总则\n\n全区新建口袋公园10个。\n", encoding="utf-8")
+    make_pdf(corpus / "scan.pdf", [[]], image_only=True)
+    make_pdf(corpus / "locked.pdf", [["第一章 保密"]], encrypt="pw")
+    code, out, err = run(capsys, "--index", str(tmp_path / "i"), "--model", "hash", "ingest", str(corpus))
+    assert code == 1 and "indexed 1 documents" in out
+    assert "kb: skipped" in err and "scan.pdf: the PDF has no text layer" in err and "locked.pdf: the PDF is encrypted" in err
+    assert err.count("\n") == 2
