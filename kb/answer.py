@@ -80,6 +80,9 @@ def extract(q: Query, hits: list[Hit], cfg: AnswerCfg) -> Answer | None:
     qgrams = set(tokenize.bigrams(qtext))
     for e in q.expansions:
         qgrams |= set(tokenize.bigrams(e))
+    top = hits[0].passage
+    if qgrams and not qgrams & set(tokenize.bigrams(top.text + top.heading_path)):
+        return None          # the best passage shares no word with the question: no answer to vouch for
     if q.wants_number or hits[0].passage.kind == "row":
         row = _row_answer(q, hits, qgrams, cfg)
         if row:

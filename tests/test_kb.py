@@ -178,3 +178,9 @@ def test_failed_write_keeps_the_old_index(tmp_path, monkeypatch):
 def test_unknown_document_removal(hash_index):
     with pytest.raises(KBError, match="no document 'nope'"):
         KnowledgeBase.sync([], hash_index, model="hash", remove=["nope"])
+
+
+@pytest.mark.parametrize("q", ["<script>alert(1)</script>", "周杰伦的新歌", "hello world", "量子计算机的原理"])
+def test_unrelated_question_gets_passages_but_no_answer(hash_kb, q):
+    r = hash_kb.ask(q)
+    assert r.hits and r.answer is None
