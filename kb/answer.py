@@ -8,7 +8,7 @@ from ingest import sentences, tokenize
 
 from .config import AnswerCfg
 from .query import Query
-from .records import Answer, Citation, Hit
+from .records import Answer, Hit
 
 _DIGIT = re.compile(r"\d")
 _TARGET = re.compile(r"力争|达到|以上|以内|不低于|累计|新增|建成|实现|到\"?“?十四五”?\"?末|2025年")
@@ -38,12 +38,6 @@ def highlight(text: str, terms) -> list[tuple[int, int]]:
         else:
             merged.append((s, e))
     return merged
-
-
-def _coverage(text: str, qgrams: set[str]) -> float:
-    if not qgrams:
-        return 0.0
-    return len(qgrams & set(tokenize.bigrams(text))) / len(qgrams)
 
 
 def _row_answer(q: Query, hits: list[Hit], qgrams: set[str], cfg: AnswerCfg) -> Answer | None:

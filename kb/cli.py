@@ -178,9 +178,6 @@ def main(argv=None) -> int:
     p.add_argument("--peers", action="store_true", help="also run the peer systems in the same process")
     p.set_defaults(fn=cmd_eval)
     a = ap.parse_args(argv)
-    for name in ("index", "model"):            # allow the global options after the sub-command too
-        if getattr(a, name) is None:
-            setattr(a, name, None)
     try:
         return a.fn(a)
     except BadQuery as e:

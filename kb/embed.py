@@ -101,7 +101,8 @@ class STEmbedder:
             from sentence_transformers import SentenceTransformer
         except ImportError:  # pragma: no cover
             raise ModelUnavailable("install sentence-transformers to embed text") from None
-        os.environ.setdefault("HF_HUB_OFFLINE", "1") if Path(location).exists() else None
+        if Path(location).exists():          # a local model never needs the hub
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
         try:
             self.model = SentenceTransformer(location, device="cpu")
         except Exception as e:  # noqa: BLE001 — any loader failure becomes one line for the user

@@ -93,9 +93,11 @@ def test_ask_read_collect_download(server, browser, real_index):
     page.goto(base + "/")
     box = page.locator("[data-testid=stTextInput] input")
     box.wait_for()
+    example = page.get_by_role("button", name=QUESTION)                 # an example question
+    example.wait_for()                   # the script run that renders it may finish after the input box
     first_load = time.perf_counter() - t0
     print(f"\nserver healthy after {to_healthy:.1f}s; first page usable after {first_load:.1f}s more")
-    assert page.get_by_role("button", name=QUESTION).is_visible()      # an example question
+    assert example.is_visible()
 
     # ask
     t0 = time.perf_counter()
@@ -124,7 +126,9 @@ def test_ask_read_collect_download(server, browser, real_index):
     focus = page.locator(".kb-focus").first
     focus.wait_for()
     assert "section=2.2" in page.url
-    assert page.get_by_role("heading", name="第二章第二节 加快发展铜材料深加工产业").is_visible()
+    heading = page.get_by_role("heading", name="第二章第二节 加快发展铜材料深加工产业")
+    heading.wait_for()
+    assert heading.is_visible()
     assert "铜加工企业达到10家" in focus.inner_text()
     time.sleep(1)
     assert focus.is_visible()

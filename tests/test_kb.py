@@ -3,7 +3,6 @@ import json
 import shutil
 import threading
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -1,5 +1,4 @@
 """Passages are verbatim, non-empty, bounded, and every long paragraph is split only at sentence ends."""
-import string
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -1,9 +1,7 @@
 """The outline's structure is recovered from its damaged extraction, checked against its own TOC."""
 import re
 
-import pytest
 
-import ingest
 from ingest.structure import parse_toc_line
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.records import Passage
-from kb.targets import Target, extract_targets, find_values, sentences
+from kb.targets import extract_targets, find_values, sentences
 
 COPPER = "力争到\"十四五\"末,全区铜加工企业达到10家,实现营业收入100亿元以上。"
 

@@ -5,7 +5,7 @@ import html
 import re
 from urllib.parse import quote, urlencode
 
-from ingest.records import Passage, cn
+from ingest.records import Passage
 from ui.config import INDICATOR_COLUMNS, LONG_QUERY
 
 
