@@ -29,7 +29,8 @@ def outline_passages(outline_doc):
     return ingest.passages(outline_doc)
 
 
-def build_index(tmp_path_factory, name: str, model: str, extra: dict[str, bytes] | None = None) -> Path:
+def build_index(tmp_path_factory, name: str, model: str, extra: dict[str, bytes] | None = None,
+                backend: str = "faiss") -> Path:
     """Copy the outline (and `extra` files: name → bytes) into a fresh corpus folder and index it."""
     d = tmp_path_factory.mktemp(name) / "index"
     corpus = d.parent / "corpus"
@@ -37,7 +38,7 @@ def build_index(tmp_path_factory, name: str, model: str, extra: dict[str, bytes]
     shutil.copy(OUTLINE, corpus / OUTLINE.name)
     for fname, data in (extra or {}).items():
         (corpus / fname).write_bytes(data)
-    KnowledgeBase.sync([corpus], d, model=model)
+    KnowledgeBase.sync([corpus], d, model=model, backend=backend)
     return d
 
 
@@ -50,6 +51,15 @@ def hash_index(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def hash_kb(hash_index) -> KnowledgeBase:
     return KnowledgeBase.open(hash_index, model="hash")
+
+
+@pytest.fixture(scope="session", params=["faiss", "milvus"])
+def any_kb(request, hash_kb, tmp_path_factory) -> KnowledgeBase:
+    """The hash-embedder outline index on each backend: behaviour tests run on both."""
+    if request.param == "faiss":
+        return hash_kb
+    pytest.importorskip("milvus_lite", reason="pip install pymilvus milvus-lite (the milvus extra)")
+    return KnowledgeBase.open(build_index(tmp_path_factory, "milvus", "hash", backend="milvus"), model="hash")
 
 
 @pytest.fixture(scope="session")
