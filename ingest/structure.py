@@ -196,8 +196,10 @@ def parse_body(lines: list[Line], use_parts: bool) -> list[Node]:
                 add("tablerow", line.raw, line)
             continue
         prev = nodes[-1] if nodes else None
-        if (prev is not None and prev.kind == "paragraph" and not ends_sentence(prev.text)
-                and looks_like_running_text(prev.text)):
+        if prev is not None and prev.kind == "paragraph" and (
+                (not ends_sentence(prev.text) and looks_like_running_text(prev.text))
+                # a clause list cut after its semicolon: the next line has no lead phrase of its own
+                or (prev.text.rstrip().endswith((";", "；")) and not LEAD.match(t))):
             prev.text += t                     # rejoin a paragraph cut by a page break
             continue
         add("paragraph", t, line)

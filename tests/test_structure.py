@@ -93,3 +93,8 @@ def test_preface_is_content_toc_is_not(outline_passages):
     assert first.chapter == 0 and first.text.startswith('"十四五"时期是我国全面建成小康社会')
     assert not any(re.search(r"\t|\.\s*\d+$", p.text) for p in outline_passages)
     assert not any(re.match(r"^(目\s*录|第[一二三四五六七八九十]+[章节])", p.text) for p in outline_passages)
+
+
+def test_semicolon_page_break_rejoined(outline_doc):
+    # 第十章第二节: the clause list continues on the next page after '巩固率保持100%;'
+    assert "巩固率保持100%;初中适龄少年入学率保持100%" in outline_doc.text
