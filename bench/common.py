@@ -25,15 +25,9 @@ def raw_corpus_text(corpus_dir: Path = CORPUS_DIR) -> str:
 
 
 def load_model(name: str | None = None) -> Any:
-    """The embedding model the product uses (kb.embed.load_model), else the bundled m3e-small."""
-    from kb.peers import load_default_model
-
-    try:
-        from kb.embed import load_model as core_load
-    except ImportError:
-        return load_default_model()
-    model = core_load(name)
-    return model if model is not None else load_default_model()
+    """The SentenceTransformer the product uses (kb.embed.load_model: bundled m3e-small by default)."""
+    from kb.embed import load_model as core_load
+    return core_load(name)
 
 
 def open_kb_or_exit(index_dir: str | None = None) -> Any:

