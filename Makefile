@@ -34,17 +34,19 @@ ask: install index
 	$(BIN)/kb --index $(INDEX) ask
 
 eval: install index
-	$(BIN)/kb --index $(INDEX) eval ../shared/eval/dev.jsonl --peers
+	$(BIN)/kb --index $(INDEX) eval eval/dev.jsonl --peers
 
 bench: install index
 	$(BIN)/python bench/query.py --index $(INDEX)
 
-# Browser tests drive Debian's chromium with CJK fonts; install them when missing (root, as on CI).
+# Browser tests drive Debian's chromium with CJK fonts; the real-document tests print the outline with it and
+# convert a Word file with LibreOffice. Install them when missing (root, as on CI).
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v soffice >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	  else echo "note: chromium/fonts-noto-cjk missing and not root: browser tests will be skipped"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium fonts-noto-cjk libreoffice-writer-nogui >/dev/null; \
+	  else echo "note: chromium/fonts-noto-cjk/libreoffice missing and not root: those tests will be skipped"; fi; \
 	fi
 
 clean:

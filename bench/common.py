@@ -10,7 +10,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "corpus"
-DEV_SET = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+DEV_SET = ROOT / "eval" / "dev.jsonl"
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

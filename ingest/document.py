@@ -1,17 +1,26 @@
-"""Build a Document (cleaned text, structure, blocks with offsets and pages) from a raw file."""
+"""Build a Document (cleaned text, structure, blocks with offsets and pages, an ingest report) from a raw file."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 import re
+import time
 from pathlib import Path
 
+from . import glyphs
 from .errors import BadDocument
 from .readers import RawDocument
-from .records import Block, BoxInfo, Chapter, Document, Section, TocEntry, cn
-from .structure import LEAD, Node, parse_body, read_front, split_lines, CHAPTER
-from .table import parse_table
+from .records import Block, BoxInfo, Chapter, Document, Report, Section, TocEntry, cn
+from .structure import (CHAPTER, LEAD, PREFACE, Line, Node, find_toc, heading_kind, is_part, parse_body,
+                        split_lines, RUN_ON)
+from .table import parse_table, row_text
 
-TITLE_WORDS = re.compile(r"规划|纲要|报告|方案|意见|计划|决定|通知|办法")
+TITLE_WORDS = re.compile(r"规划|纲要|报告|方案|意见|计划|决定|通知|办法|条例|规定|细则|要点")
+TITLE_END = re.compile(r"(规划|纲要|报告|方案|意见|计划|决定|通知|办法|条例|规定|细则|要点)([（(][^）)]*[)）])?$")
+ISSUER = re.compile(r"(委员会|人民政府|政府|办公厅|办公室|国务院|中央|区委|市委|县委|省委|局|委|厅|部|院)$")
+DATE = re.compile(r"^[（(]?\s*([0-9〇零一二三四五六七八九十]{4}\s*年\s*[0-9〇零一二三四五六七八九十]{1,2}\s*月"
+                  r"(?:\s*[0-9〇零一二三四五六七八九十]{1,3}\s*日)?)\s*[)）]?$")
+BANNER = re.compile(r"会议文件|^[（(]?[0-9]+[)）]?$|文件\s*[（(]\d+[)）]$|^(内部|秘密|机密|绝密)")
 
 
 def doc_id_for(path: Path) -> str:
@@ -32,55 +41,174 @@ def _meta(path: Path) -> dict:
     return meta
 
 
-def _title(front: list[str], fallback: str) -> str:
-    for t in front:
-        if TITLE_WORDS.search(t) and "会议文件" not in t.replace(" ", ""):
-            return t.replace("(", "（").replace(")", "）")
-    return front[0] if front else fallback
+# --- cover --------------------------------------------------------------------------------------------------
+
+def _cover_text(line: Line) -> str:
+    """A cover line with the spaces between issuers kept ('中共中央 国务院'), other spaces inside Chinese gone."""
+    raw = glyphs.repair(line.raw).strip()
+    parts = [p for p in re.split(r"[ \t\u3000]+", raw) if p]
+    out = parts[0] if parts else ""
+    for p in parts[1:]:
+        keep = bool(ISSUER.search(out)) and (bool(DATE.match(p)) or (len(p) >= 2 and ISSUER.search(p) is not None))
+        out += (" " if keep else "") + p
+    from .punct import restore
+    return restore(out)
 
 
-def _issuer_year(front: list[str]) -> tuple[str | None, int | None]:
-    for t in front:
-        m = re.search(r"^(.{2,30}?(委员会|人民政府|办公室|局|委))\s*(.*)$", t)
-        if m:
-            ym = re.search(r"(20\d\d|二〇[一二三四五六七八九〇]{2})年", m.group(3))
-            year = None
-            if ym:
-                y = ym.group(1)
-                year = int(y) if y.isdigit() else int("".join(str("〇一二三四五六七八九".index(ch)) for ch in y))
-            return m.group(1), year
-    return None, None
+def read_cover(lines: list[Line]) -> tuple[str | None, str | None, str | None, int | None]:
+    """(title, issuer, date, year) from the cover: the title may run over several lines, an issuer line may
+    open it ('中共中央 国务院' / '关于…的意见'), the banner (会议文件) and the date are kept out of it."""
+    texts = [_cover_text(l) for l in lines if l.text]
+    title_parts: list[str] = []
+    issuer = date = None
+    for i, t in enumerate(texts):
+        if BANNER.search(t) and not TITLE_WORDS.search(t.split("会议文件")[-1] if "会议文件" in t else t):
+            continue
+        # '卫滨区发展和改革委员会 二〇二一年三月' (issuer and date on one line)
+        m = re.match(r"^(.+?)\s+([0-9〇零一二三四五六七八九十]{4}年.*)$", t)
+        if m and DATE.match(m.group(2)) and ISSUER.search(m.group(1)):
+            issuer, date = issuer or m.group(1), date or DATE.match(m.group(2)).group(1)
+            continue
+        if DATE.match(t):
+            date = date or DATE.match(t).group(1)
+            continue
+        nxt = texts[i + 1] if i + 1 < len(texts) else ""
+        if ISSUER.search(t) and not TITLE_WORDS.search(t) and not nxt.startswith("关于"):
+            if title_parts:
+                issuer = issuer or t
+                continue
+            if not any(TITLE_WORDS.search(x) for x in texts[i + 1:]):
+                issuer = issuer or t
+                continue
+        if ISSUER.search(t) and nxt.startswith("关于"):
+            issuer = issuer or t
+        if not title_parts or not TITLE_END.search("".join(title_parts)) or t.startswith(("（", "(")):
+            title_parts.append(t)
+    title = "".join(title_parts) if title_parts else None
+    if title:
+        title = title.replace("(", "（").replace(")", "）")
+    year = None
+    if date:
+        y = re.match(r"([0-9〇零一二三四五六七八九]{4})", re.sub(r"\s", "", date))
+        if y:
+            s = y.group(1)
+            year = int(s) if s.isdigit() else int("".join(str("〇一二三四五六七八九".index(ch.replace("零", "〇")))
+                                                            for ch in s))
+    if title and not TITLE_WORDS.search(title):
+        title = None
+    return title, issuer, date, year
 
+
+# --- body start ---------------------------------------------------------------------------------------------
+
+def _is_heading(l: Line, scheme: str) -> bool:
+    t = l.text
+    return bool(heading_kind(t)) or (scheme == "parts" and is_part(t)) or (
+        l.level in (1, 2) and not l.cells and not TITLE_END.search(t))
+
+
+def _scheme(lines: list[Line]) -> str:
+    chapters = sum(1 for l in lines if CHAPTER.match(l.text) and heading_kind(l.text) == "chapter")
+    parts = sum(1 for l in lines if is_part(l.text))
+    return "plan" if chapters >= max(1, parts // 2) else "parts"
+
+
+def _split_front(lines: list[Line], toc: tuple[int, int, list] | None, scheme: str) -> tuple[list[Line], list[Line]]:
+    """Cover lines (short, before the TOC or the first heading or paragraph) and body lines (the rest, TOC out)."""
+    if toc:
+        start, end, _ = toc
+        rest = lines[:start] + lines[end:]
+        cover_end = start
+    else:
+        rest = lines
+        cover_end = next((i for i, l in enumerate(lines) if l.text and _is_heading(l, scheme)), len(lines))
+    # the cover stops at the first sentence-long paragraph (a preamble belongs to the body)
+    for i in range(min(cover_end, len(lines))):
+        t = lines[i].text
+        if len(t) > 60 or (len(t) > 30 and "。" in t):
+            cover_end = i
+            break
+    cover = lines[:cover_end]
+    body = rest[cover_end:] if not toc or cover_end <= toc[0] else rest
+    if toc and cover_end < toc[0]:
+        body = lines[cover_end:toc[0]] + lines[toc[1]:]
+    return cover, body
+
+
+def _split_signature(body: list[Line]) -> tuple[list[Line], list[Line]]:
+    """The signature block that closes many documents (issuer, then date: 卫滨区发展和改革委员会 / 二〇二一年三月)."""
+    end = len(body)
+    while end and not body[end - 1].text:
+        end -= 1
+    k = end
+    while k and end - k < 3:
+        t = body[k - 1].text
+        if not t or not (DATE.match(t) or (ISSUER.search(t) and len(t) <= 30 and "。" not in t)):
+            break
+        k -= 1
+    if k == end or not any(DATE.match(l.text) for l in body[k:end]):
+        return body, []
+    return body[:k], body[k:end]
+
+
+# --- build --------------------------------------------------------------------------------------------------
 
 def build(raw: RawDocument) -> Document:
     """Parse a raw document; raise BadDocument when no text or no structure can be found."""
+    t0 = time.perf_counter()
     name = raw.path.name
-    lines = split_lines(raw.pages, raw.paged)
+    lines = split_lines(raw.pages, raw.layout)
     if not any(l.text for l in lines):
         raise BadDocument(f"{name}: no text found")
-    front, toc, body_at = read_front(lines)
-    body = lines[body_at:]
-    use_parts = not any(CHAPTER.match(l.text) for l in body if l.text)
-    nodes = parse_body(body, use_parts)
+    repaired = raw.meta.get("glyphs_repaired", 0) + sum(
+        len(glyphs.SUSPECT.findall(rl.text)) + sum(len(glyphs.SUSPECT.findall(c)) for c in rl.cells or ())
+        for p in raw.pages for rl in p.lines)
+    scheme = _scheme(lines)
+    toc = find_toc(lines)
+    cover, body = _split_front(lines, toc, scheme)
+    toc_entries = toc[2] if toc else []
+    body, signature = _split_signature(body)
+    nodes = parse_body(body, scheme, raw.layout)
     if not any(n.kind == "paragraph" for n in nodes):
         raise BadDocument(f"{name}: no paragraphs found")
     meta = _meta(raw.path)
-    front_text = [l.text for l in front]
-    title = meta.get("title") or _title(front_text, raw.path.stem)
-    issuer, year = _issuer_year(front_text)
-    return _assemble(raw, nodes, toc, title, meta.get("issuer") or issuer, meta.get("year") or year)
+    title, issuer, date, year = read_cover(cover)
+    if not (issuer and date) and signature:
+        _, s_issuer, s_date, s_year = read_cover(signature)
+        issuer, date, year = issuer or s_issuer, date or s_date, year or s_year
+    if raw.meta.get("issuer") and not issuer:
+        issuer = raw.meta["issuer"]
+    if raw.meta.get("date") and not date:
+        date = raw.meta["date"]
+        year = int(date[:4])
+    doc = _assemble(raw, nodes, toc_entries, meta.get("title") or title or raw.path.stem,
+                    meta.get("issuer") or issuer, meta.get("year") or year, date)
+    report = _report(raw, doc, toc_entries, repaired, time.perf_counter() - t0)
+    return Document(**{**doc.__dict__, "report": report})
+
+
+def _printed(raw: RawDocument) -> list[int | None]:
+    """The page number to cite for each physical page: the printed one, and for pages that print none the
+    number their neighbours imply (front matter before page 1 gets None); physical numbers when none print."""
+    printed = [p.printed for p in raw.pages]
+    offsets = Counter(n - i for i, n in enumerate(printed, 1) if n is not None)
+    if not offsets:
+        return list(range(1, len(printed) + 1))
+    off = offsets.most_common(1)[0][0]
+    return [n if n is not None else (i + off if i + off > 0 else None) for i, n in enumerate(printed, 1)]
 
 
 def _toc_pages(toc: list[TocEntry]) -> dict[tuple[int, int], int]:
     return {(e.chapter, e.section): e.page for e in toc if e.page is not None}
 
 
-def _assemble(raw: RawDocument, nodes: list[Node], toc, title, issuer, year) -> Document:
+def _assemble(raw: RawDocument, nodes: list[Node], toc, title, issuer, year, date) -> Document:
     toc_pages = _toc_pages(toc)
+    printed = _printed(raw) if raw.paged else []
 
     def page_for(node: Node) -> int | None:
         if raw.paged:
-            return node.page
+            return printed[node.page - 1] if 0 < node.page <= len(printed) else None
         return (toc_pages.get((node.chapter, node.section))
                 or toc_pages.get((node.chapter, 0)) or (1 if node.chapter == 0 else None))
 
@@ -94,34 +222,43 @@ def _assemble(raw: RawDocument, nodes: list[Node], toc, title, issuer, year) -> 
     i = 0
     while i < len(nodes):
         n = nodes[i]
+        pg = page_for(n)
+        if raw.paged and pg is not None and (not page_breaks or page_breaks[-1][1] != pg):
+            page_breaks.append((pos + (1 if parts else 0), pg))
         if n.kind == "tablerow":
             j = i
             while j < len(nodes) and nodes[j].kind == "tablerow":
                 j += 1
-            _, rows = parse_table([m.text for m in nodes[i:j]])
-            texts = [("；".join(f"{c}：{v}" for c, v in r), r) for r in rows]
+            _, rows = parse_table([(m.text, m.cells) for m in nodes[i:j]])
             first = n
             i = j
-            for text, cells in texts:
-                pos = _emit(parts, blocks, pos, text, "row", first, page_for(first), para_count,
+            for cells in rows:
+                pos = _emit(parts, blocks, pos, row_text(cells), "row", first, pg, para_count,
                             cells=tuple(cells))
             continue
+        if n.kind == "subitem":
+            ch = chapters.get(n.chapter)
+            if ch and n.section in ch["sections"]:
+                ch["sections"][n.section]["subs"].append(n.text)
+            i += 1
+            continue
         if n.kind == "chapter":
-            chapters.setdefault(n.number, {"title": n.title, "page": page_for(n), "sections": {}})
-            text = "序言" if n.number == 0 else f"第{cn(n.number)}章 {n.title}"
+            chapters.setdefault(n.number, {"title": n.title, "page": pg, "sections": {}, "label": n.label})
+            text = n.text if n.number else n.text
         elif n.kind == "section":
-            ch = chapters.setdefault(n.chapter, {"title": "", "page": None, "sections": {}})
-            ch["sections"][n.number] = {"title": n.title, "page": page_for(n), "subs": []}
-            text = f"第{cn(n.number)}节 {n.title}" if not re.match(r"^[(（]", n.text) else n.text
-            if n.subheading:
+            ch = chapters.setdefault(n.chapter, {"title": "", "page": None, "sections": {}, "label": ""})
+            ch["sections"][n.number] = {"title": n.title, "page": pg, "subs": [], "label": n.label}
+            text = n.text
+            if n.subheading and not RUN_ON.match(n.text):
+                head = n.text[: n.text.find(n.subheading)].rstrip() if n.subheading in n.text else n.text
                 ch["sections"][n.number]["subs"].append(n.subheading)
-                pos = _emit(parts, blocks, pos, text, "section", n, page_for(n), para_count)
-                pos = _emit(parts, blocks, pos, n.subheading, "subheading", n, page_for(n), para_count)
+                pos = _emit(parts, blocks, pos, head, "section", n, pg, para_count)
+                pos = _emit(parts, blocks, pos, n.subheading, "subheading", n, pg, para_count)
                 i += 1
                 continue
         elif n.kind == "box":
-            boxes[n.box] = BoxInfo(n.box, n.title, n.chapter, n.section, page_for(n))
-            text = f"专栏{n.box} {n.title}".strip()
+            boxes[n.box] = BoxInfo(n.box, n.title, n.chapter, n.section, pg)
+            text = n.text.strip()
         elif n.kind == "subheading":
             ch = chapters.get(n.chapter)
             if ch and n.section in ch["sections"]:
@@ -129,23 +266,29 @@ def _assemble(raw: RawDocument, nodes: list[Node], toc, title, issuer, year) -> 
             text = n.text
         else:
             text = n.text
-        if raw.paged and (not page_breaks or page_breaks[-1][1] != n.page):
-            page_breaks.append((pos, n.page))
-        pos = _emit(parts, blocks, pos, text, n.kind, n, page_for(n), para_count)
+        if "\f" in text:                       # a paragraph that runs on over a page break (PDF layout)
+            pieces = text.split("\f")
+            text = "".join(pieces)
+            if n.kind == "paragraph" and raw.paged:
+                start, off = pos + (1 if parts else 0), 0
+                for k, piece in enumerate(pieces[:-1], 1):
+                    off += len(piece)
+                    nxt = printed[n.page - 1 + k] if n.page - 1 + k < len(printed) else None
+                    if nxt is not None:
+                        page_breaks.append((start + off, nxt))
+        pos = _emit(parts, blocks, pos, text, n.kind, n, pg, para_count)
         i += 1
+    if 0 not in chapters and any(b.chapter == 0 for b in blocks):
+        chapters[0] = {"title": "", "page": blocks[0].page, "sections": {}, "label": ""}
     chapter_recs = tuple(
         Chapter(num, c["title"], c["page"], tuple(
-            Section(num, s, v["title"], v["page"], tuple(v["subs"]))
-            for s, v in sorted(c["sections"].items())))
+            Section(num, s, v["title"], v["page"], tuple(v["subs"]), v["label"])
+            for s, v in sorted(c["sections"].items())), c["label"])
         for num, c in sorted(chapters.items()))
-    return Document(doc_id=raw_doc_id(raw), title=title, source=raw.path.name, sha256=raw.sha256,
+    return Document(doc_id=doc_id_for(raw.path), title=title, source=raw.path.name, sha256=raw.sha256,
                     text="\n".join(parts), chapters=chapter_recs,
                     boxes=tuple(boxes.values()), blocks=tuple(blocks), toc=tuple(toc),
-                    issuer=issuer, year=year, page_breaks=tuple(page_breaks), paged=raw.paged)
-
-
-def raw_doc_id(raw: RawDocument) -> str:
-    return doc_id_for(raw.path)
+                    issuer=issuer, year=year, page_breaks=tuple(page_breaks), paged=raw.paged, date=date)
 
 
 def _emit(parts, blocks, pos, text, kind, node: Node, page, para_count, cells=None) -> int:
@@ -162,3 +305,64 @@ def _emit(parts, blocks, pos, text, kind, node: Node, page, para_count, cells=No
     blocks.append(Block(kind, start, start + len(text), node.chapter, node.section, node.box,
                         page, node.lineno, para, lead, cells, node.subheading))
     return start + len(text)
+
+
+# --- report -------------------------------------------------------------------------------------------------
+
+def _norm_title(t: str) -> str:
+    return re.sub(r"[\W_]", "", t)
+
+
+def toc_differences(doc: Document, toc: list[TocEntry]) -> tuple[int, list[str]]:
+    """How many TOC entries the body has with the same number and title, and each difference in one line."""
+    diffs: list[str] = []
+    matched = 0
+    body = {(c.number, 0): c.title for c in doc.chapters}
+    body.update({(s.chapter, s.number): s.title for c in doc.chapters for s in c.sections})
+    labels = {(c.number, 0): c.ref for c in doc.chapters}
+    labels.update({(s.chapter, s.number): f"{labels.get((s.chapter, 0), '')}{s.ref}"
+                   for c in doc.chapters for s in c.sections})
+    seen = set()
+    for e in toc:
+        key = (e.chapter, e.section)
+        seen.add(key)
+        name = "序言" if e.level == "preface" else (
+            (e.label or f"第{cn(e.chapter)}章") if e.level == "chapter" else
+            f"{labels.get((e.chapter, 0), '')}{e.label or f'第{cn(e.section)}节'}")
+        if key not in body:
+            diffs.append(f"目录有 {name}“{e.title}”（第{e.page}页），正文中没有")
+        elif e.level != "preface" and _norm_title(body[key]) != _norm_title(e.title):
+            diffs.append(f"{name}：目录作“{e.title}”，正文作“{body[key]}”")
+        else:
+            matched += 1
+    if toc:
+        for key, t in body.items():
+            if key not in seen and not (key == (0, 0)):
+                diffs.append(f"正文有 {labels.get(key, key)}“{t}”，目录中没有")
+    return matched, diffs
+
+
+def _report(raw: RawDocument, doc: Document, toc: list[TocEntry], repaired: int, parse_s: float) -> Report:
+    matched, diffs = toc_differences(doc, toc)
+    ocr_pages = tuple(i for i, p in enumerate(raw.pages, 1) if p.ocr)
+    fmt = raw.encoding if raw.encoding in ("pdf", "docx", "html") else "txt"
+    if ocr_pages:
+        fmt = "pdf+ocr"
+    warnings = []
+    if toc and diffs:
+        warnings.append(f"structure disagrees with the document's table of contents in {len(diffs)} place(s): "
+                        + "; ".join(diffs[:3]) + ("…" if len(diffs) > 3 else ""))
+    left = glyphs.leftovers(doc.text)
+    if left:
+        warnings.append(f"{left} suspicious character(s) left (radicals, private use or U+FFFD)")
+    warnings += [p for p in raw.problems]
+    seconds = tuple((k, round(v, 3)) for k, v in raw.seconds.items()) + (("parse", round(parse_s, 3)),)
+    return Report(
+        source_format=fmt, pages=len(raw.pages),
+        printed_pages=sum(1 for p in raw.pages if p.printed is not None),
+        chapters=sum(1 for c in doc.chapters if c.number > 0),
+        sections=sum(len([s for s in c.sections if s.number > 0]) for c in doc.chapters),
+        boxes=len(doc.boxes), toc_entries=len(toc), toc_matched=matched, differences=tuple(diffs),
+        furniture_chars=sum(p.dropped_chars for p in raw.pages), glyphs_repaired=repaired,
+        glyphs_suspicious=left, ocr_pages=ocr_pages, problems=tuple(raw.problems), seconds=seconds,
+        warnings=tuple(warnings))

@@ -87,5 +87,6 @@ def passages(doc: Document, max_chars: int = MAX_CHARS) -> list[Passage]:
                 section_title=sec.title if sec else "", box=b.box,
                 box_title=box.title if box else None, para=b.para,
                 page=doc.page_at(start, b.page), kind=kind,
-                lead=b.lead if part == 1 else None, subheading=b.subheading, cells=b.cells))
+                lead=b.lead if part == 1 else None, subheading=b.subheading, cells=b.cells,
+                chapter_label=ch.label if ch else "", section_label=sec.label if sec else ""))
     return out

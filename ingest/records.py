@@ -13,6 +13,7 @@ class TocEntry:
     section: int          # 0 for a chapter line
     title: str
     page: int | None
+    label: str = ""       # the document's own numbering when it is not 第X章/第X节: "九、", "（一）"
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,38 @@ class Section:
     title: str
     page: int | None
     subheadings: tuple[str, ...] = ()
+    label: str = ""       # as the document numbers it: "第二节", "（一）"; "" for an unnumbered heading
+
+    @property
+    def ref(self) -> str:
+        """How a citation names the section: 第二节 / （一） / the title when it has no number."""
+        return self.label or (f"第{cn(self.number)}节" if self.number else "")
 
 
 @dataclass(frozen=True)
 class Chapter:
-    number: int           # 0 = 序言
+    number: int           # 0 = 序言 (or the text before the first part)
     title: str
     page: int | None
     sections: tuple[Section, ...] = ()
+    label: str = ""       # as the document numbers it: "第二章", "九、", "序言"
+
+    @property
+    def ref(self) -> str:
+        """How a citation names the chapter: 第二章 / 九、 / 序言."""
+        if self.label:
+            return self.label
+        if self.number == 0:
+            return "序言" if self.title == "序言" else ""
+        return f"第{cn(self.number)}章"
+
+    @property
+    def heading(self) -> str:
+        """第二章 推动制造业高质量发展 / 九、深化农村改革 / 序言."""
+        if self.number == 0:
+            return self.title or self.ref
+        sep = "" if self.ref.endswith("、") else " "
+        return f"{self.ref}{sep}{self.title}".strip()
 
 
 @dataclass(frozen=True)
@@ -56,6 +81,35 @@ class BoxInfo:
     chapter: int
     section: int
     page: int | None
+
+
+@dataclass(frozen=True)
+class Report:
+    """What one ingest found in a document, kept with it (`kb inspect DOC`)."""
+    source_format: str                    # txt, pdf, docx, html (pdf+ocr when pages were OCR'd)
+    pages: int                            # physical pages (1 for a flowing format)
+    printed_pages: int                    # pages whose printed number was found
+    chapters: int
+    sections: int
+    boxes: int
+    toc_entries: int                      # entries of the document's own table of contents (0: none)
+    toc_matched: int                      # of those, found in the body with the same number and title
+    differences: tuple[str, ...]          # TOC vs body, one line each
+    furniture_chars: int                  # characters dropped as running headers, footers, page numbers
+    glyphs_repaired: int                  # radical / compatibility look-alikes mapped to ideographs
+    glyphs_suspicious: int                # still suspicious after repair (radicals, private use, U+FFFD)
+    ocr_pages: tuple[int, ...]            # physical pages read by OCR
+    problems: tuple[str, ...]             # pages that could not be read, and the like
+    seconds: tuple[tuple[str, float], ...] = ()   # read/extract/ocr/parse timings
+    warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Report":
+        d = dict(d)
+        for k in ("differences", "ocr_pages", "problems", "warnings"):
+            d[k] = tuple(d.get(k) or ())
+        d["seconds"] = tuple(tuple(x) for x in d.get("seconds") or ())
+        return cls(**d)
 
 
 @dataclass(frozen=True)
@@ -74,6 +128,8 @@ class Document:
     year: int | None = None
     page_breaks: tuple[tuple[int, int], ...] = ()   # (offset, page) where a PDF page starts
     paged: bool = False                             # pages are real PDF pages, not TOC-derived
+    date: str | None = None                         # as the cover prints it: 二〇二一年三月
+    report: "Report | None" = None                  # what the ingest found (structure, TOC check, pages, glyphs)
 
     def page_at(self, offset: int, default: int | None = None) -> int | None:
         """The PDF page holding a character offset (default when the document has no real pages)."""
@@ -111,17 +167,36 @@ class Passage:
     lead: str | None = None
     subheading: str | None = None
     cells: tuple[tuple[str, str], ...] | None = None
+    chapter_label: str = ""   # the document's own numbering ("九、", "（一）"); "" means 第X章 / 第X节
+    section_label: str = ""
+
+    @property
+    def chapter_ref(self) -> str:
+        if self.chapter_label:
+            return self.chapter_label
+        if self.chapter == 0:
+            return "序言" if self.chapter_title == "序言" else ""
+        return f"第{cn(self.chapter)}章"
+
+    @property
+    def section_ref(self) -> str:
+        if not self.section:
+            return ""
+        return self.section_label or f"第{cn(self.section)}节"
 
     @property
     def heading_path(self) -> str:
         """章 › 节 › 专栏, the context a reader (and the embedder) sees."""
         parts = []
         if self.chapter == 0:
-            parts.append("序言")
+            if self.chapter_ref:
+                parts.append(self.chapter_ref)
         else:
-            parts.append(f"第{cn(self.chapter)}章 {self.chapter_title}")
+            sep = "" if self.chapter_ref.endswith("、") else " "
+            parts.append(f"{self.chapter_ref}{sep}{self.chapter_title}")
             if self.section:
-                parts.append(f"第{cn(self.section)}节 {self.section_title}")
+                parts.append(f"{self.section_ref} {self.section_title}".strip()
+                             if not self.section_ref.endswith("）") else f"{self.section_ref}{self.section_title}")
         if self.subheading:
             parts.append(self.subheading)
         if self.box:

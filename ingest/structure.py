@@ -1,4 +1,5 @@
-"""Parse cleaned lines into the outline's structure: front matter, TOC, 章, 节, 专栏, paragraphs, table rows."""
+"""Parse cleaned lines into a document's structure: cover, table of contents, and the body's own numbering
+(第X章/第X节/专栏 in plans; 一、/（一）/1. in policy documents and work reports), paragraphs and table rows."""
 from __future__ import annotations
 
 import re
@@ -7,25 +8,31 @@ from dataclasses import dataclass
 from .clean import clean_line, ends_sentence, is_page_furniture, looks_like_running_text
 from .records import TocEntry, from_cn
 
-NUM = "一二三四五六七八九十零〇0-9"
-CHAPTER = re.compile(rf"^第([{NUM}]+)章\s*(.*)$")
+NUM = "一二三四五六七八九十百零〇0-9"
+CHAPTER = re.compile(rf"^第([{NUM}]+)[章部](?:分)?\s*(.*)$")
 SECTION = re.compile(rf"^第([{NUM}]+)节\s*(.*)$")
-PART = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")          # 一、xxx (work reports)
+PART = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")          # 一、xxx (policy documents, work reports)
 SUBHEAD = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]\s*(.{2,40})$")
+# （一）指导思想。全面贯彻… : an item whose title runs on into its paragraph
+RUN_ON = re.compile(r"^([(（]([一二三四五六七八九十]+)[)）])\s*([^。；;：:，,]{2,24}?)。(.+)$")
+SUBITEM = re.compile(r"^(\d{1,2})[.．、]\s*([^。；;：:，,\d][^。；;：:，,]{1,24}?)[。：:]?(?:$|(?<=[。：:]).)")
 BOX = re.compile(r"^专栏\s*(\d+\s*[-－—]\s*\d+)\s*(.*)$")
 PREFACE = re.compile(r"^(序\s*言|前\s*言)$")
 TOC_HEAD = re.compile(r"^目\s*录$")
 DASH_HEAD = re.compile(r"^——[^。，,]{2,30}$")
 NOTE = re.compile(r"^注\s*[:：]")
 LEAD = re.compile(r"^(?:——)?([^。，,；;：:“”\"]{2,20})。")
+TABLE_HEAD = re.compile(r"序号|指标名称")
 
 
 @dataclass
 class Line:
     text: str        # cleaned
     raw: str
-    page: int        # 1-based page of the source (1 for a text file)
-    lineno: int      # 1-based line within the source file/page stream
+    page: int        # 1-based physical page of the source (1 for a text file)
+    lineno: int      # 1-based line within the source's line stream
+    level: int = 0   # heading level the source marks (Word style, <h1>..<h3>)
+    cells: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -42,6 +49,7 @@ class Node:
     number: int = 0
     cells: tuple | None = None
     subheading: str | None = None
+    label: str = ""
 
 
 def _numeral(s: str) -> int | None:
@@ -54,15 +62,20 @@ def _numeral(s: str) -> int | None:
     return None
 
 
+# --- table of contents ------------------------------------------------------------------------------------
+
+_TOC_SPLIT = re.compile(r"\t+|\s{2,}|[.…·•_]{2,}|(?<=\D)[.…·•]\s*(?=\d+\s*$)")
+
+
 def parse_toc_line(raw: str) -> TocEntry | None:
-    """'第-\\t一章 开\\t启全面…\\t. 1' → TocEntry(chapter 1, page 1). None if not a TOC line."""
-    fields = [f for f in re.split(r"\t+", raw) if f.strip()]
+    """'第-\\t一章 开\\t启全面…\\t. 1' or '第二节 加快发展…产业 ………… 18' → TocEntry. None if not a TOC line."""
+    fields = [f for f in _TOC_SPLIT.split(raw.strip()) if f and f.strip(" .·…")]
     page = None
-    if len(fields) > 1 and re.fullmatch(r"[\s.·…]*\d{1,4}\s*", fields[-1]):
-        page = int(re.sub(r"\D", "", fields.pop()))
-    text = re.sub(r"[\s\-.:：·…]", "", "".join(fields))
+    if len(fields) > 1 and re.fullmatch(r"\s*\d{1,4}\s*", fields[-1]):
+        page = int(fields.pop())
+    text = re.sub(r"[\s\-:：·…•_.]", "", "".join(fields))
     if page is None:
-        m = re.search(r"(\d{1,4})$", text)
+        m = re.search(r"(\d{1,3})$", text)
         if not m:
             return None
         page, text = int(m.group(1)), text[: m.start()]
@@ -70,54 +83,63 @@ def parse_toc_line(raw: str) -> TocEntry | None:
     if PREFACE.match(text):
         return TocEntry("preface", 0, 0, "序言", page)
     m = re.match(rf"^第([{NUM}]+)([章节])(.*)$", text)
-    if not m:
-        return None
-    n = _numeral(m.group(1))
-    if n is None:
-        return None
-    if m.group(2) == "章":
-        return TocEntry("chapter", n, 0, m.group(3), page)
-    return TocEntry("section", 0, n, m.group(3), page)
+    if m:
+        n = _numeral(m.group(1))
+        if n is None or not m.group(3):
+            return None
+        if m.group(2) == "章":
+            return TocEntry("chapter", n, 0, m.group(3), page)
+        return TocEntry("section", 0, n, m.group(3), page)
+    m = re.match(r"^([一二三四五六七八九十]+)、(.+)$", text)
+    if m:
+        return TocEntry("chapter", from_cn(m.group(1)), 0, m.group(2), page, label=f"{m.group(1)}、")
+    m = re.match(r"^[（(]([一二三四五六七八九十]+)[)）](.+)$", text)
+    if m:
+        return TocEntry("section", 0, from_cn(m.group(1)), m.group(2), page, label=f"（{m.group(1)}）")
+    return None
 
 
-def split_lines(pages: tuple[str, ...], paged: bool) -> list[Line]:
-    out, lineno = [], 0
-    for pno, page in enumerate(pages, 1):
-        for raw in page.split("\n"):
-            lineno += 1
-            if paged and is_page_furniture(raw):
-                continue
-            out.append(Line(clean_line(raw), raw, pno, lineno))
-    return out
-
-
-def read_front(lines: list[Line]) -> tuple[list[Line], list[TocEntry], int]:
-    """Split off the front matter and the TOC; return (front lines, toc entries, index where the body starts)."""
-    toc_at = next((i for i, l in enumerate(lines[:200]) if TOC_HEAD.match(l.text)), None)
-    if toc_at is None:
-        body = next((i for i, l in enumerate(lines)
-                     if _heading_kind(l.text) or (PART.match(l.text) and len(l.text) <= 40)), 0)
-        return [l for l in lines[:body] if l.text], [], body
-    front = [l for l in lines[:toc_at] if l.text]
-    entries, chapter, i = [], 0, toc_at + 1
+def find_toc(lines: list[Line]) -> tuple[int, int, list[TocEntry]] | None:
+    """The table of contents wherever it is: a run of ≥ 3 entry lines (heading + page number), optionally under
+    a 目录 heading. Returns (first line, line after the last, entries with chapters filled in)."""
+    best = None
+    i = 0
     while i < len(lines):
-        l = lines[i]
-        if not l.text:
+        if not lines[i].text or (parse_toc_line(lines[i].raw) is None and not TOC_HEAD.match(lines[i].text)):
             i += 1
             continue
-        e = parse_toc_line(l.raw)
-        if e is None:
-            break
+        j, entries, head = i, [], TOC_HEAD.match(lines[i].text) is not None
+        if head:
+            j += 1
+        misses = 0
+        while j < len(lines):
+            if not lines[j].text:
+                j += 1
+                continue
+            e = parse_toc_line(lines[j].raw)
+            if e is None:
+                break
+            entries.append(e)
+            j += 1
+        if len(entries) >= 3 and (best is None or len(entries) > len(best[2])):
+            best = (i, j, entries)
+        i = max(j, i + 1)
+    if best is None:
+        return None
+    start, end, entries = best
+    out, chapter = [], 0
+    for e in entries:
         if e.level == "chapter":
             chapter = e.chapter
         elif e.level == "section":
-            e = TocEntry("section", chapter, e.section, e.title, e.page)
-        entries.append(e)
-        i += 1
-    return front, entries, i
+            e = TocEntry("section", chapter, e.section, e.title, e.page, e.label)
+        out.append(e)
+    return start, end, out
 
 
-def _heading_kind(text: str) -> str | None:
+# --- lines -------------------------------------------------------------------------------------------------
+
+def heading_kind(text: str) -> str | None:
     if len(text) > 60 or "。" in text:
         return None
     if PREFACE.match(text):
@@ -131,8 +153,32 @@ def _heading_kind(text: str) -> str | None:
     return None
 
 
-def parse_body(lines: list[Line], use_parts: bool) -> list[Node]:
-    """Group body lines into nodes, rejoining paragraphs that a page break or a hard wrap split."""
+def is_part(text: str) -> bool:
+    return bool(PART.match(text)) and len(text) <= 40 and "。" not in text and "，" not in text
+
+
+def split_lines(raw_pages, layout: bool) -> list[Line]:
+    """RawPages → cleaned Lines (glyphs repaired, spaces inside Chinese removed, punctuation restored)."""
+    from .glyphs import repair
+    out, lineno = [], 0
+    for pno, page in enumerate(raw_pages, 1):
+        for rl in page.lines:
+            lineno += 1
+            raw = repair(rl.text)
+            if not layout and len(raw_pages) > 1 and is_page_furniture(raw):
+                continue
+            cells = tuple(clean_line(repair(c)) for c in rl.cells) if rl.cells else None
+            out.append(Line(clean_line(raw), raw, pno, lineno, rl.level, cells))
+    return out
+
+
+# --- body --------------------------------------------------------------------------------------------------
+
+def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
+    """Group body lines into nodes, rejoining paragraphs that a page break or a hard wrap split.
+
+    scheme: "plan" (第X章/第X节, （一） subheadings) or "parts" (一、 parts, （一） items, 1. sub-items).
+    joined: the reader already joined wrapped lines (layout-aware formats)."""
     nodes: list[Node] = []
     chapter = section = 0
     box: str | None = None
@@ -146,20 +192,27 @@ def parse_body(lines: list[Line], use_parts: bool) -> list[Node]:
         t = line.text
         if not t:
             continue
-        kind = _heading_kind(t)
-        if kind is None and use_parts and PART.match(t) and len(t) <= 40 and "。" not in t:
+        kind = heading_kind(t)
+        if kind is None and scheme == "parts" and is_part(t):
             kind = "part"
+        if kind is None and line.level and not line.cells and len(t) <= 40:
+            kind = {1: "chapter-x", 2: "section-x"}.get(line.level)
         if kind == "preface":
             chapter, section, box, subheading, in_table = 0, 0, None, None, False
-            add("chapter", t, line, title="序言", number=0)
+            add("chapter", t, line, title="序言", number=0, label="序言")
             continue
         if kind in ("chapter", "part"):
             m = (CHAPTER if kind == "chapter" else PART).match(t)
             n = _numeral(m.group(1))
             if n is not None:
                 chapter, section, box, subheading, in_table = n, 0, None, None, False
-                add("chapter", t, line, title=m.group(2).strip(), number=n)
+                label = f"{m.group(1)}、" if kind == "part" else t[: m.start(2)].strip()
+                add("chapter", t, line, title=m.group(2).strip(), number=n, label=label)
                 continue
+        if kind == "chapter-x":                        # a Word/HTML level-1 heading without a number
+            chapter, section, box, subheading, in_table = chapter + 1, 0, None, None, False
+            add("chapter", t, line, title=t, number=chapter, label="")
+            continue
         if kind == "section":
             m = SECTION.match(t)
             n = _numeral(m.group(1))
@@ -171,32 +224,54 @@ def parse_body(lines: list[Line], use_parts: bool) -> list[Node]:
                     title, sub = title[: sm.start()].strip(), sm.group(1)
                 if sub:
                     subheading = sub
-                add("section", t, line, title=title, number=n)
+                add("section", t, line, title=title, number=n, label=t[: m.start(2)].strip())
                 continue
+        if kind == "section-x":
+            section, box, subheading, in_table = section + 1, None, None, False
+            add("section", t, line, title=t, number=section, label="")
+            continue
         if kind == "box":
             m = BOX.match(t)
             box = re.sub(r"\s", "", m.group(1)).replace("－", "-").replace("—", "-")
-            in_table = "\t" in line.raw and line.raw.count("\t") >= 2
-            add("box", t.rstrip(), line, title=m.group(2).strip())
+            in_table = ("\t" in line.raw and line.raw.count("\t") >= 2)
+            add("box", t.rstrip(), line, title=m.group(2).strip().strip("\t "))
             continue
-        if SUBHEAD.match(t) or DASH_HEAD.match(t):
-            if not (use_parts and SUBHEAD.match(t)):
-                subheading = t
-                add("subheading", t, line)
+        if scheme == "parts":
+            m = RUN_ON.match(t) or SUBHEAD.match(t)
+            if m and (m.re is RUN_ON or "。" not in t):
+                num = m.group(2) if m.re is RUN_ON else m.group(1)
+                section, subheading, box, in_table = from_cn(num), None, None, False
+                label = f"（{num}）"
+                if m.re is RUN_ON:
+                    head = t[: m.end(3) + 1]               # '（一）指导思想。'
+                    add("section", head, line, title=m.group(3).strip(), number=section, label=label)
+                    add("paragraph", t[m.end(3) + 1:].strip(), line)
+                else:
+                    add("section", t, line, title=m.group(2).strip(), number=section, label=label)
                 continue
-            m = SUBHEAD.match(t)                 # work-report style: （一） is a section
-            section, subheading = from_cn(m.group(1)), None
-            add("section", t, line, title=m.group(2).strip(), number=section)
+            m = SUBITEM.match(t)
+            if m and section:
+                subheading = f"{m.group(1)}.{m.group(2).strip()}"
+                nodes.append(Node("subitem", subheading, line.page, line.lineno, chapter, section, box,
+                                  subheading=subheading, number=int(m.group(1))))
+                add("paragraph", t, line)
+                continue
+        elif SUBHEAD.match(t) or DASH_HEAD.match(t):
+            subheading = t
+            add("subheading", t, line)
             continue
-        if in_table:
-            if NOTE.match(t):
-                in_table = False
-                add("note", t, line)
-            else:
-                add("tablerow", line.raw, line)
+        if line.cells:                         # a structured table row (Word, HTML, ruled PDF table)
+            add("tablerow", "\t".join(line.cells), line, cells=line.cells)
+            continue
+        if in_table and not NOTE.match(t):     # tab-separated rows of a text extraction
+            add("tablerow", line.raw, line)
+            continue
+        if NOTE.match(t) and nodes and nodes[-1].kind == "tablerow":
+            in_table = False
+            add("note", t, line)
             continue
         prev = nodes[-1] if nodes else None
-        if prev is not None and prev.kind == "paragraph" and (
+        if not joined and prev is not None and prev.kind == "paragraph" and (
                 (not ends_sentence(prev.text) and looks_like_running_text(prev.text))
                 # a clause list cut after its semicolon: the next line has no lead phrase of its own
                 or (prev.text.rstrip().endswith((";", "；")) and not LEAD.match(t))):

@@ -1,4 +1,6 @@
-"""Turn the tab-separated lines of an indicator table (专栏 1-1) into rows with named columns."""
+"""Read an indicator table (专栏 1-1) into rows with named columns, merged cells resolved, from either a
+structured table (Word, HTML, a ruled PDF table: merged cells already repeated) or tab-separated lines of a
+text extraction (merged cells printed once, in the middle of the rows they span)."""
 from __future__ import annotations
 
 import re
@@ -6,6 +8,15 @@ import re
 from .clean import clean_line
 
 ATTRS = ("预期性", "约束性")
+MERGED = ("类别", "指标属性")           # columns whose cells span several rows in these tables
+_EMPTY = ("", "_", "—", "-", "－", "/")
+_NUMBER = re.compile(r"[\[［]?\s*[<>≥≤＜＞]?\s*(-?\d+(?:\.\d+)?)")
+
+
+def number(value: str) -> float | None:
+    """The number a cell holds, for sorting: '85以上' → 85, '[2.9]' → 2.9, '≥2.5' → 2.5, '按市下达目标' → None."""
+    m = _NUMBER.match(value.strip()) if value else None
+    return float(m.group(1)) if m else None
 
 
 def _column_name(cell: str, index: int) -> str:
@@ -28,34 +39,63 @@ def _column_name(cell: str, index: int) -> str:
     return c or f"列{index + 1}"
 
 
-def parse_table(raw_lines: list[str]) -> tuple[list[str], list[list[tuple[str, str]]]]:
-    """Return (column names, rows as [(column, value), …]) from raw tab-separated lines."""
-    header_at = next((i for i, l in enumerate(raw_lines) if "序号" in l or "指标名称" in l), None)
+def row_text(cells: list[tuple[str, str]]) -> str:
+    """A row as one line of text for search and display: '序号：1；类别：经济发展；…'."""
+    return "；".join(f"{c}：{v}" for c, v in cells)
+
+
+def parse_table(lines: list[tuple[str, tuple[str, ...] | None]]) -> tuple[list[str], list[list[tuple[str, str]]]]:
+    """(raw line, cells or None) pairs → (column names, one [(column, value), …] per indicator)."""
+    structured = sum(1 for _, cells in lines if cells) > len(lines) / 2
+    if structured:
+        lines = [(t, c) for t, c in lines if c]
+    raw = [list(cells) if cells else text.split("\t") for text, cells in lines]
+    header_at = next((i for i, r in enumerate(raw) if any("序号" in c or "指标名称" in c for c in r)), None)
     if header_at is None:
         return [], []
-    head = raw_lines[header_at].split("\t")
+    head = raw[header_at]
     body_at = header_at + 1
-    # header continuation lines (no leading row number) extend the column names cell by cell
-    while body_at < len(raw_lines) and not re.match(r"^\s*\d+\s*\t", raw_lines[body_at]):
-        extra = raw_lines[body_at].split("\t")
-        head = [h + (extra[i] if i < len(extra) else "") for i, h in enumerate(head)]
+    # header continuation lines (no row number) extend the column names cell by cell
+    while body_at < len(raw) and not re.fullmatch(r"\s*\d+\s*", raw[body_at][0] if raw[body_at] else ""):
+        extra = raw[body_at]
+        head = [h + (extra[i] if i < len(extra) and extra[i] != h else "") for i, h in enumerate(head)]
         body_at += 1
     columns = [_column_name(h, i) for i, h in enumerate(head)]
     n = len(columns)
-    rows: list[list[str]] = []
-    for raw in raw_lines[body_at:]:
-        cells = [clean_line(c) for c in raw.split("\t")][:n]
+    units: list[list[str]] = []           # one per indicator (a numbered row, or a second indicator in it)
+    starts: list[bool] = []               # the unit opens a numbered row
+    for r in raw[body_at:]:
+        cells = [clean_line(c) for c in r][:n]
         cells += [""] * (n - len(cells))
-        if re.fullmatch(r"\d+", cells[0]):
-            rows.append(cells)
-        elif rows:                                  # a wrapped row continues the previous one
-            rows[-1] = [a + b if b and b not in ",，" else a for a, b in zip(rows[-1], cells)]
-    _fill_categories(columns, rows)
+        cells = ["" if c in _EMPTY else c for c in cells]
+        if not any(cells) or (units and any("序号" in c or "指标名称" in c for c in cells)):
+            continue                       # blank, or the header repeated where the table continues
+        if re.fullmatch(r"\d+", cells[0]) and (not units or cells[0] != units[-1][0] or not structured):
+            units.append(cells)
+            starts.append(True)
+        elif units and structured and cells[0] == units[-1][0]:
+            units.append(cells)            # a merged 序号 cell over two indicators (Word, HTML, ruled PDF)
+            starts.append(False)
+        elif units and _second_indicator(columns, units[-1], cells):
+            cells[0] = units[-1][0]
+            units.append(cells)            # row 8: 城镇新增就业人数 [2.9] / 城镇就业（万人） [2.5]
+            starts.append(False)
+        elif units:                        # a wrapped line continues the unit above
+            units[-1] = [a + b if b and b not in ",，" else a for a, b in zip(units[-1], cells)]
+    if structured:                         # a merged cell cut by a page break leaves its rows below empty
+        for col in MERGED:
+            if col in columns:
+                c = columns.index(col)
+                for k in range(1, len(units)):
+                    units[k][c] = units[k][c] or units[k - 1][c]
+    else:
+        for col in MERGED:
+            if col in columns:
+                _spread(units, columns.index(col), ATTRS if col == "指标属性" else None)
     out = []
-    for r in rows:
+    for u in units:
         cells = []
-        for col, val in zip(columns, r):
-            val = "" if val in ("_", "—", "-") else val
+        for col, val in zip(columns, u):
             if col == "指标属性":
                 val = next((a for a in ATTRS if a in val), "")
             if val:
@@ -64,26 +104,56 @@ def parse_table(raw_lines: list[str]) -> tuple[list[str], list[list[tuple[str, s
     return columns, out
 
 
-def _fill_categories(columns: list[str], rows: list[list[str]]) -> None:
-    """类别 is a merged cell whose label is spread over a few rows: join it and fill the group."""
-    if "类别" not in columns:
-        return
-    c = columns.index("类别")
-    labels: list[str | None] = [None] * len(rows)
-    i = 0
-    while i < len(rows):
-        if rows[i][c]:
-            j, label = i, ""
-            while j < len(rows) and rows[j][c]:
-                label += rows[j][c]
-                j += 1
-            for k in range(i, j):
-                labels[k] = label
-            i = j
+def _second_indicator(columns: list[str], above: list[str], cells: list[str]) -> bool:
+    """A continuation line that is an indicator of its own: a name of its own and a figure in a column where
+    the line above has a complete figure too."""
+    name = columns.index("指标名称") if "指标名称" in columns else 2
+    if len(cells[name]) < 2 or cells[name] in ",，":
+        return False
+    for c, col in enumerate(columns):
+        if col.endswith(("基数", "目标")) or col.startswith("五年"):
+            if number(cells[c]) is not None and number(above[c]) is not None:
+                return True
+    return False
+
+
+def _spread(units: list[list[str]], c: int, values: tuple[str, ...] | None) -> None:
+    """A merged cell printed once in the middle of the rows it spans: give every row its label.
+
+    Each label spans as many rows below as above it (it is centred), never past its neighbours; rows left
+    over after a label's span (a table continued on the next page) belong to the label above them."""
+    def label_of(v: str) -> str:
+        if values is None:
+            return v
+        return next((a for a in values if a in v), "")
+
+    labels = [label_of(u[c]) for u in units]
+    if all(labels):
+        return                             # every row has its own value: nothing is merged
+    groups: list[list[int]] = []
+    for i, v in enumerate(labels):
+        if not v:
+            continue
+        if groups and groups[-1][1] == i - 1 and values is None:
+            groups[-1][1] = i
+            groups[-1][2] += v
         else:
-            i += 1
-    first = next((x for x in labels if x), None)
-    current = first
-    for k, x in enumerate(labels):
-        current = x or current
-        rows[k][c] = current or ""
+            groups.append([i, i, v])
+    if not groups:
+        return
+    spans: list[tuple[int, int, str]] = []
+    prev_end = -1
+    for g, (a, b, text) in enumerate(groups):
+        nxt = groups[g + 1][0] if g + 1 < len(groups) else len(units)
+        k = min(a - prev_end - 1, nxt - b - 1)
+        lo, hi = a - k, b + k
+        spans.append((lo, hi, text))
+        prev_end = hi
+    fill: list[str] = [""] * len(units)
+    for lo, hi, text in spans:
+        for i in range(lo, hi + 1):
+            fill[i] = text
+    current = spans[0][2]
+    for i in range(len(units)):
+        current = fill[i] or current
+        units[i][c] = fill[i] or current

@@ -1,4 +1,4 @@
-"""The `kb` command line: ingest, ask, toc, eval, ls, rm. Errors become one line and a non-zero exit."""
+"""The `kb` command line: ingest, ask, toc, inspect, eval, ls, rm. Errors become one line and a non-zero exit."""
 from __future__ import annotations
 
 import argparse
@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from ingest import BadDocument, cn
+from ingest import BadDocument
 
 from . import KBError, KnowledgeBase
 from .config import default_index_dir
@@ -34,9 +34,48 @@ def cmd_ingest(a) -> int:
               f" {stats['passages']} passages, {stats['embedded']} embedded with {stats['model']}"
               f" in {stats['seconds']:.1f} s (parse {stats['parse_s']:.2f} s, embed {stats['embed_s']:.1f} s,"
               f" index {stats['index_s']:.2f} s) → {a.index or default_index_dir()}")
+    for doc in stats.get("reports", []):
+        lines = report_lines(doc)
+        print("  " + lines[0])
+        for w in doc.report.warnings if doc.report else ():
+            print(f"kb: warning: {doc.source}: {w}", file=sys.stderr)
     for reason in stats.get("skipped", []):
         print(f"kb: skipped {reason}", file=sys.stderr)
     return 1 if stats.get("skipped") else 0
+
+
+def report_lines(doc) -> list[str]:
+    """What the ingest found in one document, for `kb ingest` (first line) and `kb inspect` (all)."""
+    r = doc.report
+    if r is None:
+        return [f"{doc.doc_id}: no ingest report (indexed by an older version; run `kb ingest --replace corpus`)"]
+    toc = (f"目录 {r.toc_matched}/{r.toc_entries} 一致" if r.toc_entries else "无目录")
+    pages = f"{r.pages} 页" + (f"（{r.printed_pages} 页印有页码）" if r.printed_pages else "")
+    head = (f"{doc.doc_id} [{r.source_format}] {pages}：{r.chapters} 章、{r.sections} 节、{r.boxes} 个专栏，{toc}"
+            + (f"，页眉页脚删去 {r.furniture_chars} 字" if r.furniture_chars else "")
+            + (f"，修复字形 {r.glyphs_repaired} 个" if r.glyphs_repaired else "")
+            + (f"，OCR {len(r.ocr_pages)} 页" if r.ocr_pages else ""))
+    out = [head, f"标题：{doc.title}"]
+    if doc.issuer or doc.date:
+        out.append(f"发文：{doc.issuer or '—'}  {doc.date or ''}".rstrip())
+    out.append(f"可疑字符（部首区、私用区、U+FFFD）：{r.glyphs_suspicious}")
+    if r.ocr_pages:
+        out.append("OCR 页：" + ", ".join(map(str, r.ocr_pages)))
+    out += [f"与目录不一致：{d}" for d in r.differences]
+    out += [f"问题：{p}" for p in r.problems]
+    if r.seconds:
+        out.append("用时：" + "，".join(f"{k} {v:.2f} s" for k, v in r.seconds))
+    return out
+
+
+def cmd_inspect(a) -> int:
+    kb = _open(a)
+    docs = [kb.document(d) for d in a.docs] if a.docs else kb.documents
+    for i, d in enumerate(docs):
+        if i:
+            print()
+        print("\n".join(report_lines(d)))
+    return 0
 
 
 def _open(a) -> KnowledgeBase:
@@ -53,7 +92,8 @@ def _print_result(res, as_json: bool) -> None:
         print("没有找到相关段落。")
     for h in res.hits:
         p = h.passage
-        print(f"[{h.rank}] {p.heading_path}（第{p.page}页）  score {h.score:.3f}")
+        page = f"（第{p.page}页）" if p.page else ""
+        print(f"[{h.rank}] {p.doc_title if not p.heading_path else p.heading_path}{page}  score {h.score:.3f}")
         print(f"    {p.text}")
         print(f"    —— {h.citation.text}\n")
 
@@ -88,12 +128,12 @@ def cmd_toc(a) -> int:
         for b in d.boxes:
             boxes.setdefault((b.chapter, b.section), []).append(b)
         for c in d.chapters:
-            head = "序言" if c.number == 0 else f"第{cn(c.number)}章 {c.title}"
-            print(f"{head} …… {c.page or ''}")
+            print(f"{c.heading or '（正文前部）'} …… {c.page or ''}")
             for b in boxes.get((c.number, 0), []):
                 print(f"    专栏 {b.id} {b.title}")
             for s in c.sections:
-                print(f"  第{cn(s.number)}节 {s.title} …… {s.page or ''}")
+                sep = "" if s.ref.endswith("）") else " "
+                print(f"  {s.ref}{sep}{s.title} …… {s.page or ''}")
                 for sub in s.subheadings:
                     print(f"      {sub}")
                 for b in boxes.get((c.number, s.number), []):
@@ -151,7 +191,7 @@ def main(argv=None) -> int:
     ap.add_argument("--index", default=None, help="index folder (default: $KB_INDEX or ./index)")
     ap.add_argument("--model", default=None, help="embedding model name or path (default: $KB_MODEL or m3e-small)")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("ingest", help="index .txt/.pdf files or folders (default: corpus/)")
+    p = sub.add_parser("ingest", help="index .txt/.pdf/.docx/.html files or folders (default: corpus/)")
     p.add_argument("paths", nargs="*")
     p.add_argument("--replace", action="store_true", help="drop documents not named here")
     p.set_defaults(fn=cmd_ingest)
@@ -167,6 +207,9 @@ def main(argv=None) -> int:
     p = sub.add_parser("toc", help="print the table of contents")
     p.add_argument("--doc")
     p.set_defaults(fn=cmd_toc)
+    p = sub.add_parser("inspect", help="what the ingest found in each document: structure, TOC check, pages, glyphs, OCR")
+    p.add_argument("docs", nargs="*", metavar="DOC")
+    p.set_defaults(fn=cmd_inspect)
     p = sub.add_parser("ls", help="list indexed documents")
     p.set_defaults(fn=cmd_ls)
     p = sub.add_parser("rm", help="remove documents from the index")

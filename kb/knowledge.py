@@ -165,6 +165,7 @@ class KnowledgeBase:
             sources.pop(doc_id, None)
         parsed = reused = 0
         skipped: list[str] = []
+        reports: list[Document] = []            # documents parsed in this run, each with its ingest report
         t_parse = time.perf_counter()
         for i, f in enumerate(files):
             progress(0.3 * i / max(len(files), 1), f"读取 {f.name}")
@@ -179,7 +180,9 @@ class KnowledgeBase:
                 reused += 1
             else:
                 try:
-                    docs[doc_id] = ingest.load(f)
+                    docs[doc_id] = ingest.load(f, progress=lambda k, n, msg, i=i: progress(
+                        0.3 * (i + k / max(n, 1)) / max(len(files), 1), f"{f.name}: {msg}"))
+                    reports.append(docs[doc_id])
                 except ingest.BadDocument as e:
                     if len(files) == 1:
                         raise
@@ -197,6 +200,7 @@ class KnowledgeBase:
         if unchanged:
             progress(1.0, "索引已是最新")
             return {"model": model_id, "documents": len(docs), "parsed": 0, "reused_docs": reused, "skipped": skipped,
+                    "reports": [],
                     "embedded": 0, "passages": prev_manifest["passages"], "up_to_date": True,
                     "seconds": time.perf_counter() - t0, "parse_s": t_parse, "embed_s": 0.0, "index_s": 0.0}
         ordered = [docs[k] for k in sorted(docs)]
@@ -231,6 +235,7 @@ class KnowledgeBase:
         t_index = time.perf_counter() - t_index
         progress(1.0, "完成")
         return {"model": model_id, "documents": len(ordered), "parsed": parsed, "reused_docs": reused, "skipped": skipped,
+                "reports": reports,
                 "embedded": len(todo), "passages": len(passages), "up_to_date": False,
                 "seconds": time.perf_counter() - t0, "parse_s": t_parse, "embed_s": t_embed, "index_s": t_index}
 

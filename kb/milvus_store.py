@@ -1,4 +1,5 @@
-"""The Milvus backend: dense vectors and Milvus's own BM25 (jieba) behind the Store protocol of kb/backends.py."""
+"""The Milvus backend: dense vectors and Milvus's own BM25 over our jieba words and bigrams, behind the Store
+protocol of kb/backends.py."""
 from __future__ import annotations
 
 import hashlib
@@ -34,8 +35,6 @@ MAX_FILTER_IDS = 20000         # a filter longer than this searches unfiltered a
 BM25 = {"metric_type": "BM25"}
 BATCH = 500
 EMPTY = "∅"                    # stands in for a text with no tokens, as in kb/signals.Lexical
-# jieba keeps punctuation as tokens; Milvus standalone drops them with `removepunct`, Milvus Lite with a stop list
-PUNCT = list("，。、；：？！“”‘’（）《》〈〉【】「」『』〔〕…—～·,.;:?!\"'()[]{}<>-_/\\|*&^%$#@+=~`")
 FIX = "rebuild it with `KB_BACKEND=milvus kb ingest corpus --replace`"
 
 
@@ -79,20 +78,16 @@ def connect(uri: str) -> MilvusClient:
     return client
 
 
+def _words(text: str) -> str:
+    """The text as the default backend's jieba words (domain dictionary, search mode), space-joined: Milvus
+    scores BM25 over exactly the tokens bm25s does, whatever tokenizer the server has."""
+    return " ".join(tokenize.words(text))
+
+
 def _analyzer(kind: str, lite: bool) -> dict:
-    if kind == "jieba":
-        return {"tokenizer": {"type": "jieba", "dict": ["_default_"] + _user_words(), "mode": "search", "hmm": True},
-                "filter": (["lowercase", "removepunct"] if not lite else [])
-                + [{"type": "stop", "stop_words": PUNCT}]}
-    # space-joined character bigrams: Milvus has a whitespace tokenizer; Milvus Lite's "standard" (\w+) is equivalent
-    # here because bigrams hold letters and digits only
+    """Every lexical field holds space-joined tokens made here (jieba words or character bigrams): Milvus has a
+    whitespace tokenizer; Milvus Lite's "standard" (\\w+) is equivalent on these tokens."""
     return {"tokenizer": "standard" if lite else "whitespace"}
-
-
-def _user_words() -> list[str]:
-    """The domain words ingest/tokenize.py teaches jieba, so Milvus cuts 非遗, 十四五 … as the default backend does."""
-    lines = tokenize.USER_DICT.read_text(encoding="utf-8").splitlines()
-    return [ln.split()[0] for ln in lines if ln.strip() and not ln.startswith("#")]
 
 
 def _clip(text: str) -> str:
@@ -157,8 +152,8 @@ class MilvusStore:
             schema.add_field("id", DataType.INT64, is_primary=True)
             schema.add_field("dense", DataType.FLOAT_VECTOR, dim=int(dim))
             schema.add_field("section", DataType.INT64)
-            _bm25_field(schema, "words", _analyzer("jieba", lite))
-            _bm25_field(schema, "titles", _analyzer("jieba", lite))
+            _bm25_field(schema, "words", _analyzer("tokens", lite))
+            _bm25_field(schema, "titles", _analyzer("tokens", lite))
             _bm25_field(schema, "bigrams", _analyzer("bigrams", lite))
             params = client.prepare_index_params()
             if hnsw:
@@ -179,17 +174,17 @@ class MilvusStore:
                 s.append(p.text)
             sschema = MilvusClient.create_schema(auto_id=False)
             sschema.add_field("id", DataType.INT64, is_primary=True)
-            _bm25_field(sschema, "text", _analyzer("jieba", lite))
+            _bm25_field(sschema, "text", _analyzer("tokens", lite))
             sparams = client.prepare_index_params()
             _bm25_index(sparams, "text")
             client.create_collection(names["sections"], schema=sschema, index_params=sparams, consistency_level="Strong")
 
             rows = [{"id": i, "dense": vectors[i].astype(np.float32).tolist(), "section": int(section_of[i]),
-                     "words": _clip(p.text), "titles": _clip(title_text(p)),
+                     "words": _clip(_words(p.text)), "titles": _clip(_words(title_text(p))),
                      "bigrams": _clip(" ".join(tokenize.bigrams(p.text)))} for i, p in enumerate(passages)]
             for s in range(0, len(rows), BATCH):
                 client.insert(names["passages"], rows[s:s + BATCH])
-            srows = [{"id": j, "text": _clip("\n".join(t))} for j, t in enumerate(section_text)]
+            srows = [{"id": j, "text": _clip(_words("\n".join(t)))} for j, t in enumerate(section_text)]
             for s in range(0, len(srows), BATCH):
                 client.insert(names["sections"], srows[s:s + BATCH])
             for c in names.values():

@@ -16,17 +16,21 @@ class Citation:
     box: str | None
     page: int | None
     box_title: str | None = None
+    chapter_ref: str = ""     # as the document numbers it: 第二章 / 九、 / 序言
+    section_ref: str = ""     # 第二节 / （一）
 
     @classmethod
     def of(cls, p: Passage) -> "Citation":
         return cls(p.doc_title, p.chapter, p.chapter_title, p.section, p.section_title,
-                   p.box, p.page, p.box_title)
+                   p.box, p.page, p.box_title, p.chapter_ref, p.section_ref)
 
     @property
     def place(self) -> str:
-        """第二章第二节 / 序言 / 第一章第五节专栏1-1."""
-        if self.chapter == 0:
-            s = "序言"
+        """第二章第二节 / 序言 / 第一章第五节专栏1-1 / 九、（一） — in the document's own numbering."""
+        if self.chapter_ref or self.section_ref:
+            s = self.chapter_ref + (self.section_ref if self.section else "")
+        elif self.chapter == 0:
+            s = ""
         else:
             s = f"第{cn(self.chapter)}章" + (f"第{cn(self.section)}节" if self.section else "")
         if self.box:

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.records import Block, BoxInfo, Chapter, Document, Passage, Section, TocEntry
+from ingest.records import Block, BoxInfo, Chapter, Document, Passage, Report, Section, TocEntry
 
 from .errors import IndexCorrupt, IndexMissing
 
-SCHEMA = 4
+SCHEMA = 5
 MANIFEST = "manifest.json"
 FILES = ("manifest.json", "passages.jsonl", "documents.jsonl", "embeddings.npy", "hashes.json")
 
@@ -27,13 +27,14 @@ def doc_to_json(d: Document) -> dict:
 def doc_from_json(d: dict) -> Document:
     d = dict(d)
     d["chapters"] = tuple(Chapter(c["number"], c["title"], c["page"], tuple(
-        Section(s["chapter"], s["number"], s["title"], s["page"], tuple(s["subheadings"]))
-        for s in c["sections"])) for c in d["chapters"])
+        Section(s["chapter"], s["number"], s["title"], s["page"], tuple(s["subheadings"]), s.get("label", ""))
+        for s in c["sections"]), c.get("label", "")) for c in d["chapters"])
     d["boxes"] = tuple(BoxInfo(**b) for b in d["boxes"])
     d["blocks"] = tuple(Block(**{**b, "cells": tuple(tuple(c) for c in b["cells"]) if b["cells"] else None})
                         for b in d["blocks"])
     d["toc"] = tuple(TocEntry(**t) for t in d["toc"])
     d["page_breaks"] = tuple(tuple(x) for x in d["page_breaks"])
+    d["report"] = Report.from_json(d["report"]) if d.get("report") else None
     return Document(**d)
 
 

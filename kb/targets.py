@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from ingest.records import Passage, cn
+from ingest.records import Passage
 
 __all__ = ["Target", "extract_targets", "find_values", "sentences"]
 
@@ -88,14 +88,11 @@ def _area(p: Passage) -> str:
         return p.subheading.strip("——— ")
     if p.section and p.section_title:
         return p.section_title
-    return p.chapter_title or "序言"
+    return p.chapter_title or p.chapter_ref
 
 
 def _place(p: Passage) -> str:
-    if p.chapter == 0:
-        s = "序言"
-    else:
-        s = f"第{cn(p.chapter)}章" + (f"第{cn(p.section)}节" if p.section else "")
+    s = p.chapter_ref + p.section_ref
     if p.box:
         s += f"专栏{p.box}"
     return s

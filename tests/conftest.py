@@ -11,7 +11,7 @@ from kb import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTLINE = ROOT / "corpus" / "weibin-14th-five-year-plan-outline.txt"
-DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+DEV = ROOT / "eval" / "dev.jsonl"
 
 
 @pytest.fixture(scope="session")
@@ -76,5 +76,5 @@ def real_kb(real_index) -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def dev_path() -> Path:
     if not DEV.exists():
-        pytest.skip(f"{DEV} not found (../shared/eval beside the project)")
+        pytest.fail(f"{DEV} is missing: it is part of the repository (eval/dev.jsonl)")
     return DEV

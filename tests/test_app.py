@@ -16,7 +16,7 @@ from .conftest import build_index
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-COPPER = "力争到\"十四五\"末,全区铜加工企业达到10家,实现营业收入100亿元以上。"
+COPPER = "力争到“十四五”末，全区铜加工企业达到10家，实现营业收入100亿元以上。"
 
 
 def point_app_at(index: Path, tmp_path: Path, monkeypatch) -> Path:
@@ -258,7 +258,7 @@ def test_targets_page_tables_and_csv(env, downloads):
     at = ok(app(page="指标"))
     indicators, targets = [d.value for d in at.dataframe]
     assert list(indicators.columns)[:3] == ["序号", "类别", "指标名称"]
-    assert len(indicators) == 19
+    assert len(indicators) == 20          # 19 numbered rows; row 8 holds two indicators
     row = indicators[indicators["指标名称"].str.contains("每千人拥有执业医师数")].iloc[0]
     assert row["2020年基数"] == "3.4" and row["2025年目标"] == "3.7"
     assert list(targets.columns) == ["领域", "目标", "数值", "章节", "页码", "原文"]
@@ -367,17 +367,17 @@ def test_document_filter_on_ask_page(env2):
     assert at.query_params["doc"] in (REPORT_ID, [REPORT_ID])
     cites = _cites(at)
     assert cites and all(f"《{REPORT_TITLE}》" in c for c in cites)
-    assert "第二章第一节“壮大铜材料产业”" in texts(at)
+    assert "二、（一）“壮大铜材料产业”" in texts(at)       # the report's own numbering
     assert all("远景目标纲要" not in h for h in _hit_heads(at))
     # the answer's citation and the copy blocks name the report too
     assert any(c.startswith("力争铜加工企业营业收入达到80亿元") and f"——《{REPORT_TITLE}》" in c
                for c in (c.value for c in at.code))
     # the chapter filter now lists the report's two chapters by title
-    assert at.selectbox(key="ask_ch").options == ["全部章节", "第一章 二〇二二年工作回顾",
-                                                  "第二章 二〇二三年主要任务"]
+    assert at.selectbox(key="ask_ch").options == ["全部章节", "一、二〇二二年工作回顾",
+                                                  "二、二〇二三年主要任务"]
     at.selectbox(key="ask_ch").set_value(1).run()
     ok(at)
-    assert _hit_heads(at) and all("第一章 二〇二二年工作回顾" in h for h in _hit_heads(at))
+    assert _hit_heads(at) and all("一、二〇二二年工作回顾" in h for h in _hit_heads(at))
 
     # back to the outline: chapter 1 of the outline keeps; chapter 10 is offered again
     at.selectbox(key="ask_doc").set_value(OUTLINE_ID).run()
@@ -407,7 +407,7 @@ def test_reading_link_of_second_document_hit_opens_that_document(env2):
     assert q["hl"].startswith(REPORT_ID + ":")
     at2 = ok(app(**q))
     assert at2.selectbox(key="browse_doc").value == REPORT_ID
-    assert [s.value for s in at2.subheader] == ["第二章第一节 壮大铜材料产业"]
+    assert [s.value for s in at2.subheader] == ["二、（一）壮大铜材料产业"]
     page = texts(at2)
     assert "kb-focus" in page and "达到80亿元" in page and '<mark class="kb">' in page
     assert unquote(href).endswith("#p" + q["p"])
@@ -415,7 +415,7 @@ def test_reading_link_of_second_document_hit_opens_that_document(env2):
     del q["doc"]
     at3 = ok(app(**q))
     assert at3.selectbox(key="browse_doc").value == REPORT_ID
-    assert at3.subheader[0].value == "第二章第一节 壮大铜材料产业"
+    assert at3.subheader[0].value == "二、（一）壮大铜材料产业"
 
 
 def test_browse_picker_switches_documents(env2):
@@ -427,22 +427,22 @@ def test_browse_picker_switches_documents(env2):
     pick.set_value(REPORT_ID).run()
     ok(at)
     assert at.query_params["doc"] in (REPORT_ID, [REPORT_ID])
-    assert at.subheader[0].value == "第一章第一节 工业经济稳中有进"
+    assert at.subheader[0].value == "一、（一）工业经济稳中有进"
     assert "新增专精特新企业3家" in texts(at)
     assert REPORT_TITLE in [c.value for c in at.caption]
     side = "\n".join([e.label for e in at.sidebar.expander] + [b.label for b in at.sidebar.button])
-    assert "第一章 二〇二二年工作回顾" in side and "第二节 民生保障持续加强" in side
+    assert "一、二〇二二年工作回顾" in side and "（二）民生保障持续加强" in side     # the report's own numbering
     assert "第十章" not in side                               # the outline's TOC is gone
-    assert [o for o in at.selectbox(key="browse_pick").options][-1].startswith("第二章第二节 办好民生实事")
+    assert [o for o in at.selectbox(key="browse_pick").options][-1].startswith("二、（二）办好民生实事")
     # next / prev stay inside the report; its deep links carry the document
     at.button(key="next").click().run()
     ok(at)
-    assert at.subheader[0].value == "第一章第二节 民生保障持续加强"
+    assert at.subheader[0].value == "一、（二）民生保障持续加强"
     assert "新增学位900个" in texts(at)
     assert f"doc={REPORT_ID}" in texts(at) and "section=1.2" in texts(at)
     # a deep link into the report's section and paragraph
     at2 = ok(app(doc=REPORT_ID, section="2.2", p="1"))
-    assert at2.subheader[0].value == "第二章第二节 办好民生实事"
+    assert at2.subheader[0].value == "二、（二）办好民生实事"
     assert 'id="p1"' in texts(at2) and "kb-focus" in texts(at2)
     # the same section number in the outline is the outline's
     at3 = ok(app(doc=OUTLINE_ID, section="2.2"))
@@ -453,7 +453,7 @@ def test_targets_page_has_document_column(env2, downloads):
     at = ok(app(page="指标"))
     indicators, targets = [d.value for d in at.dataframe]
     assert list(indicators.columns)[:4] == ["文件", "序号", "类别", "指标名称"]
-    assert len(indicators) == 19 and set(indicators["文件"]) == {indicators["文件"].iloc[0]}
+    assert len(indicators) == 20 and set(indicators["文件"]) == {indicators["文件"].iloc[0]}
     assert "远景目标纲要" in indicators["文件"].iloc[0]       # only the outline has 专栏1-1
     assert list(targets.columns) == ["文件", "领域", "目标", "数值", "章节", "页码", "原文"]
     assert REPORT_TITLE in set(targets["文件"]) and len(set(targets["文件"])) == 2
@@ -469,9 +469,9 @@ def test_basket_export_names_the_document(env2, downloads):
     at = ok(app(q="铜加工企业营业收入", doc=REPORT_ID))
     at.button(key="add-answer").click().run()
     [item] = at.session_state["basket"]
-    assert item["citation"].startswith(f"《{REPORT_TITLE}》第二章第一节")
+    assert item["citation"].startswith(f"《{REPORT_TITLE}》二、（一）")
     at.session_state["page"] = "摘录"
     at.run()
     ok(at)
     md = downloads["规划纲要摘录.md"].decode("utf-8")
-    assert f"——《{REPORT_TITLE}》第二章第一节“壮大铜材料产业”" in md
+    assert f"——《{REPORT_TITLE}》二、（一）“壮大铜材料产业”" in md

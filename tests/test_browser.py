@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 QUESTION = "铜材料深加工目标"
-COPPER = "力争到\"十四五\"末,全区铜加工企业达到10家,实现营业收入100亿元以上。"
+COPPER = "力争到“十四五”末，全区铜加工企业达到10家，实现营业收入100亿元以上。"
 
 pytestmark = [
     pytest.mark.browser,

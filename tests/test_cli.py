@@ -48,7 +48,7 @@ def test_toc(capsys, hash_index):
     assert lines[1].startswith("序言")
     assert sum(1 for l in lines if l.startswith("第") and "章" in l[:5]) == 12
     assert "  第二节 加快发展铜材料深加工产业 …… 18" in lines
-    assert "    专栏 1-1 \"十四五\"期间经济社会主要发展目标 …… 14" in lines
+    assert "    专栏 1-1 “十四五”期间经济社会主要发展目标 …… 14" in lines
     assert sum(1 for l in lines if l.strip().startswith("专栏")) == 10
 
 

@@ -60,7 +60,7 @@ def test_copper_question_top3(real_kb):
 
 def test_kindergarten_paraphrase_top3(real_kb):
     hits = real_kb.search("孩子上幼儿园难怎么解决", k=3)
-    assert any('切实解决"入园难"问题' in h.passage.text for h in hits)
+    assert any('切实解决“入园难”问题' in h.passage.text for h in hits)
 
 
 def test_indicator_row_answer(real_kb):

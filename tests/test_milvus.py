@@ -99,7 +99,7 @@ def test_same_top_results_as_faiss(pair):
     assert any("全区铜加工企业达到10家" in h.passage.text for h in copper)
     assert copper[0].citation.place == "第二章第二节"
     kids = m.search("孩子上幼儿园难怎么解决", k=3)
-    assert any('切实解决"入园难"问题' in h.passage.text for h in kids)
+    assert any('切实解决“入园难”问题' in h.passage.text for h in kids)
     assert any("老旧小区" in h.passage.text for h in m.search("老旧小区改造", k=3))
 
 

@@ -41,7 +41,7 @@ def test_filter_by_document_and_citation_names_it(three_docs):
     _, _, kb = three_docs
     hits = kb.search("铜加工企业营业收入", k=10, doc="report-2022")
     assert hits and all(h.passage.doc_id == "report-2022" for h in hits)
-    assert hits[0].citation.text.startswith("《卫滨区2022年计划执行情况报告》第二章第一节“壮大铜材料产业”")
+    assert hits[0].citation.text.startswith("《卫滨区2022年计划执行情况报告》二、（一）“壮大铜材料产业”")
     pdf = kb.search("智能工厂", k=3, doc="city-plan")
     assert pdf[0].passage.page == 2 and "第2页" in pdf[0].citation.text
     mixed = {h.passage.doc_id for h in kb.search("铜加工企业", k=20)}

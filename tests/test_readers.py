@@ -45,7 +45,8 @@ def test_utf8_with_bom(tmp_path):
     ("missing.txt", None, "no such file"),
     ("empty.txt", b"   \n\n", "empty"),
     ("binary.txt", b"\x00\x01\x02PK", "binary"),
-    ("notes.docx", b"PK\x03\x04", "unsupported file type"),
+    ("notes.rtf", b"{\\rtf1 abc}", "unsupported file type"),
+    ("notes.docx", b"PK\x03\x04", "not a readable Word file"),
     ("latin.txt", bytes([0x81, 0x30, 0x81]) * 3 + b"\xff\xfe\xfd", "neither UTF-8 nor GB18030"),
 ])
 def test_bad_text_files_fail_with_one_line(tmp_path, name, content, message):

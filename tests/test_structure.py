@@ -48,8 +48,8 @@ def test_boxes_and_subheadings(outline_doc):
     assert box["2-1"].title == "制造业高质量发展重点项目" and (box["2-1"].chapter, box["2-1"].section) == (2, 5)
     s = outline_doc.section(1, 5)
     assert s.title == "发展目标"
-    assert s.subheadings == ("(一)二〇三五年远景目标", '(二)"十四五"时期经济社会发展主要目标')
-    assert '——倾力打造"四大平台"' in outline_doc.section(1, 4).subheadings
+    assert s.subheadings == ("（一）二〇三五年远景目标", "（二）“十四五”时期经济社会发展主要目标")
+    assert '——倾力打造“四大平台”' in outline_doc.section(1, 4).subheadings
 
 
 def test_page_break_rejoined_and_spaces_removed(outline_doc):
@@ -69,16 +69,33 @@ def test_lead_phrases(outline_passages):
 
 def test_indicator_table_rows(outline_passages):
     rows = [p for p in outline_passages if p.kind == "row"]
-    assert len(rows) == 19 and all(p.box == "1-1" for p in rows)
+    # 19 numbered rows; row 8 holds two indicators (城镇新增就业人数, 城镇就业)
+    assert len(rows) == 20 and all(p.box == "1-1" for p in rows)
     cols = {c for p in rows for c, _ in p.cells}
     assert cols == {"序号", "类别", "指标名称", "2020年基数", "2025年目标", "五年年均增长或累计", "指标属性"}
-    r12 = dict(rows[11].cells)
-    assert r12 == {"序号": "12", "类别": "民生福祉", "指标名称": "每千人拥有执业医师数(人)",
-                   "2020年基数": "3.4", "2025年目标": "3.7", "指标属性": "预期性"}
-    r7 = dict(rows[6].cells)
-    assert r7["五年年均增长或累计"] == "与经济增长基本同步"
-    assert dict(rows[0].cells)["类别"] == "经济发展" and dict(rows[18].cells)["类别"] == "安全保障"
-    assert "指标名称：每千人拥有执业医师数(人)" in rows[11].text
+    by_name = {dict(p.cells)["指标名称"]: dict(p.cells) for p in rows}
+    assert by_name["每千人拥有执业医师数（人）"] == {
+        "序号": "12", "类别": "民生福祉", "指标名称": "每千人拥有执业医师数（人）",
+        "2020年基数": "3.4", "2025年目标": "3.7", "指标属性": "预期性"}
+    assert by_name["居民人均可支配收入增长率（%）"]["五年年均增长或累计"] == "与经济增长基本同步"
+    # the merged 类别 cell: printed once in the middle of its rows, it belongs to all of them
+    cats = [(dict(p.cells)["序号"], dict(p.cells)["类别"]) for p in rows]
+    assert {n for n, c in cats if c == "经济发展"} == {"1", "2", "3", "4", "5", "6"}
+    assert {n for n, c in cats if c == "民生福祉"} == {str(i) for i in range(7, 16)}
+    assert {n for n, c in cats if c == "绿色生态"} == {"16", "17", "18"}
+    assert by_name["单位GDP能源消耗降幅（%）"]["类别"] == "绿色生态"
+    assert {n for n, c in cats if c == "安全保障"} == {"19"}
+    eight = [dict(p.cells) for p in rows if dict(p.cells)["序号"] == "8"]
+    assert [(r["指标名称"], r["2025年目标"], r["指标属性"]) for r in eight] == [
+        ("城镇新增就业人数", "[2.9]", "预期性"), ("城镇就业（万人）", "[2.5]", "预期性")]
+    assert by_name["城镇调查失业率（%）"]["指标属性"] == "预期性"     # the merged 属性 cell over rows 8-9
+    assert "指标名称：每千人拥有执业医师数（人）" in rows[12].text
+
+
+def test_table_cells_sort_as_numbers():
+    from ingest.table import number
+    assert sorted(["按市下达目标", "97以上", "100", "[2.9]", "≥2.5", "3.01亿"], key=lambda v: (number(v) is None, number(v) or 0)) == \
+        ["≥2.5", "[2.9]", "3.01亿", "97以上", "100", "按市下达目标"]
 
 
 def test_copper_paragraph_is_cited_on_page_18(outline_passages):
@@ -90,7 +107,7 @@ def test_copper_paragraph_is_cited_on_page_18(outline_passages):
 
 def test_preface_is_content_toc_is_not(outline_passages):
     first = outline_passages[0]
-    assert first.chapter == 0 and first.text.startswith('"十四五"时期是我国全面建成小康社会')
+    assert first.chapter == 0 and first.text.startswith("“十四五”时期是我国全面建成小康社会")
     assert not any(re.search(r"\t|\.\s*\d+$", p.text) for p in outline_passages)
     assert not any(re.match(r"^(目\s*录|第[一二三四五六七八九十]+[章节])", p.text) for p in outline_passages)
 

@@ -44,15 +44,15 @@ def same_chapters(kb: KnowledgeBase) -> bool:
 def chapter_label(kb: KnowledgeBase, n: int, doc: str | None = None) -> str:
     if n < 0:
         return "全部章节"
-    if n == 0:
-        return "序言"
     if doc:
         c = kb.document(doc).chapter(n)
     elif same_chapters(kb):
         c = kb.documents[0].chapter(n)
     else:
         c = None          # every document, and their chapters differ: 第X章 alone
-    return f"第{cn(n)}章 {c.title}" if c and c.title else f"第{cn(n)}章"
+    if c is not None:
+        return c.heading or "正文开头"
+    return "序言" if n == 0 else f"第{cn(n)}章"
 
 
 def page_ask(kb: KnowledgeBase, sid: str) -> None:

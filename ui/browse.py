@@ -7,7 +7,7 @@ from urllib.parse import quote, urlencode
 
 import streamlit as st
 
-from ingest.records import Passage, cn
+from ingest.records import Passage
 from kb import Citation, KBError, KnowledgeBase
 from ui.basket import add_item, item_of_paragraph, item_of_passage
 from ui.docs import doc_ids, is_multi, set_url_doc, title_of, url_doc
@@ -22,12 +22,12 @@ def units(kb: KnowledgeBase, doc) -> list[tuple[int, int, str, int | None]]:
     for c in doc.chapters:
         has_pre = any(b.kind not in ("chapter", "section") for b in blocks.get((c.number, 0), ()))
         if c.number == 0 or has_pre:
-            label = "序言" if c.number == 0 else f"第{cn(c.number)}章 {c.title}"
-            out.append((c.number, 0, label, c.page))
+            out.append((c.number, 0, c.heading or "正文开头", c.page))
         for s in c.sections:
             if s.number == 0:
                 continue
-            out.append((c.number, s.number, f"第{cn(c.number)}章第{cn(s.number)}节 {s.title}", s.page))
+            sep = "" if s.ref.endswith("）") else " "
+            out.append((c.number, s.number, f"{c.ref}{s.ref}{sep}{s.title}", s.page))
     return out
 
 
@@ -86,14 +86,14 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
         for b in doc.boxes:
             boxes.setdefault((b.chapter, b.section), []).append(b)
         for c in doc.chapters:
-            title = "序言" if c.number == 0 else f"第{cn(c.number)}章 {c.title}"
+            title = c.heading or "正文开头"
             with st.expander(f"{title}　{c.page or ''}", expanded=(c.number == c_no)):
                 for cc, ss, lab, pg in order:
                     if cc != c.number:
                         continue
-                    short = lab.split(" ", 1)[-1] if ss else ("本章导语" if cc else "序言")
-                    if ss:
-                        short = f"第{cn(ss)}节 {short}"
+                    sec = doc.section(cc, ss) if ss else None
+                    short = (f"{sec.ref}{'' if sec.ref.endswith('）') else ' '}{sec.title}" if sec
+                             else ("本章导语" if cc else (c.heading or "正文开头")))
                     k = section_key(cc, ss)
                     st.button(f"{short} · {pg}" if pg else short, key=f"toc-{k}", type="tertiary",
                               on_click=goto_section, args=(k,), disabled=(k == key))

@@ -1,0 +1,53 @@
+"""Restore the full-width punctuation that text extraction flattened to ASCII, between Chinese characters only."""
+from __future__ import annotations
+
+import re
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018-\u201d\u2014\u2026"
+_CJKISH = f"[{_HAN}{_CJK_PUNCT}]"
+_WIDE = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+# ASCII , ; : ? ! with a Chinese character (or Chinese punctuation) on either side; '%' and a closing
+# bracket before it also count (增长6.5%,一二三产业). Digits on both sides (1:33:66, 1,000) never change.
+_MARK = re.compile(rf"(?<={_CJKISH})[,;:?!]|(?<=[%）)])[,;:?!](?={_CJKISH})|[,;:?!](?={_CJKISH})")
+_HAS_HAN = re.compile(f"[{_HAN}]")
+
+
+def _parens(text: str) -> str:
+    """( … ) → （ … ） when the pair sits next to or holds Chinese text: 增长(%) → 增长（%）, (草案) → （草案）."""
+    out = list(text)
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            j = stack.pop()
+            inner = text[j + 1:i]
+            before = text[j - 1] if j else ""
+            if _HAS_HAN.search(inner) or (before and _HAS_HAN.match(before)):
+                out[j], out[i] = "（", "）"
+    return "".join(out)
+
+
+def _quotes(text: str) -> str:
+    """Straight double quotes in Chinese text → “ ” in alternation (the extraction flattened both to ")."""
+    if '"' not in text or not _HAS_HAN.search(text):
+        return text
+    out, opening = [], True
+    for ch in text:
+        if ch == '"':
+            out.append("“" if opening else "”")
+            opening = not opening
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def restore(text: str) -> str:
+    """Full-width ，；：？！（）“” where the original had them; numbers (3.01, 1:33:66, 0.08-0.3mm) untouched."""
+    if not _HAS_HAN.search(text):
+        return text
+    text = _MARK.sub(lambda m: _WIDE[m.group()], text)
+    if "(" in text:
+        text = _parens(text)
+    return _quotes(text)
