@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check that every quote of an evaluation jsonl file occurs inside ONE line of the corpus.
 
-Matching rule (same as /work/shared/eval/README.md): remove every whitespace character and
+Matching rule (same as eval/DEV-README.md): remove every whitespace character and
 every Unicode punctuation character (category P*) from both the quote and the line; the
 normalised quote must be a substring of the normalised line.
 
@@ -16,7 +16,8 @@ import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_CORPUS = os.path.join(HERE, "..", "corpus", "weibin-14th-five-year-plan-outline.txt")
-TYPES = {"keyword", "question", "paraphrase", "number", "list", "quote", "colloquial", "project"}
+TYPES = {"keyword", "question", "paraphrase", "number", "list", "quote", "colloquial", "project",
+         "table", "period", "measures", "none"}
 FIELDS = ["id", "question", "quotes", "where", "type"]
 
 
@@ -56,6 +57,10 @@ def main():
             if item.get("type") not in TYPES:
                 failures.append(f"{qid}: unknown type {item.get('type')!r}")
             quotes = item.get("quotes")
+            if item.get("type") == "none":         # the outline does not answer it: no quote
+                if quotes != []:
+                    failures.append(f"{qid}: a 'none' question has \"quotes\": []")
+                continue
             if not isinstance(quotes, list) or not 1 <= len(quotes) <= 3:
                 failures.append(f"{qid}: quotes must be a list of 1-3 strings")
                 continue
