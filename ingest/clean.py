@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-from .punct import restore
-
 # CJK ideographs, CJK punctuation, full-width forms and curly quotes.
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201d\u2014\u2026"
 _SPACE = r"[ \t\u00a0\u3000]+"
@@ -16,12 +14,11 @@ _PAGE_FURNITURE = re.compile(r"^[\s\-—–·.]*\d{1,4}[\s\-—–·.]*$|^第\s*
 
 
 def clean_line(line: str) -> str:
-    """One source line → its cleaned form (spaces beside Chinese removed, markdown residue dropped,
-    full-width punctuation restored between Chinese characters)."""
+    """One source line → its cleaned form (spaces beside Chinese removed, markdown residue dropped)."""
     line = _BULLET.sub("", line)
     line = _MARKUP.sub("", line)
     line = _SPACES_NEAR_CJK.sub("", line)
-    return restore(re.sub(r"[ \t]+", " ", line).strip())
+    return re.sub(r"[ \t]+", " ", line).strip()
 
 
 def is_page_furniture(line: str) -> bool:

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from . import glyphs
+from .punct import restore
 from .errors import BadDocument
 from .readers import RawDocument
 from .records import Block, BoxInfo, Chapter, Document, Report, Section, TocEntry, cn
@@ -114,25 +115,19 @@ def _scheme(lines: list[Line]) -> str:
 
 
 def _split_front(lines: list[Line], toc: tuple[int, int, list] | None, scheme: str) -> tuple[list[Line], list[Line]]:
-    """Cover lines (short, before the TOC or the first heading or paragraph) and body lines (the rest, TOC out)."""
-    if toc:
-        start, end, _ = toc
-        rest = lines[:start] + lines[end:]
-        cover_end = start
-    else:
-        rest = lines
-        cover_end = next((i for i, l in enumerate(lines) if l.text and _is_heading(l, scheme)), len(lines))
-    # the cover stops at the first sentence-long paragraph (a preamble belongs to the body)
-    for i in range(min(cover_end, len(lines))):
+    """Cover lines (short, before the first heading, paragraph or table of contents) and body lines (the rest,
+    the table of contents taken out wherever it stands)."""
+    limit = toc[0] if toc else len(lines)
+    cover_end = next((i for i, l in enumerate(lines[:limit]) if l.text and _is_heading(l, scheme)), limit)
+    for i in range(cover_end):            # a sentence-long paragraph (a preamble) belongs to the body
         t = lines[i].text
         if len(t) > 60 or (len(t) > 30 and "。" in t):
             cover_end = i
             break
-    cover = lines[:cover_end]
-    body = rest[cover_end:] if not toc or cover_end <= toc[0] else rest
-    if toc and cover_end < toc[0]:
-        body = lines[cover_end:toc[0]] + lines[toc[1]:]
-    return cover, body
+    body = lines[cover_end:]
+    if toc:
+        body = lines[cover_end:toc[0]] + lines[toc[1]:] if cover_end <= toc[0] else lines[toc[1]:]
+    return lines[:cover_end], body
 
 
 def _split_signature(body: list[Line]) -> tuple[list[Line], list[Line]]:
@@ -169,6 +164,9 @@ def build(raw: RawDocument) -> Document:
     toc_entries = toc[2] if toc else []
     body, signature = _split_signature(body)
     nodes = parse_body(body, scheme, raw.layout)
+    for n in nodes:                       # after paragraphs are whole, so quote pairs cut by a line break match
+        n.text, n.title = restore(n.text), restore(n.title)
+        n.subheading = restore(n.subheading) if n.subheading else None
     if not any(n.kind == "paragraph" for n in nodes):
         raise BadDocument(f"{name}: no paragraphs found")
     meta = _meta(raw.path)

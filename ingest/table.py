@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .clean import clean_line
+from .punct import restore
 
 ATTRS = ("预期性", "约束性")
 MERGED = ("类别", "指标属性")           # columns whose cells span several rows in these tables
@@ -65,7 +66,7 @@ def parse_table(lines: list[tuple[str, tuple[str, ...] | None]]) -> tuple[list[s
     units: list[list[str]] = []           # one per indicator (a numbered row, or a second indicator in it)
     starts: list[bool] = []               # the unit opens a numbered row
     for r in raw[body_at:]:
-        cells = [clean_line(c) for c in r][:n]
+        cells = [restore(clean_line(c)) for c in r][:n]
         cells += [""] * (n - len(cells))
         cells = ["" if c in _EMPTY else c for c in cells]
         if not any(cells) or (units and any("序号" in c or "指标名称" in c for c in cells)):

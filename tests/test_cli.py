@@ -83,3 +83,28 @@ def test_bad_file_in_a_folder_is_skipped_not_fatal(capsys, tmp_path, outline_pat
     assert code == 1 and "indexed 1 documents" in out
     assert "kb: skipped" in err and "scan.pdf: the PDF has no text layer" in err and "locked.pdf: the PDF is encrypted" in err
     assert err.count("\n") == 2
+
+
+def test_inspect_reports_what_the_ingest_found(capsys, hash_index):
+    code, out, _ = run(capsys, "--index", str(hash_index), "--model", "hash", "inspect")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == ("weibin-14th-five-year-plan-outline [txt] 1 页：12 章、50 节、10 个专栏，目录 63/63 一致")
+    assert "标题：新乡市卫滨区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要（草案）" in lines
+    assert "发文：卫滨区发展和改革委员会  二〇二一年三月" in lines
+    assert "可疑字符（部首区、私用区、U+FFFD）：0" in lines
+    code, _, err = run(capsys, "--index", str(hash_index), "--model", "hash", "inspect", "nope")
+    assert code == 1 and err == "kb: no document 'nope': see `kb ls`\n"
+
+
+def test_ingest_warns_when_structure_disagrees_with_the_toc(capsys, tmp_path):
+    from .test_cleanup import TOC_AFTER
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "plan.txt").write_text(TOC_AFTER, encoding="utf-8")
+    code, out, err = run(capsys, "--index", str(tmp_path / "idx"), "--model", "hash", "ingest", str(tmp_path / "c"))
+    assert code == 0
+    assert "plan [txt] 1 页：2 章、3 节、0 个专栏，目录 5/6 一致" in out
+    assert err == ("kb: warning: plan.txt: structure disagrees with the document's table of contents in 1 place(s): "
+                   "目录有 第二章第二节“现代服务业”（第2页），正文中没有\n")
+    code, out, _ = run(capsys, "--index", str(tmp_path / "idx"), "--model", "hash", "inspect", "plan")
+    assert "与目录不一致：目录有 第二章第二节“现代服务业”（第2页），正文中没有" in out

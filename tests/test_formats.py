@@ -147,3 +147,46 @@ def test_saved_web_page_keeps_the_site_chrome_out():
     doc = ingest.load(docgen.outline_saved_html())
     for chrome in ("版权所有", "ICP", "首页", "网站标识码", "浏览次数", "分享到"):
         assert chrome not in doc.text
+
+
+# ---------------------------------------------------------------- the real model: dev figures per format
+
+def _dev_figures(kb, qs):
+    from kb import evaluate
+
+    def product(q):
+        r = kb.ask(q, k=10)
+        return [h.passage.text for h in r.hits], (r.answer.text if r.answer else None)
+    return evaluate.evaluate(qs, product, k=10).to_json(0, 0, 0)
+
+
+@pytest.fixture(scope="module")
+def format_index(real_index, tmp_path_factory):
+    """A copy of the text file's index: each format replaces the document in it, so unchanged passages reuse
+    their vectors and only the parse is paid (the ingest's own hash-based reuse)."""
+    import shutil
+    idx = tmp_path_factory.mktemp("formats") / "index"
+    shutil.copytree(real_index, idx)
+    return idx
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_dev_figures_within_003_of_the_text_file(name, format_index, real_kb, dev_path):
+    from kb import KnowledgeBase, evaluate
+    path = FORMATS[name]()
+    qs = evaluate.load_questions(dev_path)
+    base = _dev_figures(real_kb, qs)
+    KnowledgeBase.sync([path], format_index, model="m3e-small", replace=True)
+    kb = KnowledgeBase.open(format_index, model="m3e-small")
+    got = _dev_figures(kb, qs)
+    for key in ("hit@1", "hit@5", "mrr@10", "answer_hit"):
+        assert abs(got[key] - base[key]) <= 0.03, (name, key, got[key], base[key])
+    hits = kb.search("铜材料深加工目标", k=3)
+    copper = next(h for h in hits if "全区铜加工企业达到10家" in h.passage.text)
+    assert copper.citation.place == "第二章第二节"
+    if name.endswith("pdf"):                       # the page printed on the PDF page where the sentence stands
+        texts = [docgen.norm(t) for t in docgen.pdf_page_texts(path)]
+        at = next(i for i, t in enumerate(texts) if docgen.norm("全区铜加工企业达到10家") in t)
+        assert copper.passage.page == int(re.search(r"—(\d+)—", texts[at]).group(1))
+        assert copper.citation.text.endswith(f"，第{copper.passage.page}页")

@@ -114,4 +114,4 @@ def test_preface_is_content_toc_is_not(outline_passages):
 
 def test_semicolon_page_break_rejoined(outline_doc):
     # 第十章第二节: the clause list continues on the next page after '巩固率保持100%;'
-    assert "巩固率保持100%;初中适龄少年入学率保持100%" in outline_doc.text
+    assert "巩固率保持100%；初中适龄少年入学率保持100%" in outline_doc.text

@@ -13,7 +13,7 @@ from .base import RawLine, RawPage, VisualLine
 PAGE_JOIN = "\f"                # marks where a paragraph joined across a page break crosses onto the next page
 BAND = 0.12                     # top and bottom share of the page where running headers and footers live
 # '— 12 —', '- 12 -', '12', '第12页', '第 12 页 共 67 页', '12 / 67', '·12·'
-_PAGE_NO = re.compile(r"^[\s\-—–·.•]*(\d{1,4})[\s\-—–·.•]*$|^第\s*(\d{1,4})\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?$"
+_PAGE_NO = re.compile(r"^[\s\-—–·.•一－~]*(\d{1,4})[\s\-—–·.•一－~]*$|^第\s*(\d{1,4})\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?$"
                       r"|^(\d{1,4})\s*/\s*\d{1,4}$")
 # a line that starts a block of its own: 第X章/节, 专栏, 序言, 一、, （一）, 1. list items, table notes
 _STARTS_BLOCK = re.compile(r"^\s*(第[一二三四五六七八九十百零〇\d]+[章节部分]|专栏\s*\d|序\s*言$|前\s*言$|目\s*录$"

@@ -2,7 +2,11 @@
 without a text layer through OCR; then the shared layout step (furniture off, paragraphs joined)."""
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import tempfile
 import time
 from pathlib import Path
 
@@ -92,6 +96,35 @@ def _ruled_tables(path: Path, index: int) -> list[tuple[float, float, list[tuple
     return out
 
 
+def ocr_cache_dir() -> Path:
+    """Where OCR results are kept ($KB_CACHE/ocr, default ~/.cache/guihua-kb/ocr): a re-ingest never re-reads a page."""
+    return Path(os.environ.get("KB_CACHE", Path.home() / ".cache" / "guihua-kb")) / "ocr"
+
+
+_OCR_DASHES = re.compile(r"^[一-]{2}(?=[\u4e00-\u9fff“])")     # '——坚持…' read as '一一坚持…'
+
+
+def _ocr_cached(ocr, page, digest: str, index: int) -> list[VisualLine]:
+    """OCR one page, or read its lines back from the cache (keyed by the file, the page and the OCR settings)."""
+    settings = json.dumps([ocr.DEFAULT_DPI, ocr.MIN_SCORE, ocr.ENGINE_PARAMS, _OCR_DASHES.pattern], sort_keys=True)
+    key = hashlib.sha256(f"{digest}:{index}:{settings}".encode()).hexdigest()[:32]
+    path = ocr_cache_dir() / f"{key}.json"
+    try:
+        return [VisualLine(*v) for v in json.loads(path.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        pass
+    lines = [VisualLine(_OCR_DASHES.sub("——", l.text), l.x0, l.y0, l.x1, l.y1) for l in ocr.ocr_page(page)]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump([[l.text, l.x0, l.y0, l.x1, l.y1] for l in lines], f, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError:                            # a read-only cache only costs the next ingest its OCR time
+        pass
+    return lines
+
+
 def _has_paths(page) -> bool:
     import pypdfium2.raw as raw
     return any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=1))
@@ -146,10 +179,11 @@ def read_pdf(path: Path, data: bytes, progress=None) -> RawDocument:
             problems += [f"page {i + 1}: no text layer and OCR is not installed" for i in need_ocr]
         else:
             t1 = time.perf_counter()
+            digest = sha256_bytes(data)
             for k, i in enumerate(need_ocr, 1):
                 p0 = time.perf_counter()
                 try:
-                    lines = ocr.ocr_page(pdf[i])
+                    lines = _ocr_cached(ocr, pdf[i], digest, i)
                 except ocr.OcrError as e:
                     problems.append(f"page {i + 1}: OCR failed ({e})")
                     lines = []
