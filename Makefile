@@ -36,8 +36,9 @@ ask: install index
 eval: install index
 	$(BIN)/kb --index $(INDEX) eval eval/dev.jsonl --peers
 
-bench: install index
+bench: install index system-deps
 	$(BIN)/python bench/query.py --index $(INDEX)
+	$(BIN)/python bench/parse.py
 
 # Browser tests drive Debian's chromium with CJK fonts; the real-document tests print the outline with it and
 # convert a Word file with LibreOffice. Install them when missing (root, as on CI).

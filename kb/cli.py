@@ -17,8 +17,11 @@ from .errors import BadQuery
 
 
 def _print_progress(frac: float, msg: str) -> None:
+    """A progress bar on a terminal; elsewhere (a log) only the per-page OCR lines, which take seconds each."""
     if sys.stderr.isatty():
-        print(f"\r{int(frac * 100):3d}% {msg:<30}", end="", file=sys.stderr, flush=True)
+        print(f"\r{int(frac * 100):3d}% {msg:<40}", end="", file=sys.stderr, flush=True)
+    elif "OCR page" in msg:
+        print(f"kb: {msg}", file=sys.stderr, flush=True)
 
 
 def cmd_ingest(a) -> int:
@@ -119,6 +122,10 @@ def cmd_ask(a) -> int:
             print(f"kb: {e}")
 
 
+def _dots(page) -> str:
+    return f" …… {page}" if page else ""
+
+
 def cmd_toc(a) -> int:
     kb = _open(a)
     docs = [kb.document(a.doc)] if a.doc else kb.documents
@@ -128,16 +135,16 @@ def cmd_toc(a) -> int:
         for b in d.boxes:
             boxes.setdefault((b.chapter, b.section), []).append(b)
         for c in d.chapters:
-            print(f"{c.heading or '（正文前部）'} …… {c.page or ''}")
+            print(f"{c.heading or '（正文前部）'}{_dots(c.page)}")
             for b in boxes.get((c.number, 0), []):
                 print(f"    专栏 {b.id} {b.title}")
             for s in c.sections:
                 sep = "" if s.ref.endswith("）") else " "
-                print(f"  {s.ref}{sep}{s.title} …… {s.page or ''}")
+                print(f"  {s.ref}{sep}{s.title}{_dots(s.page)}")
                 for sub in s.subheadings:
                     print(f"      {sub}")
                 for b in boxes.get((c.number, s.number), []):
-                    print(f"    专栏 {b.id} {b.title} …… {b.page or ''}")
+                    print(f"    专栏 {b.id} {b.title}{_dots(b.page)}")
     return 0
 
 

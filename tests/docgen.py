@@ -595,21 +595,22 @@ def outline_radical_pdf() -> Path:
     return _cached("outline-radicals.pdf", build)
 
 
-def outline_scan_pdf(dpi: int = 150) -> Path:
-    """An image-only PDF (no text layer) of the browser PDF, pages rendered at `dpi`, grayscale JPEG."""
+def outline_scan_pdf(dpi: int = 150, pages: int | None = None) -> Path:
+    """An image-only PDF (no text layer) of the browser PDF, pages rendered at `dpi`, grayscale JPEG;
+    `pages` keeps only the first N pages (a shorter scan for a test that has to OCR every page)."""
     def build(tmp: Path) -> None:
         import pypdfium2 as pdfium
 
         doc = pdfium.PdfDocument(str(outline_browser_pdf()))
         try:
             images = [doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-                      for i in range(len(doc))]
+                      for i in range(min(len(doc), pages or len(doc)))]
         finally:
             doc.close()
         images[0].save(tmp, "PDF", save_all=True, append_images=images[1:], resolution=float(dpi),
                        quality=70)
 
-    return _cached(f"outline-scan-{dpi}dpi.pdf", build)
+    return _cached(f"outline-scan-{dpi}dpi{f'-{pages}p' if pages else ''}.pdf", build)
 
 
 def outline_docx() -> Path:

@@ -190,3 +190,71 @@ def test_dev_figures_within_003_of_the_text_file(name, format_index, real_kb, de
         at = next(i for i, t in enumerate(texts) if docgen.norm("全区铜加工企业达到10家") in t)
         assert copper.passage.page == int(re.search(r"—(\d+)—", texts[at]).group(1))
         assert copper.citation.text.endswith(f"，第{copper.passage.page}页")
+
+
+# ---------------------------------------------------------------- scans: OCR
+
+SCAN_PAGES = 25          # cover, 目录 and the body up to 第三章: 序言, 第一章, 第二章 (the copper target, the table)
+
+
+@pytest.fixture(scope="module")
+def scan():
+    if not docgen.chromium():
+        pytest.skip("chromium is not installed (make system-deps)")
+    from ingest.readers import ocr
+    if not ocr.available():
+        pytest.skip("rapidocr-onnxruntime is not installed")
+    calls = []
+    path = docgen.outline_scan_pdf(pages=SCAN_PAGES)
+    doc = ingest.load(path, progress=lambda k, n, msg: calls.append((k, n, msg)))
+    return path, doc, calls
+
+
+def test_scan_is_read_with_ocr_into_the_same_structure(scan, text_doc):
+    _, doc, calls = scan
+    r = doc.report
+    assert r.source_format == "pdf+ocr" and r.ocr_pages == tuple(range(1, SCAN_PAGES + 1)) and not r.problems
+    assert [k for k, _, _ in calls] == list(range(1, SCAN_PAGES + 1))            # a progress call per page,
+    assert all(re.fullmatch(r"OCR page \d+: \d+\.\d s", m) for _, _, m in calls)  # with its seconds
+    assert doc.title == text_doc.title and doc.issuer == "卫滨区发展和改革委员会" and doc.year == 2021
+    assert r.toc_entries == 63                                                    # the scanned 目录, read and kept out
+    want = [(c.heading, [s.title for s in c.sections]) for c in text_doc.chapters if c.number <= 2]
+    got = [(c.heading, [s.title for s in c.sections]) for c in doc.chapters if c.number <= 2]
+    assert got == want
+    assert [b.id for b in doc.boxes][:2] == ["1-1", "2-1"]
+
+
+def test_scan_quotations_and_pages(scan, text_doc):
+    from rapidfuzz.distance import Levenshtein
+    from kb.evaluate import normalise
+    path, doc, _ = scan
+    ps = ingest.passages(doc)
+    copper = next(p for p in ps if "铜加工企业达到10家" in p.text)
+    assert (copper.chapter, copper.section) == (2, 2)
+    browser = [docgen.norm(t) for t in docgen.pdf_page_texts(docgen.outline_browser_pdf())]
+    at = next(i for i, t in enumerate(browser) if docgen.norm("全区铜加工企业达到10家") in t)
+    assert copper.page == int(re.search(r"—(\d+)—", browser[at]).group(1))       # the printed page, read by OCR
+    # character error rate of the recognised body against the text file, 序言..第二章 (the table aside: OCR reads
+    # it as lines of text, not rows)
+    ref = "".join(text_doc.text[b.start:b.end] for b in text_doc.blocks
+                  if b.chapter <= 2 and b.kind == "paragraph" and b.box != "1-1")
+    hyp = "".join(doc.text[b.start:b.end] for b in doc.blocks
+                  if b.chapter <= 2 and b.kind == "paragraph" and b.box != "1-1")
+    cer = Levenshtein.distance(normalise(ref), normalise(hyp)) / len(normalise(ref))
+    assert cer < 0.05, cer
+
+
+def test_a_page_ocr_cannot_read_is_reported(tmp_path):
+    if not docgen.chromium():
+        pytest.skip("chromium is not installed (make system-deps)")
+    from PIL import Image
+    import pypdfium2 as pdfium
+    src = pdfium.PdfDocument(str(docgen.outline_scan_pdf(pages=SCAN_PAGES)))
+    page = src[3].render(scale=150 / 72).to_pil().convert("L")                  # 序言: text
+    blank = Image.new("L", page.size, 255)                                       # a blank sheet in the feeder
+    f = tmp_path / "two.pdf"
+    page.save(f, "PDF", save_all=True, append_images=[blank], resolution=150.0)
+    doc = ingest.load(f)
+    assert doc.report.problems == ("page 2: OCR found no text",)
+    assert "page 2: OCR found no text" in doc.report.warnings
+    assert any("全面建成小康社会" in p.text for p in ingest.passages(doc))

@@ -26,7 +26,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import BadDocument
-from .base import RawDocument, RawLine, RawPage, sha256_bytes
+from .base import CJK, RawDocument, RawLine, RawPage, join_pieces, sha256_bytes
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -51,7 +51,6 @@ BREAK = "\n"      # marks a soft line break inside a paragraph's text while it i
 HEADING_NAME = re.compile(r"^\s*(?:heading|标题)\s*([1-9])\s*$", re.I)
 TITLE_NAME = re.compile(r"^\s*(?:title|标题)\s*$", re.I)
 HEADING_ID = re.compile(r"^(?:heading|标题)([1-9])$", re.I)
-CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201d\u2026\u2014]")
 
 
 def read_docx(path: Path, data: bytes) -> RawDocument:
@@ -84,18 +83,6 @@ def read_docx(path: Path, data: bytes) -> RawDocument:
         raise BadDocument(f"{path}: the Word file has no text")
     return RawDocument(path=path, pages=(RawPage(lines=lines),), paged=False, sha256=sha256_bytes(data),
                        encoding="docx", layout=True, seconds={"extract": time.perf_counter() - t0})
-
-
-def join_pieces(pieces: list[str]) -> str:
-    """Join pieces of one logical line: nothing between Chinese characters, one space otherwise."""
-    out = ""
-    for piece in (p.strip() for p in pieces):
-        if not piece:
-            continue
-        if out and not (CJK.match(out[-1]) and CJK.match(piece[0])):
-            out += " "
-        out += piece
-    return out
 
 
 def _numbering_element(document):

@@ -32,9 +32,8 @@ import time
 from pathlib import Path
 
 from ..errors import BadDocument
-from .base import RawDocument, RawLine, RawPage, sha256_bytes
+from .base import CJK, RawDocument, RawLine, RawPage, join_pieces, sha256_bytes
 
-CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201d\u2026\u2014]")
 HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -295,18 +294,6 @@ def collapse_whitespace(tree) -> None:
 
 
 # -- trafilatura's XML to lines ----------------------------------------------------------------------
-
-def join_pieces(pieces: list[str]) -> str:
-    """Join pieces of one logical line: nothing between Chinese characters, one space otherwise."""
-    out = ""
-    for piece in (p.strip() for p in pieces):
-        if not piece:
-            continue
-        if out and not (CJK.match(out[-1]) and CJK.match(piece[0])):
-            out += " "
-        out += piece
-    return out
-
 
 def _restore(s: str) -> str:
     return RESTORE_RE.sub(lambda m: RESTORE[m.group()], s)
