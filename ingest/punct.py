@@ -14,14 +14,17 @@ _HAS_HAN = re.compile(f"[{_HAN}]")
 
 
 def _parens(text: str) -> str:
-    """( … ) → （ … ） when the pair sits next to or holds Chinese text: 增长(%) → 增长（%）, (草案) → （草案）."""
+    """( … ) → （ … ） when the pair sits next to or holds Chinese text: 增长(%) → 增长（%）, (草案) → （草案）;
+    a pair half ASCII, half full-width (OCR: 增长(%）) is made whole."""
     out = list(text)
     stack: list[int] = []
     for i, ch in enumerate(text):
-        if ch == "(":
+        if ch in "(（":
             stack.append(i)
-        elif ch == ")" and stack:
+        elif ch in ")）" and stack:
             j = stack.pop()
+            if text[j] == "（" and ch == "）":
+                continue
             inner = text[j + 1:i]
             before = text[j - 1] if j else ""
             if _HAS_HAN.search(inner) or (before and _HAS_HAN.match(before)):
@@ -48,6 +51,6 @@ def restore(text: str) -> str:
     if not _HAS_HAN.search(text):
         return text
     text = _MARK.sub(lambda m: _WIDE[m.group()], text)
-    if "(" in text:
+    if "(" in text or ")" in text:
         text = _parens(text)
     return _quotes(text)

@@ -258,3 +258,17 @@ def test_a_page_ocr_cannot_read_is_reported(tmp_path):
     assert doc.report.problems == ("page 2: OCR found no text",)
     assert "page 2: OCR found no text" in doc.report.warnings
     assert any("全面建成小康社会" in p.text for p in ingest.passages(doc))
+
+
+def test_scan_indicator_table_from_its_printed_grid(scan):
+    """The grid is read from the page image (its rules; merged cells where a rule is missing) and the OCR text
+    placed in it: the same 20 indicators, categories and attributes as the original; names as OCR reads them."""
+    from rapidfuzz.distance import Levenshtein
+    _, doc, _ = scan
+    rows = [dict(p.cells) for p in ingest.passages(doc) if p.kind == "row"]
+    assert [(r["序号"], r["类别"], r["指标属性"]) for r in rows] == \
+        [(t["序号"], t["类别"], t["指标属性"]) for t in TRUTH]
+    names = "".join(r["指标名称"] for r in rows)
+    truth = "".join(t["指标名称"] for t in TRUTH)
+    assert Levenshtein.distance(names, truth) / len(truth) < 0.05
+    assert [r.get("2025年目标", "") for r in rows] == [t["2025年目标"] for t in TRUTH]

@@ -51,6 +51,11 @@ def _get_engine():
 
 def ocr_image(image, scale: float = 1.0, min_score: float = MIN_SCORE) -> list[VisualLine]:
     """OCR a BGR/gray numpy image (or PIL image); coordinates are divided by `scale` (pixels per point)."""
+    return merge_lines(ocr_boxes(image, scale, min_score))
+
+
+def ocr_boxes(image, scale: float = 1.0, min_score: float = MIN_SCORE) -> list[tuple[float, float, float, float, str]]:
+    """The recognised text boxes (x0, y0, x1, y1, text), in points, before they are grouped into lines."""
     with _engine_lock:
         engine = _get_engine()
         result, _ = engine(image, use_cls=False)
@@ -62,7 +67,7 @@ def ocr_image(image, scale: float = 1.0, min_score: float = MIN_SCORE) -> list[V
         xs = [p[0] for p in quad]
         ys = [p[1] for p in quad]
         boxes.append((min(xs) / scale, min(ys) / scale, max(xs) / scale, max(ys) / scale, text))
-    return merge_lines(boxes)
+    return boxes
 
 
 def merge_lines(boxes: list[tuple[float, float, float, float, str]]) -> list[VisualLine]:
@@ -104,6 +109,13 @@ def ocr_page(page, dpi: int = DEFAULT_DPI) -> list[VisualLine]:
     """OCR one `pypdfium2.PdfPage` rendered at `dpi`; lines in PDF points, origin top-left, in reading order.
 
     Returns [] when no text is found; raises OcrError when the page cannot be rendered or recognized."""
+    return ocr_page_tables(page, dpi)[0]
+
+
+def ocr_page_tables(page, dpi: int = DEFAULT_DPI):
+    """OCR one page and read its ruled tables: (lines outside the tables, [(top, bottom, rows)] in points),
+    each table's rows with merged cells repeated in every row and column they span (see scan_table.py)."""
+    from .scan_table import find_grids, fill_grid
     scale = dpi / 72.0
     try:
         bitmap = page.render(scale=scale, grayscale=True)
@@ -113,6 +125,13 @@ def ocr_page(page, dpi: int = DEFAULT_DPI) -> list[VisualLine]:
     if image.ndim == 3 and image.shape[2] == 1:
         image = image[:, :, 0]
     try:
-        return ocr_image(image, scale)
+        boxes = ocr_boxes(image, scale)
     except Exception as e:
         raise OcrError(f"OCR failed ({type(e).__name__}: {e})") from None
+    tables = []
+    for grid in find_grids(image, scale):
+        rows, inside = fill_grid(grid, boxes)
+        if rows:
+            tables.append((grid.top, grid.bottom, rows))
+            boxes = [b for i, b in enumerate(boxes) if i not in inside]
+    return merge_lines(boxes), tables

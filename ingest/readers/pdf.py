@@ -104,25 +104,40 @@ def ocr_cache_dir() -> Path:
 _OCR_DASHES = re.compile(r"^[一-]{2}(?=[\u4e00-\u9fff“])")     # '——坚持…' read as '一一坚持…'
 
 
-def _ocr_cached(ocr, page, digest: str, index: int) -> list[VisualLine]:
-    """OCR one page, or read its lines back from the cache (keyed by the file, the page and the OCR settings)."""
-    settings = json.dumps([ocr.DEFAULT_DPI, ocr.MIN_SCORE, ocr.ENGINE_PARAMS, _OCR_DASHES.pattern], sort_keys=True)
+def _ocr_fix(text: str) -> str:
+    """Systematic PP-OCR slips on printed Chinese: '——' read as '一一'; the 〇 of a year dropped (二三五年)."""
+    return _OCR_YEAR.sub(r"\1二〇\2\3年", _OCR_DASHES.sub("——", text))
+
+
+_OCR_YEAR = re.compile(r"(^|[^〇零一二三四五六七八九十])二([一二三四五六七八九])([〇零一二三四五六七八九])年")
+
+
+def _ocr_cached(ocr, page, digest: str, index: int) -> tuple[list[VisualLine], list]:
+    """OCR one page (lines and ruled tables), or read it back from the cache (keyed by the file, the page and
+    the OCR settings)."""
+    settings = json.dumps([ocr.DEFAULT_DPI, ocr.MIN_SCORE, ocr.ENGINE_PARAMS, _OCR_DASHES.pattern,
+                           _OCR_YEAR.pattern, 2], sort_keys=True)
     key = hashlib.sha256(f"{digest}:{index}:{settings}".encode()).hexdigest()[:32]
     path = ocr_cache_dir() / f"{key}.json"
     try:
-        return [VisualLine(*v) for v in json.loads(path.read_text(encoding="utf-8"))]
-    except (OSError, ValueError, TypeError):
+        got = json.loads(path.read_text(encoding="utf-8"))
+        return ([VisualLine(*v) for v in got["lines"]],
+                [(t, b, [tuple(r) for r in rows]) for t, b, rows in got["tables"]])
+    except (OSError, ValueError, TypeError, KeyError):
         pass
-    lines = [VisualLine(_OCR_DASHES.sub("——", l.text), l.x0, l.y0, l.x1, l.y1) for l in ocr.ocr_page(page)]
+    found, tables = ocr.ocr_page_tables(page)
+    lines = [VisualLine(_ocr_fix(l.text), l.x0, l.y0, l.x1, l.y1) for l in found]
+    tables = [(t, b, [tuple(_ocr_fix(c) for c in r) for r in rows]) for t, b, rows in tables]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump([[l.text, l.x0, l.y0, l.x1, l.y1] for l in lines], f, ensure_ascii=False)
+            json.dump({"lines": [[l.text, l.x0, l.y0, l.x1, l.y1] for l in lines],
+                       "tables": [[t, b, [list(r) for r in rows]] for t, b, rows in tables]}, f, ensure_ascii=False)
         os.replace(tmp, path)
     except OSError:                            # a read-only cache only costs the next ingest its OCR time
         pass
-    return lines
+    return lines, tables
 
 
 def _has_paths(page) -> bool:
@@ -183,14 +198,14 @@ def read_pdf(path: Path, data: bytes, progress=None) -> RawDocument:
             for k, i in enumerate(need_ocr, 1):
                 p0 = time.perf_counter()
                 try:
-                    lines = _ocr_cached(ocr, pdf[i], digest, i)
+                    lines, tables = _ocr_cached(ocr, pdf[i], digest, i)
                 except ocr.OcrError as e:
                     problems.append(f"page {i + 1}: OCR failed ({e})")
-                    lines = []
-                if not lines:
+                    lines, tables = [], []
+                if not lines and not tables:
                     problems.append(f"page {i + 1}: OCR found no text")
                 w, h = pdf[i].get_size()
-                pages[i] = PageLines(lines, w, h, True, None)
+                pages[i] = PageLines(lines, w, h, True, tables or None)
                 if progress:
                     progress(k, len(need_ocr), f"OCR page {i + 1}: {time.perf_counter() - p0:.1f} s")
             seconds["ocr"] = time.perf_counter() - t1
