@@ -184,10 +184,18 @@ def cmd_eval(a) -> int:
         for peer in peers.build_peers(raw, load_model(kb.manifest["model"])):
             rows.append((peer.name, evaluate.evaluate(questions, lambda q, p=peer: (p.search(q, 10), None), k=10)))
         out["peers"] = {name: r.to_json(0, 0, 0) for name, r in rows[1:]}
+    if a.details:
+        print(evaluate.format_details(questions, report))
+        print()
     if a.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         print(evaluate.format_table(rows))
+        if report.n_none:
+            p, r = report.no_answer_precision, report.no_answer_recall
+            print(f"\nunanswerable questions: {report.n_none}; no-answer precision "
+                  f"{'-' if p is None else f'{p:.3f}'}, recall {'-' if r is None else f'{r:.3f}'}"
+                  " (the figures above are over the answerable questions)")
         print(f"\n{out['n']} questions, {out['passages']} passages (mean {out['mean_len']:.0f},"
               f" max {out['max_len']} chars), {seconds / max(out['n'], 1) * 1000:.0f} ms per question")
     return 0
@@ -226,6 +234,8 @@ def main(argv=None) -> int:
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
     p.add_argument("--peers", action="store_true", help="also run the peer systems in the same process")
+    p.add_argument("--details", action="store_true",
+                   help="one line per question: rank, verdict, answer given (to read failures, not to tune on a test set)")
     p.set_defaults(fn=cmd_eval)
     a = ap.parse_args(argv)
     try:

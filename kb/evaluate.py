@@ -18,9 +18,12 @@ __all__ = [
     "first_hit_rank",
     "evaluate",
     "format_table",
+    "format_details",
 ]
 
-Search = Callable[[str], "tuple[list[str], str | None]"]
+# search(question) -> (ranked passage texts, answer text or None[, answerable: bool]); without the third element
+# a system is taken to answer every question it gives an answer for
+Search = Callable[[str], "tuple"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class QuestionResult:
     type: str
     rank: int | None
     answer_ok: bool | None
+    answerable: bool | None = None     # the system's verdict: the document answers this (None: no verdict)
+    answer: str | None = None          # the answer text given (for --details)
 
 
 @dataclass(frozen=True)
@@ -55,10 +60,19 @@ class Report:
     n: int
     by_type: dict[str, dict] = field(default_factory=dict)  # type -> {"hit@1", "hit@5", "mrr@10", "answer_hit", "n"}
     ranks: tuple[QuestionResult, ...] = ()
+    n_none: int = 0                        # unanswerable questions (type "none"), scored apart
+    no_answer_precision: float | None = None
+    no_answer_recall: float | None = None
 
     def to_json(self, passages: int, mean_len: float, max_len: int) -> dict:
         """The report as the JSON object the benches write, with the passage-size figures alongside."""
-        return {
+        extra = {}
+        if self.n_none:
+            extra = {"n_none": self.n_none,
+                     "no_answer_precision": None if self.no_answer_precision is None
+                     else round(self.no_answer_precision, 4),
+                     "no_answer_recall": None if self.no_answer_recall is None else round(self.no_answer_recall, 4)}
+        return extra | {
             "hit@1": round(self.hit1, 4),
             "hit@5": round(self.hit5, 4),
             "mrr@10": round(self.mrr10, 4),
@@ -86,7 +100,10 @@ def load_questions(path: str | Path) -> list[Question]:
             quotes = obj["quotes"]
             if isinstance(quotes, str):
                 quotes = [quotes]
-            if not quotes or not all(isinstance(q, str) and normalise(q) for q in quotes):
+            if obj.get("type") == "none":
+                if quotes:
+                    raise ValueError('a question of type "none" has "quotes": []')
+            elif not quotes or not all(isinstance(q, str) and normalise(q) for q in quotes):
                 raise ValueError("quotes must be a non-empty list of non-empty strings")
             out.append(Question(id=str(obj["id"]), question=str(obj["question"]), quotes=tuple(quotes),
                                 where=str(obj.get("where", "")), type=str(obj.get("type", "unknown"))))
@@ -139,15 +156,41 @@ def evaluate(questions: Sequence[Question], search: Search, k: int = 10) -> Repo
     """
     results: list[QuestionResult] = []
     for q in questions:
-        passages, answer = search(q.question)
-        rank = first_hit_rank(list(passages), q.quotes, k)
-        answer_ok = None if answer is None else is_hit(answer, q.quotes)
-        results.append(QuestionResult(q.id, q.type, rank, answer_ok))
-    answers = any(r.answer_ok is not None for r in results)
-    m = _metrics(results, answers)
-    types = sorted({r.type for r in results})
-    by_type = {t: _metrics([r for r in results if r.type == t], answers) for t in types}
-    return Report(m["hit@1"], m["hit@5"], m["mrr@10"], m["answer_hit"], m["n"], by_type, tuple(results))
+        got = search(q.question)
+        passages, answer = got[0], got[1]
+        answerable = bool(got[2]) if len(got) > 2 else None
+        rank = first_hit_rank(list(passages), q.quotes, k) if q.quotes else None
+        answer_ok = None if answer is None or not q.quotes else is_hit(answer, q.quotes)
+        if q.quotes and answerable is False:
+            answer_ok = False                  # "not in the document" for a question it answers: a miss
+        results.append(QuestionResult(q.id, q.type, rank, answer_ok, answerable,
+                                      None if answerable is False else answer))
+    scored = [r for r in results if r.type != "none"]
+    nones = [r for r in results if r.type == "none"]
+    answers = any(r.answer_ok is not None for r in scored)
+    m = _metrics(scored, answers)
+    types = sorted({r.type for r in scored})
+    by_type = {t: _metrics([r for r in scored if r.type == t], answers) for t in types}
+    said_none = [r for r in results if r.answerable is False]
+    precision = sum(r.type == "none" for r in said_none) / len(said_none) if said_none else None
+    recall = sum(r.answerable is False for r in nones) / len(nones) if nones else None
+    return Report(m["hit@1"], m["hit@5"], m["mrr@10"], m["answer_hit"], m["n"], by_type, tuple(results),
+                  len(nones), precision if nones else None, recall)
+
+
+def format_details(questions: Sequence[Question], report: Report) -> str:
+    """One line per question: id, type, rank of the first hit, the verdict and the answer given (for reading
+    failures, not for tuning on a test set)."""
+    lines = []
+    for q, r in zip(questions, report.ranks):
+        if q.type == "none":
+            verdict = "right: not in the document" if r.answerable is False else "WRONG: answered"
+        else:
+            verdict = ("right" if r.answer_ok else "WRONG" if r.answerable is not False else "WRONG: said not in the document")
+        rank = "-" if r.rank is None else str(r.rank)
+        answer = (r.answer or "（纲要中未写明）").replace("\n", " ")
+        lines.append(f"{q.id}\t{q.type}\trank {rank}\t{verdict}\t{q.question}\t→ {answer[:80]}")
+    return "\n".join(lines)
 
 
 def format_table(rows: Sequence[tuple[str, Report]]) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kb import evaluate as evaluate_mod
 from kb.evaluate import Question, evaluate, format_table, is_hit, load_questions, normalise
 from kb.peers import build_peers, raw_chunks, raw_lines
 
@@ -117,3 +118,30 @@ def test_bm25_peer_finds_the_copper_target_and_survives_odd_queries(model_free_p
     assert bm25.search("", k=5) == [] and bm25.search("，。！", k=5) == []
     assert bm25.search("zzqqxx", k=5) == []
     assert all(line in raw_lines(CORPUS.read_text(encoding="utf-8")) for line in top)
+
+
+def test_unanswerable_questions_are_scored_apart(tmp_path):
+    f = tmp_path / "q.jsonl"
+    f.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in [
+        {"id": "a", "question": "铜加工企业目标", "quotes": ["铜加工企业达到10家"], "where": "", "type": "number"},
+        {"id": "b", "question": "全区要建几个5G基站", "quotes": [], "where": "", "type": "none"},
+        {"id": "c", "question": "城市书房几点开门", "quotes": [], "where": "", "type": "none"},
+    ]), encoding="utf-8")
+    qs = evaluate_mod.load_questions(f)
+    verdicts = {"铜加工企业目标": (["全区铜加工企业达到10家。"], "全区铜加工企业达到10家。", True),
+                "全区要建几个5G基站": (["加快5G基站建设。"], None, False),
+                "城市书房几点开门": (["推进城市书房建设。"], "推进城市书房建设。", True)}
+    rep = evaluate_mod.evaluate(qs, lambda q: verdicts[q], k=10)
+    out = rep.to_json(0, 0, 0)
+    assert out["n"] == 1 and out["hit@1"] == 1.0 and out["answer_hit"] == 1.0      # over the answerable one only
+    assert out["n_none"] == 2 and out["no_answer_precision"] == 1.0 and out["no_answer_recall"] == 0.5
+    details = evaluate_mod.format_details(qs, rep).splitlines()
+    assert details[1].startswith("b\tnone\trank -\tright: not in the document")
+    assert details[2].startswith("c\tnone\trank -\tWRONG: answered")
+
+
+def test_a_none_question_with_quotes_is_refused(tmp_path):
+    f = tmp_path / "q.jsonl"
+    f.write_text(json.dumps({"id": "x", "question": "q", "quotes": ["a"], "type": "none"}), encoding="utf-8")
+    with pytest.raises(ValueError, match='q.jsonl:1: a question of type "none" has "quotes": \\[\\]'):
+        evaluate_mod.load_questions(f)

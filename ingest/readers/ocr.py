@@ -1,10 +1,19 @@
-"""OCR of a scanned PDF page into visual lines (rapidocr-onnxruntime: PP-OCRv4 Chinese models bundled in its wheel).
+"""OCR of a scanned PDF page into visual lines (rapidocr-onnxruntime 1.4.4: the PP-OCRv4 Chinese detection and
+recognition models ship inside its wheel; nothing is downloaded, ever).
 
 The PDF reader calls `ocr_page` for a page that has no text layer but has an image, then runs the same layout code
-on the returned lines as on text-layer lines. Nothing here downloads anything: the models ship inside the wheel.
+on the returned lines as on text-layer lines (joining wrapped lines, dropping headers, footers and page numbers).
 
-OCR punctuation is returned as recognized: PP-OCR often emits ASCII `,` `(` `)` `:` `;` where the page prints
-full-width ones; a later shared step restores full-width punctuation between Chinese characters.
+Text is returned as recognized. PP-OCR's own conventions (measured by bench/ocr.py): it sometimes emits ASCII
+`,` `:` `;` `(` `)` where the page prints full-width ones, reads a leading `——` as `一`, `-` or nothing, and `〇` as
+`○` or `O`. None of that is fixed here: a later shared step restores full-width punctuation between Chinese characters.
+
+Choices, all measured with bench/ocr.py on 2 shared cores (see its docstring for the numbers):
+- render at 150 dpi: the recognizer resizes every line to 48 px high, so 200 or 300 dpi bought no accuracy (same CER
+  on 150- and 300-dpi scans, 7.5 to 16 pt text) and cost render and crop time;
+- detect at about 110 dpi (the page's long side ~1280 px for A4): as accurate as full resolution and 2-4x faster;
+- no angle classifier (pages are upright), one intra-op thread (faster than 2 on busy shared cores);
+- drop boxes whose recognition score is below MIN_SCORE (junk: seal rings, signatures, photo texture, table rules).
 """
 from __future__ import annotations
 
@@ -13,28 +22,28 @@ import threading
 
 from .base import VisualLine
 
-DEFAULT_DPI = 200           # bench/ocr.py: see the module's measurements in the report that chose it
-MIN_SCORE = 0.5             # a box whose mean recognition confidence is below this is dropped (bench/ocr.py)
+DEFAULT_DPI = 150            # render resolution of a page
+DET_DPI = 110                # the detector sees the page at about this resolution
+MAX_SIDE_PX = 6000           # never render a page's longer side larger than this (a poster-size page)
+MIN_SCORE = 0.5              # a box whose mean character confidence is below this is dropped
 
-# Engine parameters (bench/ocr.py measured each on 2 cores; none costs accuracy on upright printed pages):
 ENGINE_PARAMS = {
     "use_cls": False,                  # pages are upright: the 180° classifier only costs time
-    "text_score": 0.0,                 # keep every box; MIN_SCORE filters here, where it is measured
-    "max_side_len": 4000,              # never shrink the page before detection (default 2000 shrinks A4 at 200 dpi)
-    "det_limit_side_len": 1280,        # detector input: the page's longer side scaled to this many pixels
-    "det_limit_type": "max",
+    "text_score": 0.0,                 # keep every box here; ocr_image filters by MIN_SCORE
+    "max_side_len": MAX_SIDE_PX,       # never shrink the page image as a whole (rapidocr's default is 2000 px)
+    "intra_op_num_threads": 1,
 }
 
 _engine = None
-_engine_lock = threading.Lock()         # creation and calls: RapidOCR mutates its own state per call
+_engine_lock = threading.Lock()         # creation and every call: RapidOCR keeps per-call state on itself
 
 
 class OcrError(Exception):
-    """A page that cannot be read (rendering failed, or the OCR engine failed on it)."""
+    """A page that cannot be read: rendering failed, or the OCR engine failed on it."""
 
 
 def available() -> bool:
-    """Whether the OCR engine can be imported (checked without importing it: the import is slow)."""
+    """Whether the OCR engine is installed (checked without importing it: the import is slow)."""
     try:
         return importlib.util.find_spec("rapidocr_onnxruntime") is not None
     except (ImportError, ValueError):
@@ -45,19 +54,38 @@ def _get_engine():
     global _engine
     if _engine is None:
         from rapidocr_onnxruntime import RapidOCR
-        _engine = RapidOCR(**ENGINE_PARAMS)
+        engine = RapidOCR(**ENGINE_PARAMS)
+        _detect_at_own_size(engine)
+        _engine = engine
     return _engine
 
 
+def _detect_at_own_size(engine) -> None:
+    """Let the detector's input size be set per call (text_det.limit_side_len, longest side in pixels).
+
+    rapidocr 1.4.4 ignores limit_side_len when limit_type is "max" (it picks 960/1500/2000 from the image size) and
+    never shrinks with "min"; so the detector would run at full resolution. If its internals differ (another
+    version), this does nothing and detection stays at full resolution: slower, as accurate."""
+    det = getattr(engine, "text_det", None)
+    try:
+        from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+    except ImportError:
+        return
+    if det is None or not all(hasattr(det, a) for a in ("get_preprocess", "limit_side_len", "mean", "std")):
+        return
+    det.get_preprocess = lambda max_wh: DetPreProcess(det.limit_side_len, "max", det.mean, det.std)
+    det.own_size = True
+
+
 def ocr_image(image, scale: float = 1.0, min_score: float = MIN_SCORE) -> list[VisualLine]:
-    """OCR a BGR/gray numpy image (or PIL image); coordinates are divided by `scale` (pixels per point)."""
-    return merge_lines(ocr_boxes(image, scale, min_score))
-
-
-def ocr_boxes(image, scale: float = 1.0, min_score: float = MIN_SCORE) -> list[tuple[float, float, float, float, str]]:
-    """The recognised text boxes (x0, y0, x1, y1, text), in points, before they are grouped into lines."""
+    """OCR a numpy image (gray, or BGR as OpenCV orders it); box coordinates are divided by `scale` (pixels per
+    unit: dpi/72 gives points)."""
+    h, w = image.shape[:2]
     with _engine_lock:
         engine = _get_engine()
+        det = engine.text_det
+        if getattr(det, "own_size", False):
+            det.limit_side_len = max(32, round(max(h, w) * min(1.0, DET_DPI / (72 * scale))))
         result, _ = engine(image, use_cls=False)
     boxes = []
     for quad, text, score in result or ():
@@ -67,15 +95,15 @@ def ocr_boxes(image, scale: float = 1.0, min_score: float = MIN_SCORE) -> list[t
         xs = [p[0] for p in quad]
         ys = [p[1] for p in quad]
         boxes.append((min(xs) / scale, min(ys) / scale, max(xs) / scale, max(ys) / scale, text))
-    return boxes
+    return merge_lines(boxes)
 
 
 def merge_lines(boxes: list[tuple[float, float, float, float, str]]) -> list[VisualLine]:
-    """Group boxes (x0, y0, x1, y1, text) into visual lines in reading order.
+    """Group boxes (x0, y0, x1, y1, text) into visual lines in reading order: top to bottom, then left to right.
 
-    Boxes on the same line (vertical overlap above half the smaller height) become one line, left to right; a gap
-    wider than half the line's height between them becomes one space (table cells, spaced headings), a narrower
-    one nothing (the detector split a run of Chinese text)."""
+    Boxes on one line (overlapping vertically by more than half the smaller height) become one line, left to right;
+    a gap wider than half the line's height between two of them becomes one space (table cells, a spaced heading),
+    a narrower one nothing (the detector split a run of Chinese text)."""
     lines: list[list[tuple[float, float, float, float, str]]] = []
     spans: list[list[float]] = []                     # [y0, y1] of each line: the union of its boxes
     for b in sorted(boxes, key=lambda b: ((b[1] + b[3]) / 2, b[0])):
@@ -105,33 +133,28 @@ def merge_lines(boxes: list[tuple[float, float, float, float, str]]) -> list[Vis
     return out
 
 
-def ocr_page(page, dpi: int = DEFAULT_DPI) -> list[VisualLine]:
-    """OCR one `pypdfium2.PdfPage` rendered at `dpi`; lines in PDF points, origin top-left, in reading order.
-
-    Returns [] when no text is found; raises OcrError when the page cannot be rendered or recognized."""
-    return ocr_page_tables(page, dpi)[0]
-
-
-def ocr_page_tables(page, dpi: int = DEFAULT_DPI):
-    """OCR one page and read its ruled tables: (lines outside the tables, [(top, bottom, rows)] in points),
-    each table's rows with merged cells repeated in every row and column they span (see scan_table.py)."""
-    from .scan_table import find_grids, fill_grid
-    scale = dpi / 72.0
+def render(page, dpi: int = DEFAULT_DPI):
+    """The page as a grayscale numpy image and its scale (pixels per point); OcrError if it cannot be rendered."""
     try:
+        w, h = page.get_size()
+        scale = min(dpi / 72.0, MAX_SIDE_PX / max(w, h, 1.0))
         bitmap = page.render(scale=scale, grayscale=True)
         image = bitmap.to_numpy().copy()
-    except Exception as e:  # pypdfium2 raises PdfiumError, or MemoryError on an absurd page size
+    except Exception as e:  # pypdfium2 raises PdfiumError; a broken page may raise anything
         raise OcrError(f"cannot render the page ({type(e).__name__}: {e})") from None
-    if image.ndim == 3 and image.shape[2] == 1:
+    if image.ndim == 3:
         image = image[:, :, 0]
+    if image.size == 0:
+        raise OcrError("cannot render the page (empty image)")
+    return image, scale
+
+
+def ocr_page(page, dpi: int = DEFAULT_DPI) -> list[VisualLine]:
+    """OCR one `pypdfium2.PdfPage` rendered at `dpi`: its lines in PDF points (origin top-left), in reading order.
+
+    [] when no text is found; OcrError when the page cannot be rendered or the engine fails on it."""
+    image, scale = render(page, dpi)
     try:
-        boxes = ocr_boxes(image, scale)
+        return ocr_image(image, scale)
     except Exception as e:
         raise OcrError(f"OCR failed ({type(e).__name__}: {e})") from None
-    tables = []
-    for grid in find_grids(image, scale):
-        rows, inside = fill_grid(grid, boxes)
-        if rows:
-            tables.append((grid.top, grid.bottom, rows))
-            boxes = [b for i, b in enumerate(boxes) if i not in inside]
-    return merge_lines(boxes), tables
