@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
@@ -75,6 +76,8 @@ def _ruled_tables(path: Path, index: int) -> list[tuple[float, float, list[tuple
         import pdfplumber
     except ImportError:                        # pragma: no cover - optional
         return []
+    # pdfminer logs a warning per Type 3 font of a browser-printed PDF ("Could not get FontBBox"): not ours to show
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     out = []
     with pdfplumber.open(str(path), pages=[index + 1]) as pdf:
         page = pdf.pages[0]
