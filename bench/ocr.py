@@ -213,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-score", type=float, default=None, help="box score threshold (default: the module's)")
     ap.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                     help="override an engine parameter of ingest.readers.ocr.ENGINE_PARAMS (repeatable)")
+    ap.add_argument("--baseline", action="store_true",
+                    help="rapidocr's own defaults instead (detector at full size, batches of 6, default threads)")
     ap.add_argument("--keep", help="keep the generated PDF and truth in this folder")
     ap.add_argument("--show", action="store_true", help="print recognized lines and the differences")
     args = ap.parse_args(argv)
@@ -223,6 +225,10 @@ def main(argv: list[str] | None = None) -> int:
     if not ocr.available():
         print("rapidocr_onnxruntime is not installed", file=sys.stderr)
         return 1
+    if args.baseline:
+        ocr.ENGINE_PARAMS.clear()
+        ocr.ENGINE_PARAMS["text_score"] = 0.0
+        ocr.DET_DPI = 10 ** 6                      # the detector sees the page at full size
     for kv in args.param:
         key, _, value = kv.partition("=")
         ocr.ENGINE_PARAMS[key] = {"true": True, "false": False}.get(value.lower(), value)
@@ -253,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
 
     t = time.perf_counter()
     ocr._get_engine()
-    print(f"engine load {time.perf_counter() - t:.2f} s; params {ocr.ENGINE_PARAMS}; min score {min_score}")
+    print(f"engine load {time.perf_counter() - t:.2f} s; params {ocr.ENGINE_PARAMS}; detector at "
+          f"{ocr.DET_DPI if ocr.DET_DPI < 10 ** 6 else 'full'} dpi; min score {min_score}")
     doc = pdfium.PdfDocument(str(pdf))
     n = min(args.pages, len(doc))
     header = (f"{'dpi':>4} {'s/page p50':>10} {'max':>6} {'cpu p50':>7} {'CER raw':>8} {'CER nfkc':>8} "

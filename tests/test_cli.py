@@ -82,7 +82,11 @@ def test_bad_file_in_a_folder_is_skipped_not_fatal(capsys, tmp_path, outline_pat
     code, out, err = run(capsys, "--index", str(tmp_path / "i"), "--model", "hash", "ingest", str(corpus))
     assert code == 1 and "indexed 1 documents" in out
     assert "kb: skipped" in err and "scan.pdf: the PDF has no text layer" in err and "locked.pdf: the PDF is encrypted" in err
-    assert err.count("\n") == 2
+    lines = err.splitlines()
+    assert sum(l.startswith("kb: skipped ") for l in lines) == 2        # one line per bad file
+    assert [l for l in lines if not l.startswith("kb: skipped ")] == ["kb: scan.pdf: OCR page 1: " + l.split(": ")[-1]
+                                                                      for l in lines if "OCR page" in l]
+    assert any(l.startswith("kb: scan.pdf: OCR page 1: ") and l.endswith(" s") for l in lines)  # the scan was tried
 
 
 def test_inspect_reports_what_the_ingest_found(capsys, hash_index):

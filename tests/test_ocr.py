@@ -4,6 +4,7 @@ The page is drawn with PIL in a Noto CJK font at 150 dpi (a typical office scan)
 OCRed through pypdfium2 exactly as the PDF reader does. One OCR'd page costs a few seconds on 2 cores."""
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -15,7 +16,8 @@ import pytest
 from ingest.readers import ocr
 from ingest.readers.base import VisualLine
 
-needs_ocr = pytest.mark.skipif(not ocr.available(), reason="rapidocr_onnxruntime is not installed")
+needs_ocr = pytest.mark.skipif(not ocr.available() or importlib.util.find_spec("pypdfium2") is None,
+                               reason="rapidocr_onnxruntime (or pypdfium2) is not installed")
 
 SCAN_DPI = 150
 PAGE_W, PAGE_H = 595, 842                      # A4 in points
@@ -33,6 +35,17 @@ BODY = [
     "零售总额年均增长7%，固定资产投资年均增长11.3%。",
 ]
 TABLE_ROW = ("地区生产总值", "300亿元", "6.5%")   # cells far apart on one line: the detector boxes each
+# A rough scan (page 2): 12 pt text, skewed 0.4°, blurred, noisy, JPEG-compressed.
+ROUGH = [
+    "产业转型成效明显。倾力打造高端装备专业园区、特色商业区、铁西区",
+    "域改造、南环区域开发“四大平台”，加快发展装备制造、现代服务、两",
+    "改地产、商贸物流“四大产业”，新引进项目120个，总投资达到380亿元。",
+    "三大攻坚战取得实效。现行标准下农村贫困人口实现脱贫，饮水安全全",
+    "面达标，农村存量危房全部清零，新时代脱贫攻坚目标任务胜利完成。",
+    "城乡面貌明显改善。深入推进铁西和南部区域整体开发，高标准打造以",
+    "东方文化商业步行街为主线的百城提质示范区。17个棚改（城中村）项",
+    "目有序推进，150余个老旧小区完成改造提升。",
+]
 
 
 def cer(ref: str, hyp: str) -> float:
@@ -70,8 +83,11 @@ def cjk_font(size_px: int):
 
 @pytest.fixture(scope="module")
 def scan(tmp_path_factory) -> tuple[Path, list[tuple[str, float]]]:
-    """A 2-page image-only PDF (text page, blank page) and each drawn line's (text, top y in points)."""
-    from PIL import Image, ImageDraw
+    """A 3-page image-only PDF (clean page, rough page, blank page) and each clean line's (text, top y in points)."""
+    import io
+
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFilter
 
     font = cjk_font(round(16 * PX))
     if font is None:
@@ -92,9 +108,21 @@ def scan(tmp_path_factory) -> tuple[Path, list[tuple[str, float]]]:
     for x, cell in zip((80, 300, 460), TABLE_ROW):
         d.text((x * PX, y * PX), cell, font=font, fill=0)
     drawn.append(("\t".join(TABLE_ROW), y))
+
+    rough = Image.new("L", img.size, 255)
+    d = ImageDraw.Draw(rough)
+    small = cjk_font(round(12 * PX))
+    for i, line in enumerate(ROUGH):
+        d.text((80 * PX, (90 + 22 * i) * PX), line, font=small, fill=0)
+    rough = rough.rotate(0.4, resample=Image.BICUBIC, fillcolor=255).filter(ImageFilter.GaussianBlur(0.6))
+    a = np.asarray(rough, dtype=np.float32) * 0.85 + 25 + np.random.default_rng(0).normal(0, 12, rough.size[::-1])
+    buf = io.BytesIO()
+    Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "L").save(buf, "JPEG", quality=55)
+    rough = Image.open(io.BytesIO(buf.getvalue())).convert("L")
+
     blank = Image.new("L", img.size, 255)
     pdf = tmp_path_factory.mktemp("ocr") / "scan.pdf"
-    img.save(pdf, save_all=True, append_images=[blank], resolution=float(SCAN_DPI))
+    img.save(pdf, save_all=True, append_images=[rough, blank], resolution=float(SCAN_DPI))
     return pdf, drawn
 
 
@@ -111,7 +139,6 @@ def lines(scan) -> list[VisualLine]:
 
 
 def test_available_matches_the_installed_package_and_import_is_lazy():
-    import importlib.util
     import sys
 
     assert ocr.available() is (importlib.util.find_spec("rapidocr_onnxruntime") is not None)
@@ -158,12 +185,26 @@ def test_cells_on_one_line_are_merged_left_to_right_with_spaces(lines):
 
 
 @needs_ocr
+def test_rough_scan_is_still_read_accurately(scan):
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(scan[0]))
+    try:
+        lines = ocr.ocr_page(doc[1])
+    finally:
+        doc.close()
+    assert len(lines) == len(ROUGH), [v.text for v in lines]
+    assert cer("".join(ROUGH), "".join(v.text for v in lines)) < 0.04, [v.text for v in lines]
+    assert [v.y0 for v in lines] == sorted(v.y0 for v in lines)
+
+
+@needs_ocr
 def test_blank_page_gives_no_lines(scan):
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(str(scan[0]))
     try:
-        assert ocr.ocr_page(doc[1]) == []
+        assert ocr.ocr_page(doc[2]) == []
     finally:
         doc.close()
 
