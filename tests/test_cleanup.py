@@ -171,3 +171,28 @@ def test_signature_block_gives_issuer_and_date(tmp_path):
     doc = ingest.load(f)
     assert (doc.issuer, doc.date, doc.year) == ("卫滨区农业农村局", "2021年3月2日", 2021)
     assert "卫滨区农业农村局" not in doc.text
+
+
+# ---------------------------------------------------------------- OCR slips
+
+@pytest.mark.parametrize("read,printed", [
+    ("扩大普惠性公办幼几园覆盖面", "扩大普惠性公办幼儿园覆盖面"),     # 儿 read as 几
+    ("适龄几童免疫规划疫苗接种率", "适龄儿童免疫规划疫苗接种率"),
+    ("持续增进民生福社", "持续增进民生福祉"),                         # 祉 read as 社
+    ("二○三五年远景目标", "二〇三五年远景目标"),                     # 〇 read as a circle
+    ("二三五年远景目标", "二〇三五年远景目标"),                       # 〇 dropped
+    ("一一坚持新发展理念", "——坚持新发展理念"),                      # —— read as 一一
+    ("加强农由水利建设", "加强农田水利建设"),
+])
+def test_ocr_slips_are_corrected(read, printed):
+    from ingest.readers.ocr_fix import fix
+    assert fix(read) == printed
+
+
+def test_ocr_correction_leaves_correct_text_alone(outline_doc):
+    """Every paragraph of the outline as printed goes through unchanged: the rules fix slips, not words."""
+    from ingest.readers.ocr_fix import fix
+    texts = [outline_doc.text[b.start:b.end] for b in outline_doc.blocks]
+    assert [t for t in texts if fix(t) != t] == []
+    for ok in ("几个项目", "几乎所有", "社会治理", "建设社区", "由此可见", "一二三产业比重"):
+        assert fix(ok) == ok

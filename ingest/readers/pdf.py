@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import glyphs
 from ..errors import BadDocument
 from .base import RawDocument, VisualLine, sha256_bytes
+from . import ocr_fix
 from .layout import PageLines, to_pages
 
 MIN_TEXT = 10          # characters below which a page counts as having no text layer
@@ -104,22 +105,12 @@ def ocr_cache_dir() -> Path:
     return Path(os.environ.get("KB_CACHE", Path.home() / ".cache" / "guihua-kb")) / "ocr"
 
 
-_OCR_DASHES = re.compile(r"^[一-]{2}(?=[\u4e00-\u9fff“])")     # '——坚持…' read as '一一坚持…'
-
-
-def _ocr_fix(text: str) -> str:
-    """Systematic PP-OCR slips on printed Chinese: '——' read as '一一'; the 〇 of a year dropped (二三五年)."""
-    return _OCR_YEAR.sub(r"\1二〇\2\3年", _OCR_DASHES.sub("——", text))
-
-
-_OCR_YEAR = re.compile(r"(^|[^〇零一二三四五六七八九十])二([一二三四五六七八九])([〇零一二三四五六七八九])年")
 
 
 def _ocr_cached(ocr, page, digest: str, index: int) -> tuple[list[VisualLine], list]:
     """OCR one page (lines and ruled tables), or read it back from the cache (keyed by the file, the page and
     the OCR settings)."""
-    settings = json.dumps([ocr.DEFAULT_DPI, ocr.MIN_SCORE, ocr.ENGINE_PARAMS, _OCR_DASHES.pattern,
-                           _OCR_YEAR.pattern, 2], sort_keys=True)
+    settings = json.dumps([ocr.DEFAULT_DPI, ocr.MIN_SCORE, ocr.ENGINE_PARAMS, 3], sort_keys=True)
     key = hashlib.sha256(f"{digest}:{index}:{settings}".encode()).hexdigest()[:32]
     path = ocr_cache_dir() / f"{key}.json"
     try:
@@ -129,8 +120,8 @@ def _ocr_cached(ocr, page, digest: str, index: int) -> tuple[list[VisualLine], l
     except (OSError, ValueError, TypeError, KeyError):
         pass
     found, tables = ocr.ocr_page_tables(page)
-    lines = [VisualLine(_ocr_fix(l.text), l.x0, l.y0, l.x1, l.y1) for l in found]
-    tables = [(t, b, [tuple(_ocr_fix(c) for c in r) for r in rows]) for t, b, rows in tables]
+    lines = [VisualLine(ocr_fix.fix(l.text), l.x0, l.y0, l.x1, l.y1) for l in found]
+    tables = [(t, b, [tuple(ocr_fix.fix(c) for c in r) for r in rows]) for t, b, rows in tables]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
