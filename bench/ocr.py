@@ -62,17 +62,8 @@ _FULL = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？",
 # ---------------------------------------------------------------------------------------------- edit distance
 
 def edit_distance(a: str, b: str) -> int:
-    try:
-        from rapidfuzz.distance import Levenshtein
-        return Levenshtein.distance(a, b)
-    except ImportError:
-        prev = list(range(len(b) + 1))
-        for i, ca in enumerate(a, 1):
-            cur = [i]
-            for j, cb in enumerate(b, 1):
-                cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-            prev = cur
-        return prev[-1]
+    from rapidfuzz.distance import Levenshtein      # a test extra: `make install` has it
+    return Levenshtein.distance(a, b)
 
 
 def squash(text: str, nfkc: bool = False) -> str:
@@ -82,10 +73,7 @@ def squash(text: str, nfkc: bool = False) -> str:
 
 def opcodes(ref: str, hyp: str) -> list[tuple[str, str, str]]:
     """(kind, ref part, hyp part) for every difference, for the confusion tally."""
-    try:
-        from rapidfuzz.distance import Levenshtein
-    except ImportError:
-        return []
+    from rapidfuzz.distance import Levenshtein
     out = []
     for op in Levenshtein.opcodes(ref, hyp):
         if op.tag != "equal":
@@ -209,20 +197,9 @@ def make_scan(n_pages: int, work: Path, scan_dpi: int = 150,
 # ---------------------------------------------------------------------------------------------- bench
 
 def import_ocr():
-    """ingest.readers.ocr; if the ingest package itself does not import (work in progress elsewhere), the
-    readers folder alone, which needs nothing else of ingest."""
-    try:
-        from ingest.readers import ocr
-        return ocr
-    except ImportError:
-        import importlib
-        import types
-        for name, path in (("ingest", ROOT / "ingest"), ("ingest.readers", ROOT / "ingest" / "readers")):
-            if name not in sys.modules or not hasattr(sys.modules[name], "__path__"):
-                mod = types.ModuleType(name)
-                mod.__path__ = [str(path)]
-                sys.modules[name] = mod
-        return importlib.import_module("ingest.readers.ocr")
+    """ingest.readers.ocr (imported here, not at the top: rapidocr's import is slow)."""
+    from ingest.readers import ocr
+    return ocr
 
 
 def main(argv: list[str] | None = None) -> int:

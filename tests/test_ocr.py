@@ -50,15 +50,10 @@ ROUGH = [
 
 def cer(ref: str, hyp: str) -> float:
     """Levenshtein distance / reference length, whitespace removed, punctuation folded to one width (NFKC)."""
+    from rapidfuzz.distance import Levenshtein
     a = unicodedata.normalize("NFKC", re.sub(r"\s+", "", ref))
     b = unicodedata.normalize("NFKC", re.sub(r"\s+", "", hyp))
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1] / max(1, len(a))
+    return Levenshtein.distance(a, b) / max(1, len(a))
 
 
 def cjk_font(size_px: int):
