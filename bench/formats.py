@@ -64,7 +64,7 @@ def main() -> None:
 
             def product(q):
                 res = kb.ask(q, k=10)
-                return [h.passage.text for h in res.hits], (res.answer.text if res.answer else None)
+                return evaluate.result_texts(res)
             got = evaluate.evaluate(qs, product, k=10).to_json(0, 0, 0)
         notes = []
         if r.ocr_pages:

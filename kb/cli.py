@@ -168,7 +168,7 @@ def cmd_eval(a) -> int:
 
     def product(q: str):
         r = kb.ask(q, k=10)
-        return [h.passage.text for h in r.hits], (r.answer.text if r.answer else None)
+        return evaluate.result_texts(r)
 
     t = time.perf_counter()
     report = evaluate.evaluate(questions, product, k=10)

@@ -17,6 +17,7 @@ __all__ = [
     "is_hit",
     "first_hit_rank",
     "evaluate",
+    "result_texts",
     "format_table",
     "format_details",
 ]
@@ -114,6 +115,22 @@ def load_questions(path: str | Path) -> list[Question]:
         except (ValueError, TypeError, AttributeError) as e:
             raise ValueError(f"{p}:{lineno}: {e}") from None
     return out
+
+
+def result_texts(result) -> tuple[list[str], str | None]:
+    """What the matching rule reads from a kb Result: each hit's passage text and the answer text. An indicator
+    row is matched on its cells as the table prints them too (values in column order), so a quote copied from
+    the table (`初中适龄儿童入学率(%) 100 100 约束性`) finds the row it names."""
+    def printed(p) -> str:
+        return p.text + ("\n" + "\t".join(v for _, v in p.cells) if p.cells else "")
+    texts = [printed(h.passage) for h in result.hits]
+    answer = None
+    if result.answer is not None:
+        answer = result.answer.text
+        if result.answer.kind == "row":
+            hit = next((h for h in result.hits if h.passage.id == result.answer.passage_id), None)
+            answer = printed(hit.passage) if hit else answer
+    return texts, answer
 
 
 def normalise(s: str) -> str:

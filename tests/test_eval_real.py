@@ -18,7 +18,7 @@ def product_report(real_kb, dev_path):
 
     def product(q):
         r = real_kb.ask(q, k=10)
-        return [h.passage.text for h in r.hits], (r.answer.text if r.answer else None)
+        return evaluate.result_texts(r)
     return qs, evaluate.evaluate(qs, product, k=10)
 
 

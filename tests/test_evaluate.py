@@ -145,3 +145,13 @@ def test_a_none_question_with_quotes_is_refused(tmp_path):
     f.write_text(json.dumps({"id": "x", "question": "q", "quotes": ["a"], "type": "none"}), encoding="utf-8")
     with pytest.raises(ValueError, match='q.jsonl:1: a question of type "none" has "quotes": \\[\\]'):
         evaluate_mod.load_questions(f)
+
+
+def test_a_table_quote_finds_its_row(hash_kb):
+    """A quote copied from the indicator table as printed (values in columns) matches the row passage."""
+    r = hash_kb.ask("初中适龄儿童入学率指标属性", k=5)
+    texts, answer = evaluate_mod.result_texts(r)
+    quote = ["初中适龄儿童入学率(%)\t100\t100\t_\t约束性"]
+    assert any(is_hit(t, quote) for t in texts)
+    assert not any(is_hit(h.passage.text, quote) for h in r.hits)      # the built row text alone does not
+    assert r.answer.kind == "row" and is_hit(answer, quote)

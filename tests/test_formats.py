@@ -156,7 +156,7 @@ def _dev_figures(kb, qs):
 
     def product(q):
         r = kb.ask(q, k=10)
-        return [h.passage.text for h in r.hits], (r.answer.text if r.answer else None)
+        return evaluate.result_texts(r)
     return evaluate.evaluate(qs, product, k=10).to_json(0, 0, 0)
 
 

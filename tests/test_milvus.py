@@ -191,7 +191,7 @@ def test_dev_eval_within_two_points_of_faiss(lite, real_index, dev_path, tmp_pat
             t = time.perf_counter()
             r = kb.ask(q, k=10)
             lat.append(time.perf_counter() - t)
-            return [h.passage.text for h in r.hits], (r.answer.text if r.answer else None)
+            return evaluate.result_texts(r)
         got[name] = evaluate.evaluate(qs, product, k=10).to_json(0, 0, 0)
         p50[name] = 1000 * float(np.median(lat))
     print({n: {k: got[n][k] for k in ("hit@1", "hit@5", "mrr@10", "answer_hit")} | {"p50_ms": round(p50[n], 1)}
