@@ -89,8 +89,11 @@ def _print_result(res, as_json: bool) -> None:
     if as_json:
         print(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
         return
+    sure = "" if res.confidence is None else f"（把握 {res.confidence:.0%}）"
     if res.answer:
-        print(f"答：{res.answer.text}\n   —— {res.answer.citation.text}\n")
+        print(f"答：{res.answer.text}{sure}\n   —— {res.answer.citation.text}\n")
+    elif res.hits:
+        print(f"没有找到能直接回答的句子{sure}，以下是最接近的段落：\n")
     if not res.hits:
         print("没有找到相关段落。")
     for h in res.hits:
@@ -168,7 +171,7 @@ def cmd_eval(a) -> int:
 
     def product(q: str):
         r = kb.ask(q, k=10)
-        return evaluate.result_texts(r)
+        return (*evaluate.result_texts(r), r.answerable)
 
     t = time.perf_counter()
     report = evaluate.evaluate(questions, product, k=10)

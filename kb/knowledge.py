@@ -16,6 +16,7 @@ from ingest.records import Document, Passage
 
 from . import answer as answering
 from . import query as querying
+from . import verdict
 from .config import Config, default_index_dir, load_config
 from .embed import configured_model, load_embedder, resolve_model
 from .errors import IndexStale, KBError, ModelMismatch
@@ -292,7 +293,10 @@ class KnowledgeBase:
         q = querying.parse(query)
         hits = self._hits(q, max(1, int(k)), self._allowed(chapter, section, box, doc))
         ans = answering.extract(q, hits, self.config.answer)
-        return Result(q.raw, tuple(hits), ans, tuple(answering.terms_for_highlight(q)))
+        conf = verdict.confidence(verdict.features(q, hits, ans)) if hits else 0.0
+        ok = ans is not None and verdict.answerable(conf)
+        # not answered: nothing is vouched for, the closest passages are still shown
+        return Result(q.raw, tuple(hits), ans if ok else None, tuple(answering.terms_for_highlight(q)), ok, conf)
 
     # ---------------------------------------------------------------- reading
     def document(self, doc_id: str | None = None) -> Document:

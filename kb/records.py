@@ -92,8 +92,11 @@ class Result:
     hits: tuple[Hit, ...]
     answer: Answer | None
     terms: tuple[str, ...] = field(default=())  # query terms used for highlighting
+    answerable: bool = True                     # the document answers the question (kb/verdict.py)
+    confidence: float | None = None             # calibrated P(the document answers it), 0..1
 
     def to_json(self) -> dict:
-        return {"query": self.query,
+        return {"query": self.query, "answerable": self.answerable,
+                "confidence": None if self.confidence is None else round(self.confidence, 3),
                 "answer": self.answer.to_json() if self.answer else None,
                 "hits": [h.to_json() for h in self.hits]}

@@ -112,7 +112,8 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
         a = result.answer
         p = kb.passage(a.passage_id)
         st.markdown(html_block(mark(a.text, a.highlights), "kb-answer"), unsafe_allow_html=True)
-        st.markdown(html_block(esc("出处：" + a.citation.text) + " · "
+        sure = f" · 把握 {result.confidence:.0%}" if result.confidence is not None else ""
+        st.markdown(html_block(esc("出处：" + a.citation.text + sure) + " · "
                                + link(reading_link(p, sid, q), "在原文中查看"), "kb-meta"),
                     unsafe_allow_html=True)
         with st.container(horizontal=True, gap="small"):
@@ -120,8 +121,9 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
                       on_click=add_item, args=(item_of_answer(a, p),))
             with st.popover("复制", icon=":material/content_copy:"):
                 st.code(quotation(item_of_answer(a, p)), language=None, wrap_lines=True)
-    else:
-        st.info("没有找到能直接回答的句子，下面是最相关的段落。")
+    elif result.hits:
+        sure = f"（把握 {result.confidence:.0%}）" if result.confidence is not None else ""
+        st.info(f"没有找到能直接回答的句子{sure}，下面是最相关的段落。")
 
     hits = result.hits
     if not hits:

@@ -1,0 +1,67 @@
+"""Fit the no-answer verdict (kb/verdict.py) on the blind TUNING questions only and write kb/data/verdict.json.
+
+    .venv/bin/python bench/calibrate.py [--index index]
+
+A logistic regression of "the outline answers this question" (type != none) on the verdict's features, then the
+threshold: the lowest confidence below which "纲要中未写明" is said with a no-answer precision of at least 0.85
+on the tuning part, taking the one with the best recall. eval/blind/test.jsonl is not read here.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+
+from bench.common import ROOT, open_kb_or_exit  # noqa: E402
+from kb import answer as answering, evaluate, query as querying, verdict  # noqa: E402
+
+TUNE = ROOT / "eval" / "blind" / "tune.jsonl"
+PRECISION = 0.85
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--index", default=None)
+    a = ap.parse_args()
+    kb = open_kb_or_exit(a.index)
+    qs = evaluate.load_questions(TUNE)
+    X, y = [], []
+    for q in qs:
+        pq = querying.parse(q.question)
+        hits = kb.search(q.question, k=10)
+        ans = answering.extract(pq, hits, kb.config.answer)
+        f = verdict.features(pq, hits, ans)
+        X.append([f[k] for k in verdict.FEATURES])
+        y.append(0 if q.type == "none" else 1)
+    from sklearn.linear_model import LogisticRegression
+    X, y = np.array(X), np.array(y)
+    model = LogisticRegression(C=1.0, class_weight="balanced").fit(X, y)
+    p = model.predict_proba(X)[:, 1]
+    best = None
+    for t in sorted(set(np.round(p, 4))):
+        said_none = p < t
+        if not said_none.any():
+            continue
+        precision = float((y[said_none] == 0).mean())
+        recall = float((said_none & (y == 0)).sum() / max((y == 0).sum(), 1))
+        if precision >= PRECISION and (best is None or recall > best[2]):
+            best = (float(t), precision, recall)
+    if best is None:
+        raise SystemExit(f"no threshold reaches no-answer precision {PRECISION} on the tuning part")
+    out = {"weights": dict(zip(verdict.FEATURES, map(float, model.coef_[0]))),
+           "intercept": float(model.intercept_[0]), "threshold": best[0],
+           "fitted_on": "eval/blind/tune.jsonl", "fitted": time.strftime("%Y-%m-%d"),
+           "tune": {"no_answer_precision": round(best[1], 3), "no_answer_recall": round(best[2], 3),
+                    "questions": len(qs), "unanswerable": int((y == 0).sum())}}
+    verdict.DATA.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Whether the outline answers a question: the verdict's measurements, its calibrated confidence, and how the
+CLI and the JSON carry it."""
+import json
+
+import pytest
+
+from kb import query as querying, verdict
+from kb.cli import main
+from kb.records import Answer, Citation
+
+CITE = Citation("纲要", 6, "全面提升城市功能品质", 5, "推进智慧城市建设", None, 39)
+
+
+def _answer(text: str) -> Answer:
+    return Answer(text, (), CITE, "p", 0)
+
+
+@pytest.mark.parametrize("question,answer,gap", [
+    ("全区要建几个5G基站", "积极推进全域“5G+智慧城管”建设。", 1.0),          # the 5 of 5G is the question's own
+    ("到十四五末要改造多少个老旧小区", "符合改造条件的194个老旧小区全部改造到位。", 0.0),
+    ("铁西区域整体开发总投资是多少亿元？", "高标准做好铁西区域规划设计。", 1.0),
+    ("粮食播种面积保持在多少亩", "全区粮食播种面积保持在5万亩以上。", 0.0),       # 5万亩: the unit asked
+    ("人才公寓一共要建多少套", "实施人才公寓建设项目3个。", 1.0),               # a figure, not in 套
+    ("公民道德建设包括哪几个方面", "加强社会公德、职业道德建设。", 0.0),         # 哪几个: a list, not a count
+])
+def test_quantity_gap(question, answer, gap):
+    assert verdict.features(querying.parse(question), [], _answer(answer))["quantity_gap"] == gap
+
+
+def test_confidence_is_a_probability_and_the_gap_lowers_it():
+    base = {"quantity_gap": 0.0, "answer_coverage": 0.8, "top_coverage": 0.8, "dense": 0.75}
+    sure = verdict.confidence(base)
+    unsure = verdict.confidence(base | {"quantity_gap": 1.0})
+    assert 0.0 < unsure < sure < 1.0
+    model = json.loads(verdict.DATA.read_text(encoding="utf-8"))
+    assert model["fitted_on"] == "eval/blind/tune.jsonl" and set(model["weights"]) == set(verdict.FEATURES)
+
+
+def test_ask_json_says_whether_the_outline_answers(capsys, hash_index):
+    code = main(["--index", str(hash_index), "--model", "hash", "ask", "铜材料深加工目标", "--json", "-k", "3"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and isinstance(data["answerable"], bool) and 0.0 <= data["confidence"] <= 1.0
+    assert (data["answer"] is not None) == data["answerable"]
+
+
+def test_no_answer_keeps_the_closest_passages(hash_kb):
+    r = hash_kb.ask("周杰伦的新歌", k=3)
+    assert r.answerable is False and r.answer is None and len(r.hits) == 3
+
+
+@pytest.mark.model
+def test_real_model_verdicts(real_kb):
+    r = real_kb.ask("全区要建几个5G基站")                          # the outline names 5G, never a count
+    assert r.answerable is False and r.answer is None and r.hits
+    assert "5G" in r.hits[0].passage.text
+    r = real_kb.ask("到十四五末要改造多少个老旧小区")
+    assert r.answerable is True and "194个" in r.answer.text and r.confidence > 0.5
