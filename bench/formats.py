@@ -10,7 +10,6 @@ eval/dev.jsonl exactly as `kb eval` does.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 import time

@@ -12,7 +12,7 @@ from .punct import restore
 from .errors import BadDocument
 from .readers import RawDocument
 from .records import Block, BoxInfo, Chapter, Document, Report, Section, TocEntry, cn
-from .structure import (CHAPTER, LEAD, PREFACE, Line, Node, find_toc, heading_kind, is_part, parse_body,
+from .structure import (CHAPTER, LEAD, Line, Node, find_toc, heading_kind, is_part, parse_body,
                         split_lines, RUN_ON)
 from .table import parse_table, row_text
 

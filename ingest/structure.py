@@ -111,7 +111,6 @@ def find_toc(lines: list[Line]) -> tuple[int, int, list[TocEntry]] | None:
         j, entries, head = i, [], TOC_HEAD.match(lines[i].text) is not None
         if head:
             j += 1
-        misses = 0
         while j < len(lines):
             if not lines[j].text:
                 j += 1

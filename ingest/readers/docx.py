@@ -26,7 +26,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import BadDocument
-from .base import CJK, RawDocument, RawLine, RawPage, join_pieces, sha256_bytes
+from .base import RawDocument, RawLine, RawPage, join_pieces, sha256_bytes
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
