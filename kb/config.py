@@ -18,6 +18,7 @@ class Fusion:
     bigrams: float = 0.6
     titles: float = 0.2
     section: float = 0.0
+    period: float = 0.0               # bonus for the plan period the question asks about (十三五 achieved / 十四五 planned)
     rrf_k: int = 60
     candidates: int = 100
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from pathlib import Path
 from typing import Callable, Iterable
@@ -272,6 +273,9 @@ class KnowledgeBase:
             return []
         sig = self.signals(q, allowed)
         fused = fuse(sig, self.config.fusion, allowed)
+        if q.period and self.config.fusion.period:
+            past = self._past_period()
+            fused = fused + self.config.fusion.period * (past if q.period == "past" else ~past)
         hits = []
         for rank, i in enumerate(top(fused, k), 1):
             p = self.passages[i]
@@ -280,6 +284,14 @@ class KnowledgeBase:
             hits.append(Hit(rank, p, float(fused[i]), d if np.isfinite(d) else None,
                             lex if lex > 0 else None, Citation.of(p)))
         return hits
+
+    def _past_period(self) -> np.ndarray:
+        """Passages about the period a plan reviews (its 成就/回顾 section, or text naming the 十三五 period)."""
+        if getattr(self, "_past", None) is None or len(self._past) != len(self.passages):
+            review = re.compile(r"成就|回顾|成效|总结")
+            self._past = np.array([bool(review.search(p.section_title or "")) or "十三五" in p.text
+                                   for p in self.passages])
+        return self._past
 
     def search(self, query: str, k: int = 10, chapter: int | None = None, section: int | None = None,
                box: str | None = None, doc: str | None = None) -> list[Hit]:

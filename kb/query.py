@@ -13,6 +13,9 @@ from .errors import BadQuery
 
 DATA = Path(__file__).parent / "data"
 MAX_QUERY_CHARS = 512
+# the period a question is about: a plan outline reviews the last five-year period first, then plans the next
+_PAST = re.compile(r"十三五|过去五年|过去几年|这几年|近几年|近年来|已经|目前|现在|以来|完成了|取得了|建成了")
+_PLAN = re.compile(r"十四五|到20[2-3]\d|20[2-3]\d年|[要将]|计划|打算|力争|今后|未来")
 _NUMBER_INTENT = re.compile(r"多少|几个|几家|几处|数量|目标|达到|比例|比重|增长|率|基数|指标|\d")
 
 
@@ -23,6 +26,7 @@ class Query:
     terms: tuple[str, ...]           # lexical terms, question words removed
     expansions: tuple[str, ...]      # synonym-table additions
     wants_number: bool
+    period: str | None = None        # "past" (what was achieved: 十三五, 过去五年, 已经) or "plan" (十四五, 到2025年)
 
     @property
     def lexical_text(self) -> str:
@@ -90,5 +94,6 @@ def parse(raw: str) -> Query:
     for key, exp in table.items():
         if key in compact:
             expansions += [e for e in exp if e not in compact]
+    period = "past" if _PAST.search(text) else ("plan" if _PLAN.search(text) else None)
     return Query(raw=str(raw), text=text, terms=tuple(terms), expansions=tuple(dict.fromkeys(expansions)),
-                 wants_number=bool(_NUMBER_INTENT.search(text)))
+                 wants_number=bool(_NUMBER_INTENT.search(text)), period=period)

@@ -55,3 +55,22 @@ def test_real_model_verdicts(real_kb):
     assert "5G" in r.hits[0].passage.text
     r = real_kb.ask("到十四五末要改造多少个老旧小区")
     assert r.answerable is True and "194个" in r.answer.text and r.confidence > 0.5
+
+
+@pytest.mark.parametrize("question,period", [
+    ("十三五期间全区改造了多少个老旧小区", "past"),
+    ("过去五年城镇累计新增就业多少人", "past"),
+    ("农村饮水安全目前已经达标了吗", "past"),
+    ("到2025年卫河水质要达到什么目标", "plan"),
+    ("十四五期间力争培育多少家高新技术企业", "plan"),
+    ("铜材料深加工", None),
+])
+def test_the_period_a_question_asks_about(question, period):
+    assert querying.parse(question).period == period
+
+
+def test_period_bonus_favours_the_review_for_past_questions(hash_kb):
+    past = hash_kb._past_period()
+    review = [p for p, flag in zip(hash_kb.passages, past) if flag]
+    assert review and all("成就" in p.section_title or "十三五" in p.text for p in review)
+    assert any(p.chapter == 1 and p.section == 1 for p in review)
