@@ -242,7 +242,7 @@ def _assemble(raw: RawDocument, nodes: list[Node], toc, title, issuer, year, dat
             continue
         if n.kind == "chapter":
             chapters.setdefault(n.number, {"title": n.title, "page": pg, "sections": {}, "label": n.label})
-            text = n.text if n.number else n.text
+            text = n.text
         elif n.kind == "section":
             ch = chapters.setdefault(n.chapter, {"title": "", "page": None, "sections": {}, "label": ""})
             ch["sections"][n.number] = {"title": n.title, "page": pg, "subs": [], "label": n.label}
