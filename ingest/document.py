@@ -227,11 +227,14 @@ def _assemble(raw: RawDocument, nodes: list[Node], toc, title, issuer, year, dat
             j = i
             while j < len(nodes) and nodes[j].kind == "tablerow":
                 j += 1
-            _, rows = parse_table([(m.text, m.cells) for m in nodes[i:j]])
-            first = n
+            group = nodes[i:j]
+            _, rows, origins = parse_table([(m.text, m.cells) for m in group])
             i = j
-            for cells in rows:
-                pos = _emit(parts, blocks, pos, row_text(cells), "row", first, pg, para_count,
+            for cells, k in zip(rows, origins):       # a row cites the page it is printed on
+                rp = page_for(group[k])
+                if raw.paged and rp is not None and (not page_breaks or page_breaks[-1][1] != rp):
+                    page_breaks.append((pos + 1, rp))
+                pos = _emit(parts, blocks, pos, row_text(cells), "row", group[k], rp, para_count,
                             cells=tuple(cells))
             continue
         if n.kind == "subitem":

@@ -45,15 +45,16 @@ def row_text(cells: list[tuple[str, str]]) -> str:
     return "；".join(f"{c}：{v}" for c, v in cells)
 
 
-def parse_table(lines: list[tuple[str, tuple[str, ...] | None]]) -> tuple[list[str], list[list[tuple[str, str]]]]:
-    """(raw line, cells or None) pairs → (column names, one [(column, value), …] per indicator)."""
+def parse_table(lines: list[tuple[str, tuple[str, ...] | None]]
+                ) -> tuple[list[str], list[list[tuple[str, str]]], list[int]]:
+    """(raw line, cells or None) pairs → (column names, one [(column, value), …] per indicator, the index in
+    `lines` where each indicator starts: its page is that line's page)."""
     structured = sum(1 for _, cells in lines if cells) > len(lines) / 2
-    if structured:
-        lines = [(t, c) for t, c in lines if c]
-    raw = [list(cells) if cells else text.split("\t") for text, cells in lines]
+    indexed = [(k, t, c) for k, (t, c) in enumerate(lines) if c or not structured]
+    raw = [list(c) if c else t.split("\t") for _, t, c in indexed]
     header_at = next((i for i, r in enumerate(raw) if any("序号" in c or "指标名称" in c for c in r)), None)
     if header_at is None:
-        return [], []
+        return [], [], []
     head = raw[header_at]
     body_at = header_at + 1
     # header continuation lines (no row number) extend the column names cell by cell
@@ -64,8 +65,9 @@ def parse_table(lines: list[tuple[str, tuple[str, ...] | None]]) -> tuple[list[s
     columns = [_column_name(h, i) for i, h in enumerate(head)]
     n = len(columns)
     units: list[list[str]] = []           # one per indicator (a numbered row, or a second indicator in it)
-    starts: list[bool] = []               # the unit opens a numbered row
-    for r in raw[body_at:]:
+    origins: list[int] = []               # where each unit starts in `lines`
+    for pos in range(body_at, len(raw)):
+        r = raw[pos]
         cells = [restore(clean_line(c)) for c in r][:n]
         cells += [""] * (n - len(cells))
         cells = ["" if c in _EMPTY else c for c in cells]
@@ -73,14 +75,14 @@ def parse_table(lines: list[tuple[str, tuple[str, ...] | None]]) -> tuple[list[s
             continue                       # blank, or the header repeated where the table continues
         if re.fullmatch(r"\d+", cells[0]) and (not units or cells[0] != units[-1][0] or not structured):
             units.append(cells)
-            starts.append(True)
+            origins.append(indexed[pos][0])
         elif units and structured and cells[0] == units[-1][0]:
             units.append(cells)            # a merged 序号 cell over two indicators (Word, HTML, ruled PDF)
-            starts.append(False)
+            origins.append(indexed[pos][0])
         elif units and _second_indicator(columns, units[-1], cells):
             cells[0] = units[-1][0]
             units.append(cells)            # row 8: 城镇新增就业人数 [2.9] / 城镇就业（万人） [2.5]
-            starts.append(False)
+            origins.append(indexed[pos][0])
         elif units:                        # a wrapped line continues the unit above
             units[-1] = [a + b if b and b not in ",，" else a for a, b in zip(units[-1], cells)]
     if structured:                         # a merged cell cut by a page break leaves its rows below empty
@@ -102,7 +104,7 @@ def parse_table(lines: list[tuple[str, tuple[str, ...] | None]]) -> tuple[list[s
             if val:
                 cells.append((col, val))
         out.append(cells)
-    return columns, out
+    return columns, out, origins
 
 
 def _second_indicator(columns: list[str], above: list[str], cells: list[str]) -> bool:

@@ -276,3 +276,19 @@ def test_scan_indicator_table_from_its_printed_grid(scan):
     truth = "".join(t["指标名称"] for t in TRUTH)
     assert Levenshtein.distance(names, truth) / len(truth) < 0.05
     assert [r.get("2025年目标", "") for r in rows] == [t["2025年目标"] for t in TRUTH]
+
+
+def test_table_rows_cite_the_page_they_are_printed_on():
+    """The indicator table runs over a page break in the browser PDF: each row cites its own printed page."""
+    if not docgen.chromium():
+        pytest.skip("chromium is not installed (make system-deps)")
+    path = docgen.outline_browser_pdf()
+    texts = [docgen.norm(t) for t in docgen.pdf_page_texts(path)]
+
+    def printed(needle: str) -> int:
+        at = next(i for i, t in enumerate(texts) if docgen.norm(needle) in t)
+        return int(re.search(r"—(\d+)—", texts[at]).group(1))
+    rows = {dict(p.cells)["指标名称"]: p.page for p in ingest.passages(ingest.load(path)) if p.kind == "row"}
+    assert rows["地区生产总值增长（%）"] == printed("地区生产总值增长")
+    assert rows["粮食综合生产能力（万吨）"] == printed("粮食综合生产能力")
+    assert rows["粮食综合生产能力（万吨）"] == rows["地区生产总值增长（%）"] + 1
