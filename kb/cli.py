@@ -63,12 +63,24 @@ def report_lines(doc) -> list[str]:
         out.append(f"发文：{doc.issuer or '—'}  {doc.date or ''}".rstrip())
     out.append(f"可疑字符（部首区、私用区、U+FFFD）：{r.glyphs_suspicious}")
     if r.ocr_pages:
-        out.append("OCR 页：" + ", ".join(map(str, r.ocr_pages)))
+        out.append("OCR 页：" + _ranges(r.ocr_pages))
     out += [f"与目录不一致：{d}" for d in r.differences]
     out += [f"问题：{p}" for p in r.problems]
     if r.seconds:
         out.append("用时：" + "，".join(f"{k} {v:.2f} s" for k, v in r.seconds))
     return out
+
+
+def _ranges(pages) -> str:
+    """(1, 2, 3, 7, 9, 10) → '1–3, 7, 9–10'."""
+    out, run = [], []
+    for p in list(pages) + [None]:
+        if run and (p is None or p != run[-1] + 1):
+            out.append(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]))
+            run = []
+        if p is not None:
+            run.append(p)
+    return ", ".join(out)
 
 
 def cmd_inspect(a) -> int:

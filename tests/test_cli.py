@@ -112,3 +112,9 @@ def test_ingest_warns_when_structure_disagrees_with_the_toc(capsys, tmp_path):
                    "目录有 第二章第二节“现代服务业”（第2页），正文中没有\n")
     code, out, _ = run(capsys, "--index", str(tmp_path / "idx"), "--model", "hash", "inspect", "plan")
     assert "与目录不一致：目录有 第二章第二节“现代服务业”（第2页），正文中没有" in out
+
+
+def test_ocr_pages_are_listed_as_ranges():
+    from kb.cli import _ranges
+    assert _ranges((1, 2, 3, 7, 9, 10)) == "1–3, 7, 9–10"
+    assert _ranges(tuple(range(1, 73))) == "1–72"
