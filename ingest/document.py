@@ -323,13 +323,15 @@ def toc_differences(doc: Document, toc: list[TocEntry]) -> tuple[int, list[str]]
     labels = {(c.number, 0): c.ref for c in doc.chapters}
     labels.update({(s.chapter, s.number): f"{labels.get((s.chapter, 0), '')}{s.ref}"
                    for c in doc.chapters for s in c.sections})
+    toc_chapters = {e.chapter: e.label or f"第{cn(e.chapter)}章" for e in toc if e.level == "chapter"}
     seen = set()
     for e in toc:
         key = (e.chapter, e.section)
         seen.add(key)
+        chapter = labels.get((e.chapter, 0)) or toc_chapters.get(e.chapter, "")
         name = "序言" if e.level == "preface" else (
             (e.label or f"第{cn(e.chapter)}章") if e.level == "chapter" else
-            f"{labels.get((e.chapter, 0), '')}{e.label or f'第{cn(e.section)}节'}")
+            f"{chapter}{e.label or f'第{cn(e.section)}节'}")
         if key not in body:
             diffs.append(f"目录有 {name}“{e.title}”（第{e.page}页），正文中没有")
         elif e.level != "preface" and _norm_title(body[key]) != _norm_title(e.title):
