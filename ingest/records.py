@@ -44,8 +44,13 @@ class Section:
 
     @property
     def ref(self) -> str:
-        """How a citation names the section: 第二节 / （一） / the title when it has no number."""
-        return self.label or (f"第{cn(self.number)}节" if self.number else "")
+        """How a citation names the section: 第二节 / （一）; "" for an unnumbered heading."""
+        return section_ref(self.number, self.label)
+
+    @property
+    def heading(self) -> str:
+        """第二节 加快发展铜材料深加工产业 / （一）巩固和完善农村基本经营制度."""
+        return numbered(self.ref, self.title)
 
 
 @dataclass(frozen=True)
@@ -59,19 +64,14 @@ class Chapter:
     @property
     def ref(self) -> str:
         """How a citation names the chapter: 第二章 / 九、 / 序言."""
-        if self.label:
-            return self.label
-        if self.number == 0:
-            return "序言" if self.title == "序言" else ""
-        return f"第{cn(self.number)}章"
+        return chapter_ref(self.number, self.label, self.title)
 
     @property
     def heading(self) -> str:
         """第二章 推动制造业高质量发展 / 九、深化农村改革 / 序言."""
         if self.number == 0:
             return self.title or self.ref
-        sep = "" if self.ref.endswith("、") else " "
-        return f"{self.ref}{sep}{self.title}".strip()
+        return numbered(self.ref, self.title)
 
 
 @dataclass(frozen=True)
@@ -172,17 +172,11 @@ class Passage:
 
     @property
     def chapter_ref(self) -> str:
-        if self.chapter_label:
-            return self.chapter_label
-        if self.chapter == 0:
-            return "序言" if self.chapter_title == "序言" else ""
-        return f"第{cn(self.chapter)}章"
+        return chapter_ref(self.chapter, self.chapter_label, self.chapter_title)
 
     @property
     def section_ref(self) -> str:
-        if not self.section:
-            return ""
-        return self.section_label or f"第{cn(self.section)}节"
+        return section_ref(self.section, self.section_label)
 
     @property
     def heading_path(self) -> str:
@@ -192,11 +186,9 @@ class Passage:
             if self.chapter_ref:
                 parts.append(self.chapter_ref)
         else:
-            sep = "" if self.chapter_ref.endswith("、") else " "
-            parts.append(f"{self.chapter_ref}{sep}{self.chapter_title}")
+            parts.append(numbered(self.chapter_ref, self.chapter_title))
             if self.section:
-                parts.append(f"{self.section_ref} {self.section_title}".strip()
-                             if not self.section_ref.endswith("）") else f"{self.section_ref}{self.section_title}")
+                parts.append(numbered(self.section_ref, self.section_title))
         if self.subheading:
             parts.append(self.subheading)
         if self.box:
@@ -218,6 +210,29 @@ class Passage:
 
 
 _DIGITS = "零一二三四五六七八九"
+
+
+def chapter_ref(number: int, label: str, title: str) -> str:
+    """A chapter as a citation names it: its own label (九、, 序言), else 第X章; chapter 0 is 序言 only when so titled."""
+    if label:
+        return label
+    if number == 0:
+        return "序言" if title == "序言" else ""
+    return f"第{cn(number)}章"
+
+
+def section_ref(number: int, label: str) -> str:
+    """A section as a citation names it: its own label (（一）), else 第X节; "" for none."""
+    if not number:
+        return ""
+    return label or f"第{cn(number)}节"
+
+
+def numbered(ref: str, title: str) -> str:
+    """A number and its title as the document sets them: 九、深化农村改革, （一）指导思想, 第二章 推动…."""
+    if not ref or not title:
+        return ref or title
+    return ref + ("" if ref.endswith(("、", "）")) else " ") + title
 
 
 def cn(n: int) -> str:

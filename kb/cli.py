@@ -154,8 +154,7 @@ def cmd_toc(a) -> int:
             for b in boxes.get((c.number, 0), []):
                 print(f"    专栏 {b.id} {b.title}")
             for s in c.sections:
-                sep = "" if s.ref.endswith("）") else " "
-                print(f"  {s.ref}{sep}{s.title}{_dots(s.page)}")
+                print(f"  {s.heading}{_dots(s.page)}")
                 for sub in s.subheadings:
                     print(f"      {sub}")
                 for b in boxes.get((c.number, s.number), []):

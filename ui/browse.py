@@ -26,8 +26,7 @@ def units(kb: KnowledgeBase, doc) -> list[tuple[int, int, str, int | None]]:
         for s in c.sections:
             if s.number == 0:
                 continue
-            sep = "" if s.ref.endswith("）") else " "
-            out.append((c.number, s.number, f"{c.ref}{s.ref}{sep}{s.title}", s.page))
+            out.append((c.number, s.number, f"{c.ref}{s.heading}", s.page))
     return out
 
 
@@ -92,7 +91,7 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
                     if cc != c.number:
                         continue
                     sec = doc.section(cc, ss) if ss else None
-                    short = (f"{sec.ref}{'' if sec.ref.endswith('）') else ' '}{sec.title}" if sec
+                    short = (sec.heading if sec
                              else ("本章导语" if cc else (c.heading or "正文开头")))
                     k = section_key(cc, ss)
                     st.button(f"{short} · {pg}" if pg else short, key=f"toc-{k}", type="tertiary",
