@@ -46,7 +46,7 @@ def _meta(path: Path) -> dict:
 
 def _cover_text(line: Line) -> str:
     """A cover line with the spaces between issuers kept ('中共中央 国务院'), other spaces inside Chinese gone."""
-    raw = glyphs.repair(line.raw).strip()
+    raw = line.raw.strip()                 # glyphs already repaired by split_lines
     parts = [p for p in re.split(r"[ \t\u3000]+", raw) if p]
     out = parts[0] if parts else ""
     for p in parts[1:]:

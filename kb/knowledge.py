@@ -67,6 +67,8 @@ def _hash(model_id: str, text: str) -> str:
     return hashlib.sha256(f"{model_id}\x00{text}".encode()).hexdigest()[:32]
 
 
+_REVIEW = re.compile(r"成就|回顾|成效|总结")      # section titles of a plan's review of the last period
+
 class KnowledgeBase:
     """An opened index: passages, documents, vectors and lexical indexes, ready to search."""
 
@@ -86,6 +88,9 @@ class KnowledgeBase:
             "section": np.array([p.section for p in passages], dtype=np.int32),
             "box": np.array([p.box or "" for p in passages], dtype=object),
             "doc": np.array([p.doc_id for p in passages], dtype=object),
+            # about the period a plan reviews: its 成就/回顾 section, or text naming the 十三五 period
+            "past": np.array([bool(_REVIEW.search(p.section_title or "")) or "十三五" in p.text for p in passages],
+                             dtype=bool),
         }
 
     # ---------------------------------------------------------------- open / build
@@ -274,7 +279,7 @@ class KnowledgeBase:
         sig = self.signals(q, allowed)
         fused = fuse(sig, self.config.fusion, allowed)
         if q.period and self.config.fusion.period:
-            past = self._past_period()
+            past = self._meta["past"]
             fused = fused + self.config.fusion.period * (past if q.period == "past" else ~past)
         hits = []
         for rank, i in enumerate(top(fused, k), 1):
@@ -284,14 +289,6 @@ class KnowledgeBase:
             hits.append(Hit(rank, p, float(fused[i]), d if np.isfinite(d) else None,
                             lex if lex > 0 else None, Citation.of(p)))
         return hits
-
-    def _past_period(self) -> np.ndarray:
-        """Passages about the period a plan reviews (its 成就/回顾 section, or text naming the 十三五 period)."""
-        if getattr(self, "_past", None) is None or len(self._past) != len(self.passages):
-            review = re.compile(r"成就|回顾|成效|总结")
-            self._past = np.array([bool(review.search(p.section_title or "")) or "十三五" in p.text
-                                   for p in self.passages])
-        return self._past
 
     def search(self, query: str, k: int = 10, chapter: int | None = None, section: int | None = None,
                box: str | None = None, doc: str | None = None) -> list[Hit]:

@@ -70,7 +70,7 @@ def test_the_period_a_question_asks_about(question, period):
 
 
 def test_period_bonus_favours_the_review_for_past_questions(hash_kb):
-    past = hash_kb._past_period()
+    past = hash_kb._meta["past"]
     review = [p for p, flag in zip(hash_kb.passages, past) if flag]
     assert review and all("成就" in p.section_title or "十三五" in p.text for p in review)
     assert any(p.chapter == 1 and p.section == 1 for p in review)
