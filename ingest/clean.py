@@ -10,7 +10,9 @@ _SPACES_NEAR_CJK = re.compile(rf"(?<=[{_CJK}]){_SPACE}|{_SPACE}(?=[{_CJK}])")
 _MARKUP = re.compile(r"\*\*")
 _BULLET = re.compile(r"^\s*[-•·]\s+(?=——|\S)")
 TERMINAL = "。！？；：!?;:…"
-_PAGE_FURNITURE = re.compile(r"^[\s\-—–·.]*\d{1,4}[\s\-—–·.]*$|^第\s*\d+\s*页(\s*/?\s*共\s*\d+\s*页)?$")
+# '— 12 —', '- 12 -', '12', '第12页', '第 12 页 共 67 页', '12 / 67', '·12·' (and OCR's '12一')
+_PAGE_NO = re.compile(r"^[\s\-—–·.•一－~]*(\d{1,4})[\s\-—–·.•一－~]*$|^第\s*(\d{1,4})\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?$"
+                      r"|^(\d{1,4})\s*/\s*\d{1,4}$")
 
 
 def clean_line(line: str) -> str:
@@ -21,9 +23,17 @@ def clean_line(line: str) -> str:
     return re.sub(r"[ \t]+", " ", line).strip()
 
 
+def page_number(text: str) -> int | None:
+    """The page number a running footer/header line prints, or None when the line is something else."""
+    m = _PAGE_NO.match(text.strip())
+    if not m:
+        return None
+    return int(next(g for g in m.groups() if g))
+
+
 def is_page_furniture(line: str) -> bool:
     """A running page number such as '- 18 -' or '第3页' that a PDF puts on every page."""
-    return bool(_PAGE_FURNITURE.match(line.strip()))
+    return page_number(line) is not None
 
 
 def ends_sentence(text: str) -> bool:

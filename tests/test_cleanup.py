@@ -6,7 +6,8 @@ import ingest
 from ingest.glyphs import leftovers, repair
 from ingest.punct import restore
 from ingest.readers.base import VisualLine
-from ingest.readers.layout import PageLines, page_number, strip_furniture, to_pages
+from ingest.clean import page_number
+from ingest.readers.layout import PageLines, strip_furniture, to_pages
 from ingest.structure import parse_toc_line
 
 

@@ -7,27 +7,16 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from ..clean import ends_sentence, looks_like_running_text
+from ..clean import ends_sentence, looks_like_running_text, page_number
 from .base import RawLine, RawPage, VisualLine
 
 PAGE_JOIN = "\f"                # marks where a paragraph joined across a page break crosses onto the next page
 BAND = 0.12                     # top and bottom share of the page where running headers and footers live
-# '— 12 —', '- 12 -', '12', '第12页', '第 12 页 共 67 页', '12 / 67', '·12·'
-_PAGE_NO = re.compile(r"^[\s\-—–·.•一－~]*(\d{1,4})[\s\-—–·.•一－~]*$|^第\s*(\d{1,4})\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?$"
-                      r"|^(\d{1,4})\s*/\s*\d{1,4}$")
 # a line that starts a block of its own: 第X章/节, 专栏, 序言, 一、, （一）, 1. list items, table notes
 _STARTS_BLOCK = re.compile(r"^\s*(第[一二三四五六七八九十百零〇\d]+[章节部分]|专栏\s*\d|序\s*言$|前\s*言$|目\s*录$"
                            r"|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.．、](?!\d)|注\s*[:：])")
 _HEADING = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+[章节部分]")
 _TOC_TAIL = re.compile(r"[.…·\s]{2,}\d{1,4}\s*$")
-
-
-def page_number(text: str) -> int | None:
-    """The page number a running footer/header line prints, or None when the line is something else."""
-    m = _PAGE_NO.match(text.strip())
-    if not m:
-        return None
-    return int(next(g for g in m.groups() if g))
 
 
 def _shape(text: str) -> str:
@@ -43,13 +32,18 @@ class PageLines:
     tables: list[tuple[float, float, list[tuple[str, ...]]]] | None = None   # (top, bottom, rows) of ruled tables
 
 
+def _in_band(line: VisualLine, page: PageLines) -> bool:
+    """In the top or bottom band of the page, where running headers and footers are printed."""
+    return line.y1 <= page.height * BAND or line.y0 >= page.height * (1 - BAND)
+
+
 def strip_furniture(pages: list[PageLines]) -> tuple[list[PageLines], list[int | None], list[int]]:
     """Remove running headers/footers and page numbers; return (pages, printed page numbers, dropped chars)."""
     shapes: Counter = Counter()
     for p in pages:
         seen = set()
         for l in p.lines:
-            if l.y1 <= p.height * BAND or l.y0 >= p.height * (1 - BAND):
+            if _in_band(l, p):
                 s = _shape(l.text)
                 if s and s not in seen:
                     seen.add(s)
@@ -59,7 +53,7 @@ def strip_furniture(pages: list[PageLines]) -> tuple[list[PageLines], list[int |
     for p in pages:
         keep, number, gone = [], None, 0
         for l in p.lines:
-            in_band = l.y1 <= p.height * BAND or l.y0 >= p.height * (1 - BAND)
+            in_band = _in_band(l, p)
             n = page_number(l.text) if in_band else None
             if n is not None:
                 number = n if number is None else number
@@ -146,7 +140,7 @@ def paragraphs(page: PageLines) -> tuple[list[RawLine], bool, bool]:
             prev_short = prev.x1 < right - 1.5 * size and (
                 ends_sentence(prev_text) or not looks_like_running_text("".join(cur)))
             new = (indented or starts or prev_short or gap > 1.2 * size
-                   or bool(_TOC_TAIL.search(prev_text)) or bool(_PAGE_NO.match(prev_text)))
+                   or bool(_TOC_TAIL.search(prev_text)) or page_number(prev_text) is not None)
             # a long centred heading wrapped onto a second centred line: '第一章 开启…卫滨新征' / '程'
             if (new and not starts and len(cur) == 1 and _HEADING.match(cur[0]) and gap < size
                     and abs((l.x0 + l.x1) - (prev.x0 + prev.x1)) / 2 < size and not ends_sentence(prev_text)
