@@ -40,13 +40,33 @@ def highlight(text: str, terms) -> list[tuple[int, int]]:
     return merged
 
 
+_CLAUSE = re.compile(r"[^，,；;。！？!?：]+")
+
+
+def states_figure(q: Query, sentence: str) -> bool:
+    """Whether the sentence answers a quantity question: one of its clauses states a figure in the unit asked
+    beside a word (a bigram) of the question (`改扩建学校 4 所` for 改扩建了几所学校; not `培养名师10人` for 招聘多少名教师)."""
+    figure = q.figure()
+    if figure is None:
+        return False
+    grams = {g for w in q.focus_words() for g in tokenize.bigrams(w)}
+    for clause in _CLAUSE.findall(q.without_own_figures(sentence)):
+        if figure.search(clause) and any(g in clause for g in grams):
+            return True
+    return False
+
+
 def _row_answer(q: Query, hits: list[Hit], qgrams: set[str], cfg: AnswerCfg) -> Answer | None:
     """Target questions answered by the indicator table return the row itself."""
     for h in hits[:cfg.from_hits]:
         p = h.passage
         if p.kind != "row" or not p.cells:
             continue
-        name = dict(p.cells).get("指标名称", "")
+        cells = dict(p.cells)
+        name = cells.get("指标名称", "")
+        years = set(re.findall(r"20\d\d", q.text))
+        if years and not any(y in c and v.strip() for c, v in cells.items() for y in years):
+            continue         # a question about a year this row gives no figure for (地区生产总值 in 2020: the text says it)
         name_grams = set(tokenize.bigrams(re.sub(r"\(.*?\)|（.*?）", "", name)))
         if h.rank == 1 or (name_grams and len(name_grams & qgrams) / len(name_grams) >= 0.6):
             text = p.text[: cfg.max_chars]
@@ -74,15 +94,16 @@ def extract(q: Query, hits: list[Hit], cfg: AnswerCfg) -> Answer | None:
     qgrams = set(tokenize.bigrams(qtext))
     for e in q.expansions:
         qgrams |= set(tokenize.bigrams(e))
-    top = hits[0].passage
-    if qgrams and not qgrams & set(tokenize.bigrams(top.text + top.heading_path)):
-        return None          # the best passage shares no word with the question: no answer to vouch for
+    if not qgrams:
+        return None          # a query of punctuation or symbols: no word to answer
     if q.wants_number or hits[0].passage.kind == "row":
         row = _row_answer(q, hits, qgrams, cfg)
         if row:
             return row
+    figure = q.figure()
     cands = []
-    for h in hits[:cfg.from_hits]:
+    # a quantity question looks further down for the sentence that states the figure
+    for h in hits[:max(cfg.from_hits, cfg.figure_from_hits if figure else 0)]:
         p = h.passage
         if p.kind == "row":
             continue
@@ -105,6 +126,8 @@ def extract(q: Query, hits: list[Hit], cfg: AnswerCfg) -> Answer | None:
         score = sum(w for g, w in weight.items() if g in grams) / total + cfg.hit_prior * h.score / max(hits[0].score, 1e-9)
         if q.wants_number and _DIGIT.search(sent):
             score += 0.15 + (0.1 if _TARGET.search(sent) else 0.0)
+        if figure and states_figure(q, sent):
+            score += cfg.figure_bonus
         if best is None or score > best[0]:
             best = (score, h, s, e)
     if best is None:

@@ -28,6 +28,8 @@ class AnswerCfg:
     max_chars: int = 200
     from_hits: int = 3
     hit_prior: float = 0.5            # how much the passage's rank counts against the sentence's word overlap
+    figure_from_hits: int = 3         # a quantity question (多少/几所) also reads the sentences of this many passages
+    figure_bonus: float = 0.5         # for a sentence stating a figure in the unit asked
 
 
 @dataclass(frozen=True)

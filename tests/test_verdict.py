@@ -22,15 +22,27 @@ def _answer(text: str) -> Answer:
     ("粮食播种面积保持在多少亩", "全区粮食播种面积保持在5万亩以上。", 0.0),       # 5万亩: the unit asked
     ("人才公寓一共要建多少套", "实施人才公寓建设项目3个。", 1.0),               # a figure, not in 套
     ("公民道德建设包括哪几个方面", "加强社会公德、职业道德建设。", 0.0),         # 哪几个: a list, not a count
+    # the figure must stand in a clause with a word of the question: 名师 are not 招聘的教师
+    ("十四五期间计划新招聘多少名教师", "到“十四五”末，培养省市级名师10人。", 1.0),
+    ("十三五期间咱区改扩建了几所学校", "义务教育优质均衡，改扩建学校 4 所。", 0.0),
+    ("十三五末三次产业结构比例是多少", "一二三产业比重调整为1:33:66。", 0.0),    # a ratio: 1:33:66 is one figure
+    ("规划面积有多少", "总规划面积约30平方公里。", 0.0),                        # 面积 asks for an area
+    ("规划面积有多少", "规划建设3个园区。", 1.0),
+    ("研发经费投入强度要达到百分之几", "研发经费投入强度达到2.5%。", 0.0),
+    # a named thing: which company, which office, what time
+    ("这个项目由哪家公司负责建设", "加快谋划建设平原镇生活污水治理项目。", 1.0),
+    ("航空航天产业要借助哪家企业的优势", "结合新航集团机载产品研制等方面的优势。", 0.0),
+    ("由哪个部门牵头负责", "实施东方文化商业步行街3A级景区项目。", 1.0),
+    ("城市书房每天几点开门", "推进城市书房建设并投入运营。", 1.0),
 ])
-def test_quantity_gap(question, answer, gap):
-    assert verdict.features(querying.parse(question), [], _answer(answer))["quantity_gap"] == gap
+def test_asked_gap(question, answer, gap):
+    assert verdict.features(querying.parse(question), [], _answer(answer))["asked_gap"] == gap
 
 
 def test_confidence_is_a_probability_and_the_gap_lowers_it():
-    base = {"quantity_gap": 0.0, "answer_coverage": 0.8, "top_coverage": 0.8, "dense": 0.75}
+    base = {"asked_gap": 0.0, "answer_coverage": 0.8, "top_coverage": 0.8, "dense": 0.75}
     sure = verdict.confidence(base)
-    unsure = verdict.confidence(base | {"quantity_gap": 1.0})
+    unsure = verdict.confidence(base | {"asked_gap": 1.0})
     assert 0.0 < unsure < sure < 1.0
     model = json.loads(verdict.DATA.read_text(encoding="utf-8"))
     assert model["fitted_on"] == "eval/blind/tune.jsonl" and set(model["weights"]) == set(verdict.FEATURES)
@@ -63,6 +75,8 @@ def test_real_model_verdicts(real_kb):
     ("农村饮水安全目前已经达标了吗", "past"),
     ("到2025年卫河水质要达到什么目标", "plan"),
     ("十四五期间力争培育多少家高新技术企业", "plan"),
+    ("2020年全区地区生产总值有多少", "past"),         # the base year is reviewed, not planned
+    ("2025年规模以上工业增加值增长目标是多少", "plan"),
     ("铜材料深加工", None),
 ])
 def test_the_period_a_question_asks_about(question, period):
@@ -74,3 +88,26 @@ def test_period_bonus_favours_the_review_for_past_questions(hash_kb):
     review = [p for p, flag in zip(hash_kb.passages, past) if flag]
     assert review and all("成就" in p.section_title or "十三五" in p.text for p in review)
     assert any(p.chapter == 1 and p.section == 1 for p in review)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question,figure", [
+    ("过去五年城镇累计新增就业多少人", "3.3万人"),       # the review states it; the plan's 2.9万人 ranks first
+    ("十三五期间既有建筑节能改造完成了多少", "197万平方米"),
+])
+def test_the_sentence_stating_the_figure_wins(real_kb, question, figure):
+    r = real_kb.ask(question)
+    assert r.answerable and figure in r.answer.text
+
+
+@pytest.mark.model
+def test_a_row_without_the_year_asked_does_not_answer(real_kb):
+    # 地区生产总值增长 has no 2020 column: the body text's 2020 figure answers, not the indicator row
+    r = real_kb.ask("2020年全区地区生产总值有多少？")
+    assert r.answer is not None and r.answer.kind == "sentence" and "300亿元" in r.answer.text
+
+
+@pytest.mark.parametrize("query", ["？！。，、", "?!.,;:", "🙂🙂"])
+def test_a_query_without_words_gets_no_answer(hash_kb, query):
+    r = hash_kb.ask(query, k=3)
+    assert r.answer is None and r.answerable is False
