@@ -35,7 +35,7 @@ _MEASURE = ((re.compile(r"(?:增长|增速|增幅|比例|比重|占比|率|强�
 # questions that ask for a named thing: what its answer must name (a company, an office, a time of day or date)
 _ENTITY = ((re.compile(r"哪家(?:公司|企业|单位)|什么(?:公司|企业)|哪个(?:公司|企业)"), re.compile(r"公司|集团|企业|厂")),
            (re.compile(r"哪个(?:部门|单位|机构)|什么部门|由谁|谁(?:来)?(?:负责|牵头)|牵头负责"),
-            re.compile(r"局|委|部门|办公室|中心|单位|政府|机构|小组|专班")),
+            re.compile(r"局|委员会|委|部门|办公室|单位|政府|领导小组|专班")),
            (re.compile(r"几点|什么时候|何时|哪一年|哪年"), re.compile(r"\d+[:：点时]|\d{4}年|\d+月|[一二三四五六七八九十]+月")))
 # words of time and period that every plan sentence can carry: not what a figure is about
 _TIME_WORDS = re.compile(r"^(?:十三五|十四五|期间|过去|五年|目前|现在|已经|计划|今后|未来|年底|年末|\d+年?)$")

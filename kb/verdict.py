@@ -29,7 +29,12 @@ def features(q: Query, hits: list[Hit], answer: Answer | None) -> dict[str, floa
     # the question asks for a figure (多少所) or a named thing (哪家公司) that the answer does not state
     gap = 0.0
     if q.figure() is not None:
-        gap = 0.0 if answer is not None and (answer.kind == "row" or states_figure(q, text)) else 1.0
+        row_name = None
+        if answer is not None and answer.kind == "row":
+            row = next((h.passage for h in hits if h.passage.id == answer.passage_id), None)
+            cells = dict(row.cells) if row is not None and row.cells else {}
+            row_name = cells.get("指标名称", "") + cells.get("类别", "")
+        gap = 0.0 if answer is not None and states_figure(q, text, row_name) else 1.0
     elif q.entity() is not None:
         gap = 0.0 if q.entity().search(text) else 1.0
     return {
