@@ -78,16 +78,19 @@ def _row_answer(q: Query, hits: list[Hit], qgrams: set[str], cfg: AnswerCfg) -> 
 
 
 def _window(text: str, spans, max_chars: int) -> tuple[int, int]:
-    """The max_chars window of text holding most highlighted characters."""
+    """The window of at most max_chars that holds most highlighted characters, starting and ending at clause
+    boundaries (，；、) so that no clause is cut; a clause longer than max_chars is the only one cut."""
     if len(text) <= max_chars:
         return 0, len(text)
-    best, best_s = -1, 0
-    for s in [0] + [a for a, _ in spans]:
-        s = max(0, min(s - 10, len(text) - max_chars))
-        covered = sum(max(0, min(e, s + max_chars) - max(a, s)) for a, e in spans)
+    bounds = [0] + [m.end() for m in re.finditer(r"[，,；;、：:]", text)] + [len(text)]
+    best, best_w = -1, (0, max_chars)
+    for s in bounds[:-1]:
+        ends = [e for e in bounds if s < e <= s + max_chars]
+        e = ends[-1] if ends else s + max_chars
+        covered = sum(max(0, min(b, e) - max(a, s)) for a, b in spans)
         if covered > best:
-            best, best_s = covered, s
-    return best_s, best_s + max_chars
+            best, best_w = covered, (s, e)
+    return best_w
 
 
 def extract(q: Query, hits: list[Hit], cfg: AnswerCfg) -> Answer | None:
