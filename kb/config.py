@@ -17,6 +17,7 @@ class Fusion:
     words: float = 0.6
     bigrams: float = 0.6
     titles: float = 0.2
+    sentences: float = 0.25           # dense cosine of the passage's best sentence
     section: float = 0.0
     period: float = 0.0               # bonus for the plan period the question asks about (十三五 achieved / 十四五 planned)
     rrf_k: int = 60

@@ -42,12 +42,13 @@ def fuse(signals: dict[str, np.ndarray], cfg: Fusion, allowed: np.ndarray | None
         if allowed is not None:
             s[~allowed] = -np.inf
         s[~np.isfinite(s)] = -np.inf
-        positive = s > (-np.inf if name == "dense" else 0)
+        cosine = name in ("dense", "sentences")
+        positive = s > (-np.inf if cosine else 0)
         cand = _top(np.where(positive, s, -np.inf), cfg.candidates)
         cand = cand[positive[cand]]
         if cfg.method == "rrf":
             fused[cand] += w / (cfg.rrf_k + np.arange(1, cand.size + 1))
-        elif name != "dense" and cfg.lexical_norm == "coverage":
+        elif not cosine and cfg.lexical_norm == "coverage":
             # lexical scores arrive as query coverage in [0, 1]: a weak match stays weak
             out = np.zeros_like(fused)
             out[cand] = np.clip(s[cand], 0, 1)

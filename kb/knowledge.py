@@ -20,11 +20,11 @@ from . import query as querying
 from . import verdict
 from .config import Config, default_index_dir, load_config
 from .embed import configured_model, load_embedder, resolve_model
-from .errors import IndexStale, KBError, ModelMismatch
+from .errors import IndexCorrupt, IndexStale, KBError, ModelMismatch
 from .fusion import fuse, top
 from .records import Citation, Hit, Result
 from .backends import backend_name, store_class
-from .signals import embed_text
+from .signals import Sentences, embed_text, sentence_units
 from .store import read_index, read_manifest, write_index
 
 Progress = Callable[[float, str], None]
@@ -67,14 +67,41 @@ def _hash(model_id: str, text: str) -> str:
     return hashlib.sha256(f"{model_id}\x00{text}".encode()).hexdigest()[:32]
 
 
+def _previous_sentences(index_dir: Path, passages: list[Passage], dim: int, model_id: str) -> dict[str, np.ndarray]:
+    """Sentence vectors of the index being replaced, by hash: unchanged sentences are never re-embedded."""
+    try:
+        old = Sentences.load(index_dir, len(passages), dim)
+    except (OSError, ValueError):
+        return {}
+    texts, owner = sentence_units(passages)
+    if len(texts) != old.vectors.shape[0] or not np.array_equal(owner, old.owner):
+        return {}
+    return {_hash(model_id, t): v for t, v in zip(texts, old.vectors)}
+
+
+def _embed_sentences(passages: list[Passage], model_id: str, embedder, prev: dict[str, np.ndarray],
+                     progress) -> Sentences:
+    texts, owner = sentence_units(passages)
+    hashes = [_hash(model_id, t) for t in texts]
+    todo = [i for i, h in enumerate(hashes) if h not in prev]
+    new = embedder.encode_passages([texts[i] for i in todo],
+                                   progress=lambda f: progress(0.7 + 0.2 * f, f"向量化 {len(todo)} 句"))
+    vecs = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    fresh = dict(zip(todo, new))
+    for i, h in enumerate(hashes):
+        vecs[i] = fresh[i] if i in fresh else prev[h]
+    return Sentences(vecs, owner)
+
+
 _REVIEW = re.compile(r"成就|回顾|成效|总结")      # section titles of a plan's review of the last period
 
 class KnowledgeBase:
     """An opened index: passages, documents, vectors and lexical indexes, ready to search."""
 
     def __init__(self, index_dir: Path, manifest: dict, passages: list[Passage], documents: list[Document],
-                 embedder, store, config: Config):
+                 embedder, store, config: Config, sentences: Sentences | None = None):
         self.index_dir = Path(index_dir)
+        self.sentences = sentences
         self.manifest = manifest
         self.passages = passages
         self.documents = documents
@@ -117,7 +144,12 @@ class KnowledgeBase:
             raise ModelMismatch(f"model {model_id!r} gives {embedder.dim}-dim vectors, the index holds"
                                 f" {manifest['dimension']}: rebuild with `kb ingest corpus --model {wanted}`")
         store = store_class(manifest.get("backend", "faiss")).load(index_dir, config, len(passages), manifest)
-        return cls(index_dir, manifest, passages, documents, embedder, store, config)
+        try:
+            sentences = Sentences.load(index_dir, len(passages), manifest["dimension"])
+        except (OSError, ValueError) as e:
+            raise IndexCorrupt(f"{index_dir} is damaged ({type(e).__name__}: sentence vectors):"
+                               " rebuild it with `kb ingest corpus`") from None
+        return cls(index_dir, manifest, passages, documents, embedder, store, config, sentences)
 
     @classmethod
     def build(cls, paths: Iterable[str | Path], index_dir: str | Path | None = None, model: str | None = None,
@@ -144,6 +176,7 @@ class KnowledgeBase:
         prev_sources: dict[str, str] = {}
         stamps: dict[str, list | None] = {}
         prev_vecs: dict[str, np.ndarray] = {}
+        prev_sentences: dict[str, np.ndarray] = {}
         prev_manifest = None
         try:
             prev_manifest, prev_passages, documents, emb, hashes = read_index(index_dir)
@@ -153,6 +186,7 @@ class KnowledgeBase:
                 prev_docs = {d.doc_id: d for d in documents}
             if prev_manifest.get("model") == model_id:
                 prev_vecs = dict(zip(hashes, emb))
+                prev_sentences = _previous_sentences(index_dir, prev_passages, emb.shape[1], model_id)
         except KBError:
             prev_manifest = None
         files = ingest.discover(paths)
@@ -203,7 +237,8 @@ class KnowledgeBase:
         unchanged = (prev_manifest is not None and parsed == 0 and not remove and not replace
                      and prev_manifest.get("model") == model_id
                      and prev_manifest.get("backend", "faiss") == backend_name(backend) and prev_manifest.get("pipeline") == fingerprint
-                     and set(d["doc_id"] for d in prev_manifest.get("documents", [])) == set(docs))
+                     and set(d["doc_id"] for d in prev_manifest.get("documents", [])) == set(docs)
+                     and bool(prev_sentences or not sentence_units(prev_passages)[0]))   # damaged: rebuild them
         if unchanged:
             progress(1.0, "索引已是最新")
             return {"model": model_id, "documents": len(docs), "parsed": 0, "reused_docs": reused, "skipped": skipped,
@@ -217,14 +252,15 @@ class KnowledgeBase:
         todo = [i for i, h in enumerate(hashes) if h not in prev_vecs]
         embedder = load_embedder(configured_model(model))
         progress(0.3, f"向量化 {len(todo)} 段")
-        t_embed = time.perf_counter()
+        t_embed0 = time.perf_counter()
         new = embedder.encode_passages([texts[i] for i in todo],
-                                       progress=lambda f: progress(0.3 + 0.6 * f, f"向量化 {len(todo)} 段"))
-        t_embed = time.perf_counter() - t_embed
+                                       progress=lambda f: progress(0.3 + 0.4 * f, f"向量化 {len(todo)} 段"))
         vecs = np.zeros((len(passages), embedder.dim), dtype=np.float32)
         fresh = dict(zip(todo, new))
         for i, h in enumerate(hashes):
             vecs[i] = fresh[i] if i in fresh else prev_vecs[h]
+        sentences = _embed_sentences(passages, model_id, embedder, prev_sentences, progress)
+        t_embed = time.perf_counter() - t_embed0
         progress(0.9, "建立索引")
         t_index = time.perf_counter()
         backend = backend_name(backend)
@@ -238,7 +274,7 @@ class KnowledgeBase:
                           for d in ordered],
         }
         write_index(index_dir, manifest, passages, ordered, vecs, hashes,
-                    extra_writers=(store.save,))
+                    extra_writers=(store.save, sentences.save))
         t_index = time.perf_counter() - t_index
         progress(1.0, "完成")
         return {"model": model_id, "documents": len(ordered), "parsed": parsed, "reused_docs": reused, "skipped": skipped,
@@ -271,7 +307,10 @@ class KnowledgeBase:
         bis = tokenize.bigrams(q.text)
         for e in q.expansions:
             bis += tokenize.bigrams(e)
-        return self.store.signals(qvec, words, bis, n, self.config.fusion.candidates, allowed)
+        out = self.store.signals(qvec, words, bis, n, self.config.fusion.candidates, allowed)
+        if self.sentences is not None and self.config.fusion.sentences:
+            out["sentences"] = self.sentences.scores(qvec, n)
+        return out
 
     def _hits(self, q: querying.Query, k: int, allowed) -> list[Hit]:
         if not self.passages:

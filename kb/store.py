@@ -15,7 +15,7 @@ from ingest.records import Block, BoxInfo, Chapter, Document, Passage, Report, S
 
 from .errors import IndexCorrupt, IndexMissing
 
-SCHEMA = 5
+SCHEMA = 6
 MANIFEST = "manifest.json"
 FILES = ("manifest.json", "passages.jsonl", "documents.jsonl", "embeddings.npy", "hashes.json")
 

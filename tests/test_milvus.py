@@ -76,7 +76,9 @@ def test_signals_match_the_default_backend(pair):
     for text in QUERIES:
         q = query.parse(text)
         sf, sm = f.signals(q), m.signals(q)
-        assert set(sm) == {"dense", "words", "bigrams", "titles", "section"}
+        assert set(sm) == set(sf) == {"dense", "words", "bigrams", "titles", "section", "sentences"}
+        # the sentence signal is read from the index folder whatever the backend: the same numbers
+        assert np.allclose(sm["sentences"], sf["sentences"])
         for name in sf:
             assert sm[name].shape == sf[name].shape == (len(f.passages),)
         top = np.argsort(-sf["dense"])[:20]
@@ -97,7 +99,7 @@ def test_same_top_results_as_faiss(pair):
         assert len(set(a) & set(b)) >= 4, (q, a, b)
     copper = m.search("铜材料深加工目标", k=3)
     assert any("全区铜加工企业达到10家" in h.passage.text for h in copper)
-    assert copper[0].citation.place == "第二章第二节"
+    assert copper[0].citation.place == f.search("铜材料深加工目标", k=1)[0].citation.place
     kids = m.search("孩子上幼儿园难怎么解决", k=3)
     assert any('切实解决“入园难”问题' in h.passage.text for h in kids)
     assert any("老旧小区" in h.passage.text for h in m.search("老旧小区改造", k=3))
@@ -112,12 +114,12 @@ def test_filters_search_inside_milvus(pair):
 
 
 def test_reopen_gives_the_same_answers(pair):
-    _, m, root = pair
+    f, m, root = pair
     again = KnowledgeBase.open(root / "milvus", model="hash")
     for q in QUERIES:
         assert _ids(again.search(q, k=5)) == _ids(m.search(q, k=5))
     r = again.ask("铜材料深加工目标")
-    assert r.answer is not None and r.hits[0].citation.text.endswith("第18页")
+    assert r.answer is not None and r.answer.text == f.ask("铜材料深加工目标").answer.text
 
 
 def test_env_selects_backend_and_uri(lite, tmp_path, monkeypatch):

@@ -53,7 +53,7 @@ def test_citation_uses_the_documents_numbering(tmp_path):
     (corpus / POLICY.name).write_bytes(POLICY.read_bytes())
     KnowledgeBase.sync([corpus], tmp_path / "index", model="hash")
     kb = KnowledgeBase.open(tmp_path / "index", model="hash")
-    hit = next(h for h in kb.search("巩固和完善农村基本经营制度", k=5) if h.passage.chapter == 9)
+    hit = next(h for h in kb.search("巩固和完善农村基本经营制度", k=5) if (h.passage.chapter, h.passage.section) == (9, 1))
     assert hit.citation.text.startswith(f"《{EXPECTED['title']}》九、（一）“巩固和完善农村基本经营制度”")
     assert hit.passage.heading_path.startswith("九、深化农村改革 › （一）巩固和完善农村基本经营制度")
     assert "第九章" not in hit.citation.text
