@@ -79,18 +79,16 @@ def _previous_sentences(index_dir: Path, passages: list[Passage], dim: int, mode
     return {_hash(model_id, t): v for t, v in zip(texts, old.vectors)}
 
 
-def _embed_sentences(passages: list[Passage], model_id: str, embedder, prev: dict[str, np.ndarray],
-                     progress) -> Sentences:
-    texts, owner = sentence_units(passages)
+def _embed_reusing(texts: list[str], model_id: str, embedder, prev: dict[str, np.ndarray], report
+                   ) -> tuple[np.ndarray, list[str], int]:
+    """Vectors for texts, reusing those of unchanged texts (by hash); (vectors, hashes, how many embedded)."""
     hashes = [_hash(model_id, t) for t in texts]
     todo = [i for i, h in enumerate(hashes) if h not in prev]
-    new = embedder.encode_passages([texts[i] for i in todo],
-                                   progress=lambda f: progress(0.7 + 0.2 * f, f"向量化 {len(todo)} 句"))
+    fresh = dict(zip(todo, embedder.encode_passages([texts[i] for i in todo], progress=report)))
     vecs = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    fresh = dict(zip(todo, new))
     for i, h in enumerate(hashes):
         vecs[i] = fresh[i] if i in fresh else prev[h]
-    return Sentences(vecs, owner)
+    return vecs, hashes, len(todo)
 
 
 _REVIEW = re.compile(r"成就|回顾|成效|总结")      # section titles of a plan's review of the last period
@@ -247,20 +245,16 @@ class KnowledgeBase:
                     "seconds": time.perf_counter() - t0, "parse_s": t_parse, "embed_s": 0.0, "index_s": 0.0}
         ordered = [docs[k] for k in sorted(docs)]
         passages = [p for d in ordered for p in ingest.passages(d)]
-        texts = [embed_text(p) for p in passages]
-        hashes = [_hash(model_id, t) for t in texts]
-        todo = [i for i, h in enumerate(hashes) if h not in prev_vecs]
         embedder = load_embedder(configured_model(model))
-        progress(0.3, f"向量化 {len(todo)} 段")
-        t_embed0 = time.perf_counter()
-        new = embedder.encode_passages([texts[i] for i in todo],
-                                       progress=lambda f: progress(0.3 + 0.4 * f, f"向量化 {len(todo)} 段"))
-        vecs = np.zeros((len(passages), embedder.dim), dtype=np.float32)
-        fresh = dict(zip(todo, new))
-        for i, h in enumerate(hashes):
-            vecs[i] = fresh[i] if i in fresh else prev_vecs[h]
-        sentences = _embed_sentences(passages, model_id, embedder, prev_sentences, progress)
-        t_embed = time.perf_counter() - t_embed0
+        progress(0.3, "向量化")
+        t_embed = time.perf_counter()
+        vecs, hashes, embedded = _embed_reusing([embed_text(p) for p in passages], model_id, embedder, prev_vecs,
+                                                lambda f: progress(0.3 + 0.4 * f, "向量化段落"))
+        sent_texts, sent_owner = sentence_units(passages)
+        sent_vecs, _, _ = _embed_reusing(sent_texts, model_id, embedder, prev_sentences,
+                                         lambda f: progress(0.7 + 0.2 * f, "向量化句子"))
+        sentences = Sentences(sent_vecs, sent_owner)
+        t_embed = time.perf_counter() - t_embed
         progress(0.9, "建立索引")
         t_index = time.perf_counter()
         backend = backend_name(backend)
@@ -279,7 +273,7 @@ class KnowledgeBase:
         progress(1.0, "完成")
         return {"model": model_id, "documents": len(ordered), "parsed": parsed, "reused_docs": reused, "skipped": skipped,
                 "reports": reports,
-                "embedded": len(todo), "passages": len(passages), "up_to_date": False,
+                "embedded": embedded, "passages": len(passages), "up_to_date": False,
                 "seconds": time.perf_counter() - t0, "parse_s": t_parse, "embed_s": t_embed, "index_s": t_index}
 
     # ---------------------------------------------------------------- search
