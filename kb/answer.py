@@ -46,10 +46,9 @@ _CLAUSE = re.compile(r"[^，,；;。！？!?：]+")
 def states_figure(q: Query, sentence: str, row_name: str | None = None) -> bool:
     """Whether the sentence answers a quantity question: one of its clauses states a figure in the unit asked
     beside a word (a bigram) of the question (`改扩建学校 4 所` for 改扩建了几所学校; not `培养名师10人` for 招聘多少名教师)."""
-    figure = q.figure()
+    figure, grams = q.figure, q.focus_grams
     if figure is None:
         return False
-    grams = {g for w in q.focus_words() for g in tokenize.bigrams(w)}
     if row_name is not None:          # an indicator row states figures: it answers when it is the indicator asked
         return any(g in row_name for g in grams)
     for clause in _CLAUSE.findall(q.without_own_figures(sentence)):
@@ -70,8 +69,7 @@ def _row_answer(q: Query, hits: list[Hit], qgrams: set[str], cfg: AnswerCfg) -> 
         if years and not any(y in c and v.strip() for c, v in cells.items() for y in years):
             continue         # a question about a year this row gives no figure for (地区生产总值 in 2020: the text says it)
         name_grams = set(tokenize.bigrams(re.sub(r"\(.*?\)|（.*?）", "", name)))
-        focus = {g for w in q.focus_words() for g in tokenize.bigrams(w)}
-        if (h.rank == 1 and focus & name_grams) or (name_grams and len(name_grams & qgrams) / len(name_grams) >= 0.6):
+        if (h.rank == 1 and q.focus_grams & name_grams) or (name_grams and len(name_grams & qgrams) / len(name_grams) >= 0.6):
             text = p.text[: cfg.max_chars]
             return Answer(text, tuple(highlight(text, terms_for_highlight(q))), h.citation, p.id, 0, "row")
     return None
@@ -106,7 +104,7 @@ def extract(q: Query, hits: list[Hit], cfg: AnswerCfg) -> Answer | None:
         row = _row_answer(q, hits, qgrams, cfg)
         if row:
             return row
-    figure = q.figure()
+    figure = q.figure
     cands = []
     # a quantity question looks further down for the sentence that states the figure
     for h in hits[:max(cfg.from_hits, cfg.figure_from_hits if figure else 0)]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ingest import tokenize
@@ -54,6 +54,7 @@ class Query:
     def asks_quantity(self) -> bool:
         return bool(_ASKS_QUANTITY.search(self.text))
 
+    @cached_property
     def figure(self) -> re.Pattern | None:
         """For a quantity question, what an answer must contain: a figure, in the asked unit when one is named
         (a number the question itself names, the 2025 of 到2025年 or the 5 of 5G, is removed by `own_figures`)."""
@@ -70,9 +71,12 @@ class Query:
         """For a question that asks which company / office / when: what its answer must name."""
         return next((need for asks, need in _ENTITY if asks.search(self.text)), None)
 
-    def focus_words(self) -> list[str]:
-        """The content words a figure must stand beside to answer the question (not its time words)."""
-        return [t for t in self.terms if len(t) >= 2 and not _TIME_WORDS.match(t)]
+    @cached_property
+    def focus_grams(self) -> frozenset[str]:
+        """The bigrams of the content words a figure must stand beside to answer the question (not its time
+        words). Computed once per query: the answer tests every candidate sentence against them."""
+        return frozenset(g for t in self.terms if len(t) >= 2 and not _TIME_WORDS.match(t)
+                         for g in tokenize.bigrams(t))
 
     def without_own_figures(self, text: str) -> str:
         """text with the figures the question itself names blanked out."""

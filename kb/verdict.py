@@ -28,7 +28,7 @@ def features(q: Query, hits: list[Hit], answer: Answer | None) -> dict[str, floa
     top = hits[0].passage if hits else None
     # the question asks for a figure (多少所) or a named thing (哪家公司) that the answer does not state
     gap = 0.0
-    if q.figure() is not None:
+    if q.figure is not None:
         row_name = None
         if answer is not None and answer.kind == "row":
             row = next((h.passage for h in hits if h.passage.id == answer.passage_id), None)
