@@ -1,7 +1,7 @@
 """Recall@10 of the HNSW index against exact search, and where exact search gets too slow (exact_up_to).
 
 At each scale it reads the embeddings.npy that bench/scale.py built (building the index if it is missing),
-builds faiss IndexFlatIP and IndexHNSWFlat with kb/config.toml [index] parameters, and queries both with the dev
+builds faiss IndexFlatIP and IndexHNSWFlat with kb/config.py IndexCfg parameters, and queries both with the dev
 questions' vectors and random passages' vectors. A sweep then times exact search on larger synthetic sets
 (the largest real set tiled with small noise) to find the size where its p50 passes a latency budget.
 """
@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         f"### HNSW recall against exact search (`bench/recall.py --scales {args.scales} --model {args.model}`)",
         "",
         f"Machine: {machine()}. HNSW: M={cfg.hnsw_m}, efConstruction={EF_CONSTRUCTION}, efSearch={cfg.hnsw_ef_search}"
-        " (kb/config.toml [index]); exact: IndexFlatIP. Each query is searched alone (as `kb.ask` does). Recall (ids):"
+        " (kb/config.py IndexCfg); exact: IndexFlatIP. Each query is searched alone (as `kb.ask` does). Recall (ids):"
         " share of the exact top-10 ids the HNSW returns; recall (ties): share of HNSW top-10 whose score reaches"
         " the exact 10th score (the synthetic copies repeat many passages verbatim, so equal vectors tie)."
         " Product k: the depth `Dense.scores` asks for (every passage up to 20,000, else candidates×4).",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -12,7 +13,7 @@ from pathlib import Path
 from ingest import BadDocument
 
 from . import KBError, KnowledgeBase
-from .config import default_index_dir
+from .config import config_toml, default_index_dir, load_config
 from .errors import BadQuery
 
 
@@ -215,11 +216,47 @@ def cmd_eval(a) -> int:
     return 0
 
 
+def _globals(parser: argparse.ArgumentParser, default) -> None:
+    """--index and --model, accepted before the subcommand and after it (`kb ingest corpus --model X`)."""
+    parser.add_argument("--index", default=default, help="index folder (default: $KB_INDEX or ./index)")
+    parser.add_argument("--model", default=default,
+                        help="embedding model name or path (default: the index's, else $KB_MODEL or m3e-small)")
+
+
+def _argv_text(argv: list[str]) -> tuple[list[str], bool]:
+    """Arguments as text: bytes that are not UTF-8 (kept by Python as lone surrogates) become U+FFFD."""
+    out = []
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                arg = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            except UnicodeEncodeError:
+                arg = _SURROGATE.sub("\ufffd", arg)
+        out.append(arg)
+    return out, out != list(argv)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def cmd_config(a) -> int:
+    print(config_toml(load_config()), end="")
+    return 0
+
+
 def main(argv=None) -> int:
+    argv, undecodable = _argv_text(sys.argv[1:] if argv is None else list(argv))
+    if undecodable:
+        print("kb: warning: some bytes of the arguments are not UTF-8; they were replaced with �", file=sys.stderr)
     ap = argparse.ArgumentParser(prog="kb", description="规划纲要知识库: search and quote planning documents")
-    ap.add_argument("--index", default=None, help="index folder (default: $KB_INDEX or ./index)")
-    ap.add_argument("--model", default=None, help="embedding model name or path (default: $KB_MODEL or m3e-small)")
+    _globals(ap, None)
+    common = argparse.ArgumentParser(add_help=False)
+    _globals(common, argparse.SUPPRESS)           # after the subcommand: overrides only when given
     sub = ap.add_subparsers(dest="cmd", required=True)
+    _add = sub.add_parser
+    sub.add_parser = lambda *x, **kw: _add(*x, parents=[common], **kw)
     p = sub.add_parser("ingest", help="index .txt/.pdf/.docx/.html files or folders (default: corpus/)")
     p.add_argument("paths", nargs="*")
     p.add_argument("--replace", action="store_true", help="drop documents not named here")
@@ -251,9 +288,14 @@ def main(argv=None) -> int:
     p.add_argument("--details", action="store_true",
                    help="one line per question: rank, verdict, answer given (to read failures, not to tune on a test set)")
     p.set_defaults(fn=cmd_eval)
+    p = sub.add_parser("config", help="print the settings in effect (defaults and $KB_CONFIG) as TOML")
+    p.set_defaults(fn=cmd_config)
     a = ap.parse_args(argv)
     try:
         return a.fn(a)
+    except BrokenPipeError:                    # `kb ask x | head -1`: the reader left, nothing to report
+        _quiet_stdout()
+        return 0
     except BadQuery as e:
         print(f"kb: {e}", file=sys.stderr)
         return 2
@@ -262,9 +304,12 @@ def main(argv=None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:                    # `kb toc | head`: the reader left, nothing to report
-        sys.stdout = open(os.devnull, "w")
-        return 0
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -1,33 +1,41 @@
-"""Settings: kb/config.toml defaults, overridden by a KB_CONFIG file and KB_* environment variables."""
+"""Settings in one place: the defaults are the dataclasses below; a TOML file named by KB_CONFIG (or passed to
+`load_config`) overrides some of them, and is validated whole (file, key and expected type named on error).
+The environment (KB_*) is read here and nowhere else: `environment()`.
+
+Where the numbers come from is said beside each default (README, "Where the numbers come from").
+"""
 from __future__ import annotations
 
+import dataclasses
 import os
+import tempfile
 import tomllib
+import typing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-DEFAULTS = Path(__file__).parent / "config.toml"
+from .errors import ConfigError
 
 
 @dataclass(frozen=True)
 class Fusion:
-    method: str = "weighted"
-    lexical_norm: str = "minmax"      # "minmax" over candidates, or "coverage" (share of the query's best score)
-    dense: float = 1.0
+    method: str = "weighted"          # "weighted" (normalised scores) or "rrf"
+    lexical_norm: str = "coverage"    # BM25 divided by the query's best achievable score; "minmax" = over candidates
+    dense: float = 1.0                # weights chosen by grid search on the dev questions
     words: float = 0.6
     bigrams: float = 0.6
     titles: float = 0.2
-    sentences: float = 0.25           # dense cosine of the passage's best sentence
-    section: float = 0.0
-    period: float = 0.0               # bonus for the plan period the question asks about (十三五 achieved / 十四五 planned)
+    sentences: float = 0.25           # dense cosine of the passage's best sentence; chosen on eval/blind/tune.jsonl
+    section: float = 0.6              # BM25 of the passage's whole section (parent context)
+    period: float = 0.5               # bonus for the plan period asked about (十三五 review / 十四五 plans); tuned on tune.jsonl
     rrf_k: int = 60
-    candidates: int = 100
+    candidates: int = 100             # per-signal candidates considered for fusion
 
 
 @dataclass(frozen=True)
 class AnswerCfg:
     max_chars: int = 200
-    from_hits: int = 3
+    from_hits: int = 1                # sentences are taken from this many top passages (1 measured best on dev + held-out)
     hit_prior: float = 0.5            # how much the passage's rank counts against the sentence's word overlap
     figure_from_hits: int = 3         # a quantity question (多少/几所) also reads the sentences of this many passages
     figure_bonus: float = 0.5         # for a sentence stating a figure in the unit asked
@@ -35,9 +43,14 @@ class AnswerCfg:
 
 @dataclass(frozen=True)
 class IndexCfg:
-    exact_up_to: int = 50000
+    exact_up_to: int = 50000          # passages; above it HNSW (bench/recall.py: exact p50 passes 20 ms near 50k on 2 cores)
     hnsw_m: int = 32
-    hnsw_ef_search: int = 128
+    hnsw_ef_construction: int = 80
+    hnsw_ef_search: int = 128         # HNSW recall@10 0.99 at 30k passages (docs/BENCH.md)
+    bm25_k1: float = 1.2              # bm25s defaults, used by every backend so that scores agree
+    bm25_b: float = 0.75
+    exact_search_all_up_to: int = 20000   # an exact dense search scores every passage up to this many ...
+    overfetch: int = 4                # ... else asks for candidates × overfetch (room for filters and fusion)
 
 
 @dataclass(frozen=True)
@@ -50,17 +63,118 @@ class Config:
         return replace(self, fusion=replace(self.fusion, **kw))
 
 
+_CHOICES = {("fusion", "method"): ("weighted", "rrf"), ("fusion", "lexical_norm"): ("coverage", "minmax")}
+_TYPE_WORDS = {float: "a number", int: "a whole number", str: "a string"}
+
+
+def _section_types() -> dict[str, type]:
+    hints = typing.get_type_hints(Config)
+    return {f.name: hints[f.name] for f in dataclasses.fields(Config)}
+
+
+def _check(where: str, section: str, key: str, value, want: type):
+    name = f"{where}: [{section}] {key}"
+    ok = (isinstance(value, want) and not isinstance(value, bool)) or \
+         (want is float and isinstance(value, int) and not isinstance(value, bool))
+    if not ok:
+        raise ConfigError(f"{name} = {value!r}: expected {_TYPE_WORDS[want]}")
+    if want in (int, float) and value < 0:
+        raise ConfigError(f"{name} = {value!r}: expected a number ≥ 0")
+    choices = _CHOICES.get((section, key))
+    if choices and value not in choices:
+        raise ConfigError(f"{name} = {value!r}: expected one of {', '.join(choices)}")
+    return float(value) if want is float else value
+
+
+def config_from_dict(data: dict, where: str = "configuration") -> Config:
+    """Build a Config from {section: {key: value}} overrides, refusing unknown sections/keys and wrong types."""
+    sections = _section_types()
+    built = {}
+    for section, values in data.items():
+        if section not in sections:
+            raise ConfigError(f"{where}: unknown section [{section}] (known: {', '.join(sections)})")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{where}: [{section}] must be a table of settings")
+        cls = sections[section]
+        hints = typing.get_type_hints(cls)
+        kw = {}
+        for key, value in values.items():
+            if key not in hints:
+                raise ConfigError(f"{where}: [{section}] {key}: unknown key (known: {', '.join(hints)})")
+            kw[key] = _check(where, section, key, value, hints[key])
+        built[section] = cls(**kw)
+    return Config(**built)
+
+
 def load_config(path: str | Path | None = None) -> Config:
-    """Read the defaults, then the file named by `path` or KB_CONFIG, if any."""
-    data: dict = {}
-    for p in (DEFAULTS, path or os.environ.get("KB_CONFIG")):
-        if p:
-            with open(p, "rb") as f:
-                for k, v in tomllib.load(f).items():
-                    data.setdefault(k, {}).update(v)
-    return Config(Fusion(**data.get("fusion", {})), AnswerCfg(**data.get("answer", {})),
-                  IndexCfg(**data.get("index", {})))
+    """The defaults, overridden by the file named by `path` or KB_CONFIG, if any."""
+    p = path or environment().config
+    if not p:
+        return Config()
+    try:
+        with open(p, "rb") as f:
+            data = tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{p}: not valid TOML: {e}") from None
+    except OSError as e:
+        raise ConfigError(f"configuration file {p}: {e.strerror or e}") from None
+    return config_from_dict(data, str(p))
+
+
+def config_toml(config: Config) -> str:
+    """The settings as a TOML file that `load_config` reads back (for `kb config`)."""
+    out = []
+    for section in dataclasses.fields(config):
+        out.append(f"[{section.name}]")
+        for f in dataclasses.fields(getattr(config, section.name)):
+            v = getattr(getattr(config, section.name), f.name)
+            out.append(f'{f.name} = "{v}"' if isinstance(v, str) else f"{f.name} = {v}")
+        out.append("")
+    return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Every KB_* variable the product reads, read in one place."""
+    index: Path                        # KB_INDEX: the index folder (default ./index)
+    model: str | None                  # KB_MODEL: embedding model name or path (default: the index's, else m3e-small)
+    backend: str | None                # KB_BACKEND: faiss (default), milvus, postgres
+    config: str | None                 # KB_CONFIG: a TOML file of overrides
+    cache: Path                        # KB_CACHE: ONNX exports and OCR results (default ~/.cache/guihua-kb)
+    runtime: str                       # KB_RUNTIME: onnx (default) or torch
+    corpus: Path                       # KB_CORPUS: what the app's 建立索引 button ingests (default ./corpus)
+    baskets: Path                      # KB_BASKETS: where the app keeps quotation baskets
+    milvus_uri: str | None             # KB_MILVUS_URI, KB_MILVUS_TOKEN, KB_MILVUS_TIMEOUT (seconds)
+    milvus_token: str
+    milvus_timeout: float
+    pg_dsn: str | None                 # KB_PG_DSN: libpq connection string for the postgres backend
+
+
+def environment(env: typing.Mapping[str, str] | None = None) -> Environment:
+    e = os.environ if env is None else env
+    timeout = e.get("KB_MILVUS_TIMEOUT", "10")
+    try:
+        milvus_timeout = float(timeout)
+    except ValueError:
+        raise ConfigError(f"KB_MILVUS_TIMEOUT={timeout!r}: expected a number of seconds") from None
+    runtime = (e.get("KB_RUNTIME") or "onnx").lower()
+    if runtime not in ("onnx", "torch"):
+        raise ConfigError(f"KB_RUNTIME={runtime!r}: expected onnx or torch")
+    return Environment(
+        index=Path(e.get("KB_INDEX") or "index"),
+        model=e.get("KB_MODEL") or None,
+        backend=(e.get("KB_BACKEND") or "").lower() or None,
+        config=e.get("KB_CONFIG") or None,
+        cache=Path(e.get("KB_CACHE") or Path.home() / ".cache" / "guihua-kb"),
+        runtime=runtime,
+        corpus=Path(e.get("KB_CORPUS") or "corpus"),
+        baskets=Path(e.get("KB_BASKETS") or Path(tempfile.gettempdir()) / "kb-baskets"),
+        milvus_uri=e.get("KB_MILVUS_URI") or None,
+        milvus_token=e.get("KB_MILVUS_TOKEN", ""),
+        milvus_timeout=milvus_timeout,
+        pg_dsn=e.get("KB_PG_DSN") or None,
+    )
 
 
 def default_index_dir() -> Path:
-    return Path(os.environ.get("KB_INDEX", "index"))
+    return environment().index

@@ -31,3 +31,7 @@ class BadQuery(KBError):
 
 class BackendUnavailable(KBError):
     pass
+
+
+class ConfigError(KBError):
+    """A configuration file or KB_* variable that cannot be used: names the file or variable, the key and what was expected."""

@@ -76,7 +76,7 @@ class OnnxEmbedder:
             import onnxruntime as ort
             from transformers import AutoTokenizer
         except ImportError:
-            raise ModelUnavailable("install onnxruntime to use the onnx backend (or set KB_BACKEND_EMBED=torch)") from None
+            raise ModelUnavailable("install onnxruntime to use the onnx backend (or set KB_RUNTIME=torch)") from None
         path = cache_dir() / f"{_key(model_id, location)}.onnx"
         meta_path = path.with_suffix(".json")
         if not (path.exists() and meta_path.exists()):

@@ -120,9 +120,15 @@ def synonyms() -> dict[str, tuple[str, ...]]:
     return table
 
 
+_NOT_TEXT = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def normalise(text: str) -> str:
-    """Full-width → half-width (NFKC), traditional → simplified, whitespace folded."""
-    t = unicodedata.normalize("NFKC", text)
+    """Full-width → half-width (NFKC), traditional → simplified, whitespace and control characters folded,
+    lone surrogates (not text; undecodable bytes) replaced by U+FFFD."""
+    t = unicodedata.normalize("NFKC", _NOT_TEXT.sub("\ufffd", text))
+    t = _CONTROL.sub(" ", t)
     cc = _t2s()
     if cc is not None:
         t = cc.convert(t)
@@ -151,5 +157,5 @@ def parse(raw: str) -> Query:
         if key in compact:
             expansions += [e for e in exp if e not in compact]
     period = "past" if _PAST.search(text) else ("plan" if _PLAN.search(text) else None)
-    return Query(raw=str(raw), text=text, terms=tuple(terms), expansions=tuple(dict.fromkeys(expansions)),
+    return Query(raw=_NOT_TEXT.sub("\ufffd", str(raw)), text=text, terms=tuple(terms), expansions=tuple(dict.fromkeys(expansions)),
                  wants_number=bool(_NUMBER_INTENT.search(text)), period=period)

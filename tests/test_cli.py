@@ -118,3 +118,64 @@ def test_ocr_pages_are_listed_as_ranges():
     from kb.cli import _ranges
     assert _ranges((1, 2, 3, 7, 9, 10)) == "1–3, 7, 9–10"
     assert _ranges(tuple(range(1, 73))) == "1–72"
+
+
+def test_index_and_model_are_accepted_after_the_subcommand(capsys, hash_index):
+    before = run(capsys, "--index", str(hash_index), "--model", "hash", "ask", "铜材料深加工目标", "--json")
+    after = run(capsys, "ask", "铜材料深加工目标", "--json", "--index", str(hash_index), "--model", "hash")
+    assert before[0] == after[0] == 0 and json.loads(before[1]) == json.loads(after[1])
+
+
+def _kb(args, cwd, env=None, **kw):
+    import os
+    return subprocess.run([sys.executable, "-m", "kb.cli", *args], capture_output=True, cwd=cwd,
+                          env={**os.environ, **(env or {})}, **kw)
+
+
+@pytest.mark.model
+def test_model_mismatch_advice_works_as_typed(tmp_path, outline_path):
+    """The advice `kb ingest corpus --model X` (option after the subcommand, as users type it) rebuilds the index."""
+    import re
+    import shutil
+    (tmp_path / "corpus").mkdir()
+    shutil.copy(outline_path, tmp_path / "corpus")
+    assert _kb(["--model", "hash", "ingest", "corpus"], tmp_path).returncode == 0
+    out = _kb(["ask", "铜材料深加工目标"], tmp_path, {"KB_MODEL": "m3e-small"}, text=True)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    advice = re.search(r"`(kb ingest [^`]+)`", out.stderr).group(1)
+    assert "--model m3e-small" in advice
+    fixed = _kb(advice.split()[1:], tmp_path, text=True)
+    assert fixed.returncode == 0, fixed.stderr
+    again = _kb(["ask", "铜材料深加工目标"], tmp_path, {"KB_MODEL": "m3e-small"}, text=True)
+    assert again.returncode == 0 and "全区铜加工企业达到10家" in again.stdout
+
+
+def test_a_closed_pipe_ends_quietly(hash_index, tmp_path):
+    """`kb ask … | head -1`: no Broken pipe message, exit 0."""
+    import os
+    r, w = os.pipe()
+    p = subprocess.Popen([sys.executable, "-m", "kb.cli", "--index", str(hash_index), "--model", "hash",
+                          "ask", "铜材料", "-k", "10"], stdout=w, stderr=subprocess.PIPE, cwd=tmp_path)
+    os.close(w)
+    with os.fdopen(r, "rb") as f:
+        first = f.readline()
+    err = p.communicate(timeout=120)[1].decode()
+    assert first.decode().startswith("答：") and p.returncode == 0 and err == ""
+
+
+def test_bytes_that_are_not_utf8_are_replaced_not_fatal(hash_index, tmp_path):
+    import os
+    out = subprocess.run([os.fsencode(sys.executable), b"-m", b"kb.cli", b"--index", os.fsencode(hash_index),
+                          b"--model", b"hash", b"ask", b"\xff\xe9\x93\x9c\xe6\x9d\x90\xe6\x96\x99"],   # \xff + 铜材料
+                         capture_output=True, cwd=tmp_path)
+    err = out.stderr.decode()
+    assert out.returncode == 0 and "surrogates" not in err and "not UTF-8" in err and err.count("\n") == 1
+    assert "答：" in out.stdout.decode()
+
+
+@pytest.mark.parametrize("q", ["铜\ud800材料", "\udcff铜材料", "铜材料\x00\x1b[31m"])
+def test_api_takes_any_python_string(hash_kb, q):
+    import json as _json
+    r = hash_kb.ask(q)
+    _json.dumps(r.to_json(), ensure_ascii=False).encode("utf-8")    # nothing unencodable comes back
+    assert r.hits and "铜" in r.hits[0].passage.text

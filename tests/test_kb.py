@@ -1,5 +1,6 @@
 """The index folder and KnowledgeBase: search, filters, answers, errors, incremental re-ingest (hash embedder)."""
 import json
+import re
 import shutil
 import threading
 
@@ -71,15 +72,22 @@ def test_long_odd_queries_work(any_kb):
     assert [h.passage.id for h in any_kb.search("學前教育")] == [h.passage.id for h in any_kb.search("学前教育")]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(max_size=80))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.text(max_size=80),
+                 st.text(st.characters(codec=None, categories=("Cs", "Cc", "So", "Po", "Lo")), max_size=40),
+                 st.text(alphabet="铜材料\ud800\udcff\x00\x1b\u3000 ？！", max_size=30)))
 def test_any_query_returns_a_list_or_badquery(any_kb, q):
+    """Any Python string, lone surrogates and control characters included: hits, or BadQuery when it holds no text."""
     try:
         hits = any_kb.search(q)
-    except BadQuery:
-        assert not q.strip() or not q.strip("\x00 ")
+        result = any_kb.ask(q)
+    except BadQuery as e:
+        assert not re.sub(r"[\x00-\x20\x7f-\x9f\s]", "", q) and "\n" not in str(e)
         return
     assert isinstance(hits, list)
+    json.dumps(result.to_json(), ensure_ascii=False).encode("utf-8")     # nothing unencodable comes back
+    assert result.answer is None or result.answer.text in result.hits[0].passage.text or any(
+        result.answer.passage_id == h.passage.id for h in result.hits)
 
 
 def test_concurrent_queries_match_serial(any_kb):

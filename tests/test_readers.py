@@ -35,10 +35,23 @@ def test_gb18030_text_is_decoded(tmp_path):
     assert ingest.read(f).encoding == "gb18030"
 
 
-def test_utf8_with_bom(tmp_path):
-    f = tmp_path / "bom.txt"
-    f.write_bytes(b"\xef\xbb\xbf" + REPORT.encode("utf-8"))
-    assert ingest.load(f).text.startswith("一、") or "工业经济稳中有进" in ingest.load(f).text
+@pytest.mark.parametrize("encoded,encoding", [
+    (b"\xef\xbb\xbf" + REPORT.encode("utf-8"), "utf-8"),          # Notepad's UTF-8
+    (REPORT.encode("utf-16"), "utf-16"),                          # Windows "Unicode": BOM + UTF-16-LE
+    (b"\xfe\xff" + REPORT.encode("utf-16-be"), "utf-16"),
+    (REPORT.encode("utf-16-le"), "utf-16-le"),                    # no BOM, as some exporters write it
+    (REPORT.encode("utf-16-be"), "utf-16-be"),
+])
+def test_unicode_text_files_read_the_same_as_utf8(tmp_path, encoded, encoding):
+    plain = tmp_path / "plain.txt"
+    plain.write_bytes(REPORT.encode("utf-8"))
+    f = tmp_path / "报告.txt"
+    f.write_bytes(encoded)
+    doc, ref = ingest.load(f), ingest.load(plain)
+    assert ingest.read(f).encoding == encoding
+    assert doc.title == "关于卫滨区二〇二二年国民经济和社会发展计划执行情况的报告"      # no BOM left in the title
+    assert [c.title for c in doc.chapters] == [c.title for c in ref.chapters]
+    assert [p.text for p in ingest.passages(doc)] == [p.text for p in ingest.passages(ref)]
 
 
 @pytest.mark.parametrize("name,content,message", [
