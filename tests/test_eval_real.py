@@ -8,8 +8,11 @@ from kb.cli import main
 
 pytestmark = pytest.mark.model
 
-# Floors from the search issue; the measured figures are in the README.
-FLOORS = {"hit@5": 0.95, "mrr@10": 0.85, "answer_hit": 0.80}
+# Floors one question below the figures measured (README): dev has 40 questions (0.025 each); the blind test part
+# 86 answerable (≈0.012) and 20 unanswerable. A change that loses two questions fails here.
+FLOORS = {"hit@1": 0.85, "hit@5": 0.975, "mrr@10": 0.90, "answer_hit": 0.875}
+TEST_FLOORS = {"hit@1": 0.72, "hit@5": 0.94, "mrr@10": 0.81, "answer_hit": 0.67,
+               "no_answer_precision": 0.85, "no_answer_recall": 0.50}
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +29,19 @@ def test_dev_floors(product_report):
     _, rep = product_report
     got = rep.to_json(0, 0, 0)
     for key, floor in FLOORS.items():
+        assert got[key] >= floor, (key, got[key])
+
+
+def test_blind_test_part_floors(real_kb):
+    """The questions nobody tuned on (eval/blind/test.jsonl): only these aggregate floors are looked at."""
+    from .conftest import ROOT
+    qs = evaluate.load_questions(ROOT / "eval" / "blind" / "test.jsonl")
+
+    def product(q):
+        r = real_kb.ask(q, k=10)
+        return (*evaluate.result_texts(r), r.answerable)
+    got = evaluate.evaluate(qs, product, k=10).to_json(0, 0, 0)
+    for key, floor in TEST_FLOORS.items():
         assert got[key] >= floor, (key, got[key])
 
 

@@ -1,6 +1,8 @@
 """kb.targets: quantified targets are found verbatim, with their figures, and look-backs are not."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from ingest.records import Passage
@@ -26,7 +28,7 @@ def test_copper_target_is_found_with_its_figures_and_place():
     assert t.place == "第二章第二节"
     assert t.area == "加快发展铜材料深加工产业"
     assert text[t.start:t.start + len(t.text)] == t.text      # verbatim, with its offset
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         t.area = "x"                                          # frozen
 
 
