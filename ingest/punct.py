@@ -33,16 +33,21 @@ def _parens(text: str) -> str:
 
 
 def _quotes(text: str) -> str:
-    """Straight double quotes in Chinese text → “ ” in alternation (the extraction flattened both to ")."""
+    """Straight double quotes in Chinese text → “ ” pair by pair (the extraction flattened both to "); a pair
+    round ASCII text between ASCII characters (=HYPERLINK("http://x"), code) is left as it is."""
     if '"' not in text or not _HAS_HAN.search(text):
         return text
-    out, opening = [], True
-    for ch in text:
-        if ch == '"':
-            out.append("“" if opening else "”")
-            opening = not opening
-        else:
-            out.append(ch)
+    at = [i for i, ch in enumerate(text) if ch == '"']
+    out = list(text)
+    for k in range(0, len(at), 2):
+        i = at[k]
+        j = at[k + 1] if k + 1 < len(at) else None
+        inner = text[i + 1:j] if j is not None else text[i + 1:]
+        near = text[i - 1:i] + (text[j + 1:j + 2] if j is not None else "")
+        if _HAS_HAN.search(inner) or _HAS_HAN.search(near):
+            out[i] = "“"
+            if j is not None:
+                out[j] = "”"
     return "".join(out)
 
 
