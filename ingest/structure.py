@@ -22,7 +22,6 @@ TOC_HEAD = re.compile(r"^目\s*录$")
 DASH_HEAD = re.compile(r"^——[^。，,]{2,30}$")
 NOTE = re.compile(r"^注\s*[:：]")
 LEAD = re.compile(r"^(?:——)?([^。，,；;：:“”\"]{2,20})。")
-TABLE_HEAD = re.compile(r"序号|指标名称")
 
 
 @dataclass

@@ -11,7 +11,7 @@ import os
 import tempfile
 import tomllib
 import typing
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError
@@ -58,9 +58,6 @@ class Config:
     fusion: Fusion = field(default_factory=Fusion)
     answer: AnswerCfg = field(default_factory=AnswerCfg)
     index: IndexCfg = field(default_factory=IndexCfg)
-
-    def with_fusion(self, **kw) -> "Config":
-        return replace(self, fusion=replace(self.fusion, **kw))
 
 
 _CHOICES = {("fusion", "method"): ("weighted", "rrf"), ("fusion", "lexical_norm"): ("coverage", "minmax")}

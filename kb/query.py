@@ -84,10 +84,6 @@ class Query:
             text = text.replace(own, " ")
         return text
 
-    @property
-    def lexical_text(self) -> str:
-        return " ".join(self.terms + self.expansions)
-
 
 @lru_cache(maxsize=1)
 def _t2s():
