@@ -91,6 +91,7 @@ def _embed_reusing(texts: list[str], model_id: str, embedder, prev: dict[str, np
     return vecs, hashes, len(todo)
 
 
+_PROJECT_BOX = re.compile(r"项目|工程")
 _REVIEW = re.compile(r"成就|回顾|成效|总结")      # section titles of a plan's review of the last period
 
 class KnowledgeBase:
@@ -116,6 +117,9 @@ class KnowledgeBase:
             # about the period a plan reviews: its 成就/回顾 section, or text naming the 十三五 period
             "past": np.array([bool(_REVIEW.search(p.section_title or "")) or "十三五" in p.text for p in passages],
                              dtype=bool),
+            # inside a box listing projects (专栏2-1 制造业高质量发展重点项目, …重大工程)
+            "project_box": np.array([bool(p.box) and bool(_PROJECT_BOX.search(p.box_title or "")) for p in passages],
+                                    dtype=bool),
         }
 
     # ---------------------------------------------------------------- open / build
@@ -314,6 +318,8 @@ class KnowledgeBase:
         if q.period and self.config.fusion.period:
             past = self._meta["past"]
             fused = fused + self.config.fusion.period * (past if q.period == "past" else ~past)
+        if q.asks_projects and self.config.fusion.projects:
+            fused = fused + self.config.fusion.projects * self._meta["project_box"]
         hits = []
         for rank, i in enumerate(top(fused, k), 1):
             p = self.passages[i]

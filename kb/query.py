@@ -16,6 +16,7 @@ MAX_QUERY_CHARS = 512
 # the period a question is about: a plan outline reviews the last five-year period first, then plans the next
 _PAST = re.compile(r"十三五|过去五年|过去几年|这几年|近几年|近年来|已经|目前|现在|以来|完成了|取得了|建成了|"
                    r"20(?:1\d|20)年")      # 2020 and before: the base year and the period reviewed
+_PROJECTS = re.compile(r"项目|工程")
 _PLAN = re.compile(r"十四五|到20[2-3]\d|20(?:2[1-9]|3\d)年|[要将]|计划|打算|力争|今后|未来")
 _NUMBER_INTENT = re.compile(r"多少|几个|几家|几处|数量|目标|达到|比例|比重|增长|率|基数|指标|\d")
 # a question that asks for a quantity, and the unit it asks in when it names one: the answer must state a figure
@@ -49,6 +50,11 @@ class Query:
     expansions: tuple[str, ...]      # synonym-table additions
     wants_number: bool
     period: str | None = None        # "past" (what was achieved: 十三五, 过去五年, 已经) or "plan" (十四五, 到2025年)
+
+    @property
+    def asks_projects(self) -> bool:
+        """About projects (有哪些重点项目, 什么工程): the outline lists them in its 重点项目/工程 boxes."""
+        return bool(_PROJECTS.search(self.text))
 
     @property
     def asks_quantity(self) -> bool:
