@@ -299,15 +299,23 @@ def read_previous(index_dir: str | Path) -> Previous:
     except IndexMissing:
         return Previous(None)
     except IndexCorrupt:
-        gen = _newest_readable(index_dir)
-        if gen is None:
+        if current_name(index_dir) is not None:
+            # the manifest CURRENT names is damaged: nothing of that generation can be verified, and an older
+            # generation is older content (documents removed since would come back); rebuild from the sources
             return Previous(None, damaged=(MANIFEST,))
+        gen = _newest_readable(index_dir)           # CURRENT itself is damaged or gone: the newest generation
+        if gen is None:
+            return Previous(None, damaged=(POINTER,))
+        return _previous(gen, [POINTER])
+    return _previous(gen, [])
+
+
+def _previous(gen: Generation, damaged: list[str]) -> Previous:
     if gen.legacy:
         files = {p.relative_to(gen.folder).as_posix() for p in gen.folder.rglob("*") if p.is_file()}
-        damaged: list[str] = []
     else:
         files = set(gen.manifest.get("files") or {})
-        damaged = [f for f, _ in verify(gen)]
+        damaged += [f for f, _ in verify(gen)]
         if "files" not in gen.manifest:
             damaged.append(MANIFEST)
     m = gen.manifest

@@ -169,6 +169,21 @@ def test_missing_collection_says_what_to_run(lite, tmp_path):
         KnowledgeBase.open(tmp_path / "index", model="hash")
 
 
+def test_reingest_without_kb_backend_keeps_milvus(lite, tmp_path, monkeypatch):
+    """The index folder remembers its backend: a plain `kb ingest` does not rebuild a Milvus index as FAISS."""
+    monkeypatch.delenv("KB_BACKEND", raising=False)
+    corpus = _corpus(tmp_path)
+    idx = tmp_path / "index"
+    KnowledgeBase.sync([corpus], idx, model="hash", backend="milvus")
+    assert KnowledgeBase.sync([corpus], idx, model="hash")["up_to_date"]
+    (corpus / "parks.txt").write_text("第一章 绿化\n\n全区新建口袋公园10个，绿化覆盖率达到40%。\n", encoding="utf-8")
+    stats = KnowledgeBase.sync([corpus], idx, model="hash")
+    kb = KnowledgeBase.open(idx, model="hash")
+    assert kb.manifest["backend"] == "milvus" and kb.store.name == "milvus" and stats["embedded"] == 1
+    assert not list(idx.rglob("dense.faiss")) and not list(idx.rglob("bm25_*"))
+    assert any("口袋公园10个" in h.passage.text for h in kb.search("口袋公园", k=3))
+
+
 def test_unreachable_server_is_backend_unavailable(lite, tmp_path, monkeypatch):
     monkeypatch.setenv("KB_MILVUS_URI", "http://127.0.0.1:9")
     monkeypatch.setenv("KB_MILVUS_TIMEOUT", "2")
