@@ -24,9 +24,10 @@ from .errors import IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismat
 from .fusion import fuse, top
 from .records import Citation, Hit, Result
 from .backends import backend_name, store_class
-from . import store as index_store
+from . import writer
 from .signals import Sentences, embed_text, sentence_units
-from .store import LOCK_TIMEOUT, current, current_name, read_index, read_previous, write_generation, writer_lock
+from .store import current, current_name, read_index, read_previous
+from .writer import LOCK_TIMEOUT, write_generation, writer_lock
 
 Progress = Callable[[float, str], None]
 
@@ -130,14 +131,15 @@ class KnowledgeBase:
         generation meanwhile is not damage: the reader opens the new one."""
         index_dir = Path(index_dir or default_index_dir())
         config = config or load_config()
-        for attempt in range(OPEN_ATTEMPTS):
+        attempts = 0
+        while True:
             seen = current_name(index_dir)
             try:
                 return cls._open_current(index_dir, model, config, check_sources)
             except (IndexCorrupt, IndexMissing):
-                if attempt + 1 == OPEN_ATTEMPTS or current_name(index_dir) == seen:
+                attempts += 1
+                if attempts == OPEN_ATTEMPTS or current_name(index_dir) == seen:    # damage, not a swap
                     raise
-        raise AssertionError("unreachable")
 
     @classmethod
     def _open_current(cls, index_dir: Path, model, config: Config, check_sources: bool) -> "KnowledgeBase":
@@ -221,7 +223,7 @@ class KnowledgeBase:
                                                      model_id)
         recorded = pm.get("backend") or ("milvus" if "milvus.json" in prev.files else None)
         backend = backend_name(backend, recorded)
-        index_store.checkpoint("read previous")
+        writer.checkpoint("read previous")
         files = ingest.discover(paths)
         if prev_sources and not prev_docs and not replace:
             # the parser changed (or documents.jsonl is damaged): documents indexed earlier are parsed again
@@ -265,7 +267,7 @@ class KnowledgeBase:
                 parsed += 1
             sources[doc_id] = key
         t_parse = time.perf_counter() - t_parse
-        index_store.checkpoint("parsed")
+        writer.checkpoint("parsed")
         if not docs:
             raise ingest.BadDocument("nothing left to index")
         unchanged = (prev.generation is not None and not prev.generation.legacy and not prev.damaged
@@ -291,11 +293,11 @@ class KnowledgeBase:
                                          lambda f: progress(0.7 + 0.2 * f, "向量化句子"))
         sentences = Sentences(sent_vecs, sent_owner)
         t_embed = time.perf_counter() - t_embed
-        index_store.checkpoint("embedded")
+        writer.checkpoint("embedded")
         progress(0.9, "建立索引")
         t_index = time.perf_counter()
         store = store_class(backend).build(passages, vecs, config, index_dir)
-        index_store.checkpoint("store built")
+        writer.checkpoint("store built")
         manifest = {
             "model": model_id, "dimension": int(embedder.dim), "passages": len(passages),
             "index_type": store.kind, "backend": backend, "pipeline": fingerprint,

@@ -1,5 +1,5 @@
-"""The index folder: generations of plain files, each listed with size and checksum in its manifest, made
-current in one atomic step (the CURRENT pointer file, replaced with os.replace); one writer at a time.
+"""Reading the index folder: generations of plain files, each listed with size and checksum in its manifest,
+the current one named by the CURRENT pointer file (kb/writer.py writes them, one writer at a time).
 
     index/
       CURRENT            {"generation": "g000007", "manifest_sha256": …, "previous": "g000006"}
@@ -16,33 +16,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
-import time
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
 from ingest.records import Block, BoxInfo, Chapter, Document, Passage, Report, Section, TocEntry
 
-from .errors import IndexBusy, IndexCorrupt, IndexMissing
+from .errors import IndexCorrupt, IndexMissing
 
 SCHEMA = 7                    # 7: generation folders, CURRENT pointer, per-file sizes and checksums
 LEGACY_SCHEMA = 6             # one folder of files renamed into place; still read, converted by the next ingest
 MANIFEST = "manifest.json"
 POINTER = "CURRENT"
 LOCK = ".lock"
-LOCK_TIMEOUT = 600.0          # seconds a second writer waits for the first before giving up
 FIX = "rebuild it with `kb ingest corpus`"
-_GEN = re.compile(r"g(\d{6,})$")
-
-
-def checkpoint(step: str) -> None:
-    """Called between the steps of a write; the fault-injection tests replace it to kill the process there."""
+GEN = re.compile(r"g(\d{6,})$")
 
 
 @dataclass(frozen=True)
@@ -104,7 +94,7 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def _listing(folder: Path) -> dict[str, dict]:
+def listing(folder: Path) -> dict[str, dict]:
     """Every file under folder but the manifest: relative path → size and sha256."""
     return {p.relative_to(folder).as_posix(): {"size": p.stat().st_size, "sha256": _sha256(p)}
             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MANIFEST}
@@ -131,7 +121,7 @@ def verify(gen: Generation) -> list[tuple[str, str]]:
 
 
 # ---------------------------------------------------------------- resolving the current generation
-def _pointer(index_dir: Path) -> dict | None:
+def pointer(index_dir: Path) -> dict | None:
     """CURRENT as a dict, None when there is none; IndexCorrupt when it is unreadable."""
     try:
         raw = (index_dir / POINTER).read_bytes()
@@ -141,7 +131,7 @@ def _pointer(index_dir: Path) -> dict | None:
         raise IndexCorrupt(f"{index_dir}/{POINTER} cannot be read ({e.strerror}): {FIX}") from None
     try:
         ptr = json.loads(raw)
-        if not (isinstance(ptr, dict) and _GEN.match(str(ptr.get("generation"))) and ptr.get("manifest_sha256")):
+        if not (isinstance(ptr, dict) and GEN.match(str(ptr.get("generation"))) and ptr.get("manifest_sha256")):
             raise ValueError
     except ValueError:
         raise IndexCorrupt(f"{index_dir}/{POINTER} is damaged: {FIX}") from None
@@ -151,15 +141,15 @@ def _pointer(index_dir: Path) -> dict | None:
 def current_name(index_dir: Path) -> str | None:
     """The generation CURRENT names (None without one or when it is unreadable): readers compare it to see a swap."""
     try:
-        ptr = _pointer(Path(index_dir))
+        ptr = pointer(Path(index_dir))
     except IndexCorrupt:
         return None
     return ptr["generation"] if ptr else None
 
 
-def _generations(index_dir: Path) -> list[str]:
+def generations(index_dir: Path) -> list[str]:
     try:
-        return sorted((p.name for p in index_dir.iterdir() if p.is_dir() and _GEN.match(p.name)),
+        return sorted((p.name for p in index_dir.iterdir() if p.is_dir() and GEN.match(p.name)),
                       key=lambda n: int(n[1:]))
     except OSError:
         return []
@@ -188,7 +178,7 @@ def current(index_dir: str | Path, check: bool = True) -> Generation:
     against the manifest; an index folder of the older layout is returned as it is (it has no checksums).
     IndexMissing / IndexCorrupt say what to run."""
     index_dir = Path(index_dir)
-    ptr = _pointer(index_dir)
+    ptr = pointer(index_dir)
     if ptr is None:
         if (index_dir / MANIFEST).exists():
             m = _load_manifest(index_dir / MANIFEST, index_dir)
@@ -280,7 +270,7 @@ def read_index(gen: Generation) -> tuple[list[Passage], list[Document], np.ndarr
 
 def _newest_readable(index_dir: Path) -> Generation | None:
     """Without a usable CURRENT: the newest generation folder whose manifest reads (for a writer to reuse)."""
-    for name in reversed(_generations(index_dir)):
+    for name in reversed(generations(index_dir)):
         try:
             m = _load_manifest(index_dir / name / MANIFEST, index_dir)
         except IndexCorrupt:
@@ -335,150 +325,3 @@ def _previous(gen: Generation, damaged: list[str]) -> Previous:
         del prev["passages"]
     return Previous(gen, tuple(dict.fromkeys(damaged)), prev.get("documents"), prev.get("passages"),
                     prev.get("embeddings"), prev.get("hashes"), frozenset(files))
-
-
-# ---------------------------------------------------------------- writing
-@contextmanager
-def writer_lock(index_dir: str | Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold the index's writer lock: a second writer waits up to `timeout` seconds, then IndexBusy.
-    Once held, whatever killed writers left is recovered or removed."""
-    from filelock import FileLock, Timeout
-    index_dir = Path(index_dir)
-    _restore_legacy(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(index_dir / LOCK), timeout=timeout)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise IndexBusy(f"another `kb ingest` is writing {index_dir} (waited {timeout:.0f} s):"
-                        " run the command again when it has finished") from None
-    try:
-        _clean(index_dir)
-        yield
-    finally:
-        lock.release()
-
-
-def _restore_legacy(index_dir: Path) -> None:
-    """The older layout swapped by two renames; a kill between them left the index only in `.NAME.old-*`."""
-    if index_dir.exists():
-        return
-    olds = sorted(index_dir.parent.glob(f".{index_dir.name}.old-*"), key=lambda p: p.stat().st_mtime_ns)
-    for old in reversed(olds):
-        if (old / MANIFEST).exists():
-            try:
-                os.rename(old, index_dir)           # atomic; another writer doing the same makes this fail
-            except OSError:
-                pass
-            return
-
-
-def _clean(index_dir: Path) -> None:
-    """Under the lock: remove unreferenced generations, pointer temp files and the older layout's leftovers."""
-    try:
-        ptr = _pointer(index_dir)
-    except IndexCorrupt:
-        ptr = None
-    if ptr is not None:
-        keep = {ptr["generation"], ptr.get("previous")}
-        for name in _generations(index_dir):      # a killed writer's unfinished generation, or one it left
-            if name not in keep:
-                shutil.rmtree(index_dir / name, ignore_errors=True)
-    for p in index_dir.glob(f".{POINTER}.tmp-*"):
-        p.unlink(missing_ok=True)
-    for p in [*index_dir.parent.glob(f".{index_dir.name}.tmp-*"), *index_dir.parent.glob(f".{index_dir.name}.old-*")]:
-        shutil.rmtree(p, ignore_errors=True)
-
-
-def _fsync(path: Path, directory: bool = False) -> None:
-    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_text(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-
-
-def write_generation(index_dir: str | Path, manifest: dict, passages: list[Passage], documents: list[Document],
-                     embeddings: np.ndarray, hashes: list[str],
-                     extra_writers: Iterable[Callable[[Path], None]] = ()) -> Generation:
-    """Write a new generation and make it current. Call inside writer_lock(). A failure before the swap
-    removes the new folder and leaves the current index as it was."""
-    index_dir = Path(index_dir)
-    prev_ptr = _pointer_or_none(index_dir)
-    prev_legacy = prev_ptr is None and (index_dir / MANIFEST).exists()
-    gens = _generations(index_dir)
-    name = f"g{max([int(g[1:]) for g in gens] + [0]) + 1:06d}"
-    folder = index_dir / name
-    ptr_tmp = index_dir / f".{POINTER}.tmp-{os.getpid()}"
-    swapped = False
-    try:
-        folder.mkdir()
-        checkpoint("mkdir")
-        _write_text(folder / "passages.jsonl",
-                    "".join(json.dumps(p.to_json(), ensure_ascii=False) + "\n" for p in passages))
-        checkpoint("passages.jsonl")
-        _write_text(folder / "documents.jsonl",
-                    "".join(json.dumps(doc_to_json(d), ensure_ascii=False) + "\n" for d in documents))
-        checkpoint("documents.jsonl")
-        np.save(folder / "embeddings.npy", embeddings.astype(np.float32))
-        checkpoint("embeddings.npy")
-        _write_text(folder / "hashes.json", json.dumps(hashes))
-        checkpoint("hashes.json")
-        for write in extra_writers:
-            write(folder)
-            checkpoint(f"extra:{getattr(write, '__qualname__', write)}")
-        for p in folder.rglob("*"):
-            if p.is_file():
-                _fsync(p)
-        manifest = {**manifest, "schema": SCHEMA, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                    "files": _listing(folder)}
-        raw = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
-        with open(folder / MANIFEST, "wb") as f:
-            f.write(raw)
-            f.flush()
-            os.fsync(f.fileno())
-        _fsync(folder, directory=True)
-        checkpoint("manifest.json")
-        pointer = {"generation": name, "manifest_sha256": hashlib.sha256(raw).hexdigest(),
-                   "previous": prev_ptr["generation"] if prev_ptr else None}
-        with open(ptr_tmp, "w", encoding="utf-8") as f:
-            f.write(json.dumps(pointer) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        checkpoint("pointer written")
-        os.replace(ptr_tmp, index_dir / POINTER)        # the one atomic step: from here the new index is served
-        swapped = True
-        checkpoint("pointer replaced")
-        _fsync(index_dir, directory=True)
-    except BaseException:
-        if not swapped:
-            shutil.rmtree(folder, ignore_errors=True)
-            ptr_tmp.unlink(missing_ok=True)
-        raise
-    keep = {name, pointer["previous"]}
-    for g in _generations(index_dir):
-        if g not in keep:
-            shutil.rmtree(index_dir / g, ignore_errors=True)
-            checkpoint(f"removed {g}")
-    if prev_legacy:                                   # the older layout's files, now unused
-        for p in index_dir.iterdir():
-            if p.name in (POINTER, LOCK) or _GEN.match(p.name) or p.name.startswith(f".{POINTER}"):
-                continue
-            if p.is_dir():
-                shutil.rmtree(p, ignore_errors=True)
-            else:
-                p.unlink(missing_ok=True)
-        checkpoint("removed the older layout")
-    return Generation(index_dir, folder, name, manifest)
-
-
-def _pointer_or_none(index_dir: Path) -> dict | None:
-    try:
-        return _pointer(index_dir)
-    except IndexCorrupt:
-        return None

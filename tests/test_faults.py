@@ -135,7 +135,8 @@ def test_damaged_file_is_refused_and_a_plain_ingest_repairs_it(index_copy, capsy
     assert main(["--index", str(idx), "--model", "hash", "ask", "老旧小区改造"]) == 1      # one line, no traceback
     assert capsys.readouterr().err.count("\n") == 1
     assert _ingest(idx, "corpus") == 0                                  # the advice, as written
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert err.startswith("kb: rebuilt the damaged ") and target.split("/")[0] in err, err
     assert "up to date" not in out
     if target not in ("embeddings.npy", "manifest.json"):              # (without its manifest nothing is trusted)
         assert " 0 embedded" in out, out                               # intact vectors are reused
@@ -180,7 +181,7 @@ def test_stray_generations_and_temp_files_are_cleaned(site):
 # ---------------------------------------------------------------- kills at every step
 KILLER = textwrap.dedent("""
     import os, signal, sys
-    import kb.store
+    import kb.writer
     target, log = int(sys.argv[1]), sys.argv[2]
     steps = []
     def checkpoint(step):
@@ -189,7 +190,7 @@ KILLER = textwrap.dedent("""
             f.write(step + "\\n")
         if len(steps) - 1 == target:
             os.kill(os.getpid(), signal.SIGKILL)
-    kb.store.checkpoint = checkpoint
+    kb.writer.checkpoint = checkpoint
     from kb.cli import main
     sys.exit(main(sys.argv[3:]))
 """)
@@ -238,11 +239,11 @@ def test_kill_at_every_step_leaves_an_index_and_the_next_ingest_completes(site, 
 # ---------------------------------------------------------------- concurrent writers
 WRITER = textwrap.dedent("""
     import sys, time
-    import kb.store
+    import kb.writer
     def checkpoint(step):
         if step == "store built":
             time.sleep(0.5)                       # hold the lock long enough for the other writer to arrive
-    kb.store.checkpoint = checkpoint
+    kb.writer.checkpoint = checkpoint
     from kb.cli import main
     sys.exit(main(sys.argv[1:]))
 """)
@@ -252,7 +253,7 @@ def test_two_concurrent_writers_both_land(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     a, b = _write_doc(corpus, "manufacturing"), _write_doc(corpus, "city")
-    script = tmp_path / "writer.py"
+    script = tmp_path / "slow_writer.py"
     script.write_text(WRITER, encoding="utf-8")
     procs = [subprocess.Popen([sys.executable, str(script), "--index", "index", "--model", "hash", "ingest", str(f)],
                               cwd=tmp_path, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
