@@ -147,6 +147,26 @@ def test_damaged_file_is_refused_and_a_plain_ingest_repairs_it(index_copy, capsy
     assert _ingest(idx, "corpus") == 0 and "up to date" in capsys.readouterr().out
 
 
+def test_replace_ingest_over_a_zero_byte_embeddings_file(index_copy, capsys):
+    (current_folder(index_copy) / "embeddings.npy").write_bytes(b"")
+    assert _ingest(index_copy, "--replace", "corpus") == 0, capsys.readouterr().err
+    assert _docs(index_copy) == {"manufacturing", "city"}
+
+
+def test_the_apps_build_button_repairs_a_damaged_index(index_copy, base, tmp_path, monkeypatch):
+    """The app's 现在建立索引 runs the same sync: a garbled dense.faiss is reported, the button repairs it."""
+    from streamlit.testing.v1 import AppTest
+    (current_folder(index_copy) / "dense.faiss").write_bytes(b"garbage" * 100)
+    for k, v in {"KB_INDEX": str(index_copy), "KB_MODEL": "hash", "KB_CORPUS": str(base / "corpus"),
+                 "KB_BASKETS": str(tmp_path / "baskets")}.items():
+        monkeypatch.setenv(k, v)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception and "dense.faiss" in at.error[0].value and not at.tabs
+    at.button[0].click().run()
+    assert not at.exception and not at.error and [t.label for t in at.tabs][:2] == ["问答", "浏览"]
+    _answers(index_copy, "manufacturing", "city")
+
+
 def test_every_listed_file_is_verified(index_copy):
     """Not only the files above: flip one byte of each file the manifest lists and the open refuses it."""
     idx = index_copy
@@ -356,6 +376,17 @@ def test_older_layout_is_read_and_converted_without_re_embedding(site, capsys):
     assert kb.generation == "" and {d.doc_id for d in kb.documents} == {"manufacturing", "city"}
     assert _ingest(idx, "corpus") == 0
     assert " 0 embedded" in capsys.readouterr().out
+    assert _docs(idx) == {"manufacturing", "city"}
+    _tidy(idx)
+
+
+def test_an_index_of_an_unknown_schema_is_rebuilt_by_the_advised_command(site, capsys):
+    idx = _legacy(site)
+    m = json.loads((idx / "manifest.json").read_text(encoding="utf-8"))
+    (idx / "manifest.json").write_text(json.dumps({**m, "schema": 5}), encoding="utf-8")
+    with pytest.raises(IndexCorrupt, match=r"schema 5, need 7\): rebuild it with `kb ingest corpus`"):
+        KnowledgeBase.open(idx, model="hash")
+    assert _ingest(idx, "corpus") == 0
     assert _docs(idx) == {"manufacturing", "city"}
     _tidy(idx)
 
