@@ -188,8 +188,9 @@ class KnowledgeBase:
         a second one waits up to lock_timeout seconds for the first, then IndexBusy. Damaged files of the
         current index are rebuilt; what is intact is reused (vectors are never computed twice)."""
         index_dir = Path(index_dir or default_index_dir())
-        with writer_lock(index_dir, lock_timeout):
-            return cls._sync_locked(paths, index_dir, model, progress or _quiet, config or load_config(),
+        progress = progress or _quiet
+        with writer_lock(index_dir, lock_timeout, on_wait=lambda: progress(0.0, "等待另一个写入索引的进程结束")):
+            return cls._sync_locked(paths, index_dir, model, progress, config or load_config(),
                                     replace, remove, backend)
 
     @classmethod

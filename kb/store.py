@@ -97,7 +97,7 @@ def _sha256(path: Path) -> str:
 def listing(folder: Path) -> dict[str, dict]:
     """Every file under folder but the manifest: relative path → size and sha256."""
     return {p.relative_to(folder).as_posix(): {"size": p.stat().st_size, "sha256": _sha256(p)}
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MANIFEST}
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST}
 
 
 def verify(gen: Generation) -> list[tuple[str, str]]:

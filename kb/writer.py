@@ -26,16 +26,22 @@ def checkpoint(step: str) -> None:
 
 
 @contextmanager
-def writer_lock(index_dir: str | Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold the index's writer lock: a second writer waits up to `timeout` seconds, then IndexBusy.
-    Once held, whatever killed writers left is recovered or removed."""
+def writer_lock(index_dir: str | Path, timeout: float = LOCK_TIMEOUT,
+                on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the index's writer lock: a second writer calls on_wait, waits up to `timeout` seconds, then
+    IndexBusy. Once held, whatever killed writers left is recovered or removed."""
     from filelock import FileLock, Timeout
     index_dir = Path(index_dir)
     _restore_legacy(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(index_dir / LOCK), timeout=timeout)
+    lock = FileLock(str(index_dir / LOCK))
     try:
-        lock.acquire()
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if on_wait is not None:
+                on_wait()
+            lock.acquire(timeout=timeout)
     except Timeout:
         raise IndexBusy(f"another `kb ingest` is writing {index_dir} (waited {timeout:g} s):"
                         " run the command again when it has finished") from None

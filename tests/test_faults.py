@@ -291,10 +291,10 @@ def test_a_writer_that_cannot_wait_is_refused_and_the_advice_works(site):
     held = FileLock(str(idx / ".lock"))
     held.acquire()
     try:
-        t = time.perf_counter()
+        t, said = time.perf_counter(), []
         with pytest.raises(IndexBusy, match=r"another `kb ingest` is writing .*run the command again when it has finished"):
-            KnowledgeBase.sync(["corpus"], idx, model="hash", lock_timeout=0.3)
-        assert time.perf_counter() - t < 5
+            KnowledgeBase.sync(["corpus"], idx, model="hash", lock_timeout=0.3, progress=lambda f, m: said.append(m))
+        assert time.perf_counter() - t < 5 and said == ["等待另一个写入索引的进程结束"]
     finally:
         held.release()
     assert _docs(idx) == {"manufacturing", "city"}                     # nothing lost, nothing half-written
