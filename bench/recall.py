@@ -63,14 +63,15 @@ def recall(exact_ids, exact_sims, approx_ids, approx_sims, k: int = 10) -> tuple
 
 def load_vectors(workdir: Path, scale: int, model: str) -> np.ndarray:
     """The passage vectors of the faiss index at this scale (built here when bench/scale.py has not)."""
+    from kb.store import current_folder
     folder = index_dir(workdir, scale, "faiss", model)
-    if not (folder / "embeddings.npy").exists():
+    if current_folder(folder) is None:
         from bench import synth
         from kb import KnowledgeBase
         synth.make(scale, corpus_dir(workdir, scale))
         print(f"x{scale}: no index at {folder}; building it...", file=sys.stderr)
         KnowledgeBase.sync([corpus_dir(workdir, scale)], index_dir=folder, model=model, replace=True)
-    return np.ascontiguousarray(np.load(folder / "embeddings.npy"), dtype=np.float32)
+    return np.ascontiguousarray(np.load(current_folder(folder) / "embeddings.npy"), dtype=np.float32)
 
 
 def grow(base: np.ndarray, n: int, seed: int = 0, noise: float = 0.02) -> np.ndarray:

@@ -148,7 +148,8 @@ def child_build(args) -> dict:
     if args.reuse_from:     # vectors (and parsed documents) of the faiss build at this scale: embed nothing again
         shutil.copytree(args.reuse_from, out)
     stats = KnowledgeBase.sync([corpus], index_dir=out, model=args.model, backend=args.backend, replace=True)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    from kb.store import read_manifest
+    manifest = read_manifest(out)
     stats["chars"] = sum(d["chars"] for d in manifest["documents"])
     stats["index_type"] = manifest.get("index_type")
     stats["disk_mib"] = sum(du_mib(p) for p in index_paths(out))
@@ -323,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
                       "--threads", ",".join(map(str, args.threads))]
             print(f"x{scale} {backend}: building ({len(files)} documents, model {args.model})...", file=sys.stderr)
             first = index_dir(workdir, scale, backends[0], args.model)
-            reuse = backend != backends[0] and not args.embed_each and (first / "manifest.json").exists()
+            reuse = backend != backends[0] and not args.embed_each and (first / "CURRENT").exists()
             b, why = run_child("build", common + (["--reuse-from", str(first)] if reuse else []))
             if b is None:
                 notes.append(f"{scale}× {backend}: skipped, build failed: {why}")

@@ -62,8 +62,9 @@ class FaissStore:
         return out
 
 
-def backend_name(name: str | None = None) -> str:
-    return (name or os.environ.get("KB_BACKEND") or "faiss").lower()
+def backend_name(name: str | None = None, recorded: str | None = None) -> str:
+    """The backend asked for (argument, then KB_BACKEND), else the one the index folder recorded, else faiss."""
+    return (name or os.environ.get("KB_BACKEND") or recorded or "faiss").lower()
 
 
 def store_class(name: str):

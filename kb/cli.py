@@ -38,6 +38,8 @@ def cmd_ingest(a) -> int:
               f" {stats['passages']} passages, {stats['embedded']} embedded with {stats['model']}"
               f" in {stats['seconds']:.1f} s (parse {stats['parse_s']:.2f} s, embed {stats['embed_s']:.1f} s,"
               f" index {stats['index_s']:.2f} s) → {a.index or default_index_dir()}")
+    if stats.get("repaired"):
+        print(f"kb: rebuilt the damaged {', '.join(stats['repaired'])} of the previous index", file=sys.stderr)
     for doc in stats.get("reports", []):
         lines = report_lines(doc)
         print("  " + lines[0])

@@ -17,6 +17,10 @@ class IndexCorrupt(KBError):
     pass
 
 
+class IndexBusy(KBError):
+    """Another process holds the index's writer lock."""
+
+
 class ModelMismatch(KBError):
     pass
 

@@ -20,12 +20,14 @@ from . import query as querying
 from . import verdict
 from .config import Config, default_index_dir, load_config
 from .embed import configured_model, load_embedder, resolve_model
-from .errors import IndexCorrupt, IndexStale, KBError, ModelMismatch
+from .errors import IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch
 from .fusion import fuse, top
 from .records import Citation, Hit, Result
 from .backends import backend_name, store_class
+from . import writer
 from .signals import Sentences, embed_text, sentence_units
-from .store import read_index, read_manifest, write_index
+from .store import current, current_name, read_index, read_previous
+from .writer import LOCK_TIMEOUT, write_generation, writer_lock
 
 Progress = Callable[[float, str], None]
 
@@ -34,11 +36,10 @@ def _quiet(frac: float, msg: str) -> None:
     pass
 
 
-def _source_key(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path.resolve())
+def _source_key(path: str | Path) -> str:
+    """How a source file is recorded: its absolute path, so `kb` run from any directory finds it (indexes
+    written before stored paths relative to the working directory; those are read relative to it)."""
+    return str(Path(path).resolve())
 
 
 def pipeline_fingerprint() -> str:
@@ -67,11 +68,11 @@ def _hash(model_id: str, text: str) -> str:
     return hashlib.sha256(f"{model_id}\x00{text}".encode()).hexdigest()[:32]
 
 
-def _previous_sentences(index_dir: Path, passages: list[Passage], dim: int, model_id: str) -> dict[str, np.ndarray]:
+def _previous_sentences(folder: Path, passages: list[Passage], dim: int, model_id: str) -> dict[str, np.ndarray]:
     """Sentence vectors of the index being replaced, by hash: unchanged sentences are never re-embedded."""
     try:
-        old = Sentences.load(index_dir, len(passages), dim)
-    except (OSError, ValueError):
+        old = Sentences.load(folder, len(passages), dim)
+    except (OSError, ValueError, EOFError):
         return {}
     texts, owner = sentence_units(passages)
     if len(texts) != old.vectors.shape[0] or not np.array_equal(owner, old.owner):
@@ -91,6 +92,8 @@ def _embed_reusing(texts: list[str], model_id: str, embedder, prev: dict[str, np
     return vecs, hashes, len(todo)
 
 
+OPEN_ATTEMPTS = 10        # a reader retries when a writer swapped the generation it was reading
+
 _PROJECT_BOX = re.compile(r"项目|工程")
 _REVIEW = re.compile(r"成就|回顾|成效|总结")      # section titles of a plan's review of the last period
 
@@ -100,6 +103,7 @@ class KnowledgeBase:
     def __init__(self, index_dir: Path, manifest: dict, passages: list[Passage], documents: list[Document],
                  embedder, store, config: Config, sentences: Sentences | None = None):
         self.index_dir = Path(index_dir)
+        self.generation = ""                  # the generation folder opened ("" for the older layout)
         self.sentences = sentences
         self.manifest = manifest
         self.passages = passages
@@ -126,10 +130,25 @@ class KnowledgeBase:
     @classmethod
     def open(cls, index_dir: str | Path | None = None, model: str | None = None,
              config: Config | None = None, check_sources: bool = True) -> "KnowledgeBase":
-        """Open an index folder; IndexMissing / IndexStale / ModelMismatch / IndexCorrupt say what to run."""
+        """Open the current generation of an index folder, every file verified against its manifest;
+        IndexMissing / IndexStale / ModelMismatch / IndexCorrupt say what to run. A writer swapping in a new
+        generation meanwhile is not damage: the reader opens the new one."""
         index_dir = Path(index_dir or default_index_dir())
         config = config or load_config()
-        manifest = read_manifest(index_dir)
+        attempts = 0
+        while True:
+            seen = current_name(index_dir)
+            try:
+                return cls._open_current(index_dir, model, config, check_sources)
+            except (IndexCorrupt, IndexMissing):
+                attempts += 1
+                if attempts == OPEN_ATTEMPTS or current_name(index_dir) == seen:    # damage, not a swap
+                    raise
+
+    @classmethod
+    def _open_current(cls, index_dir: Path, model, config: Config, check_sources: bool) -> "KnowledgeBase":
+        gen = current(index_dir)
+        manifest = gen.manifest
         wanted = model or os.environ.get("KB_MODEL") or manifest.get("model")
         model_id, _ = resolve_model(wanted)
         if model_id != manifest.get("model"):
@@ -140,18 +159,20 @@ class KnowledgeBase:
                 src = Path(d["source"])
                 if src.exists() and _stamp(src) != d.get("stamp") and sha256_file(src) != d["sha256"]:
                     raise IndexStale(f"{src} changed since the index was built: run `kb ingest {src.parent}`")
-        manifest, passages, documents, _emb, _hashes = read_index(index_dir)
+        passages, documents, _emb, _hashes = read_index(gen)
         embedder = load_embedder(wanted)
         if embedder.dim != manifest["dimension"]:
             raise ModelMismatch(f"model {model_id!r} gives {embedder.dim}-dim vectors, the index holds"
                                 f" {manifest['dimension']}: rebuild with `kb ingest corpus --model {wanted}`")
-        store = store_class(manifest.get("backend", "faiss")).load(index_dir, config, len(passages), manifest)
+        store = store_class(manifest.get("backend", "faiss")).load(gen.folder, config, len(passages), manifest)
         try:
-            sentences = Sentences.load(index_dir, len(passages), manifest["dimension"])
-        except (OSError, ValueError) as e:
+            sentences = Sentences.load(gen.folder, len(passages), manifest["dimension"])
+        except (OSError, ValueError, EOFError) as e:
             raise IndexCorrupt(f"{index_dir} is damaged ({type(e).__name__}: sentence vectors):"
                                " rebuild it with `kb ingest corpus`") from None
-        return cls(index_dir, manifest, passages, documents, embedder, store, config, sentences)
+        kb = cls(index_dir, manifest, passages, documents, embedder, store, config, sentences)
+        kb.generation = gen.name
+        return kb
 
     @classmethod
     def build(cls, paths: Iterable[str | Path], index_dir: str | Path | None = None, model: str | None = None,
@@ -166,34 +187,51 @@ class KnowledgeBase:
 
     @classmethod
     def sync(cls, paths, index_dir=None, model=None, progress=None, config=None, replace=False,
-             remove=(), backend: str | None = None) -> dict:
-        """Bring the index folder up to date; return what was done (counts and seconds)."""
-        progress = progress or _quiet
-        config = config or load_config()
+             remove=(), backend: str | None = None, lock_timeout: float = LOCK_TIMEOUT) -> dict:
+        """Bring the index folder up to date; return what was done (counts and seconds). One writer at a time:
+        a second one waits up to lock_timeout seconds for the first, then IndexBusy. Damaged files of the
+        current index are rebuilt; what is intact is reused (vectors are never computed twice)."""
         index_dir = Path(index_dir or default_index_dir())
+        progress = progress or _quiet
+        with writer_lock(index_dir, lock_timeout, on_wait=lambda: progress(0.0, "等待另一个写入索引的进程结束")):
+            return cls._sync_locked(paths, index_dir, model, progress, config or load_config(),
+                                    replace, remove, backend)
+
+    @classmethod
+    def _sync_locked(cls, paths, index_dir: Path, model, progress: Progress, config: Config, replace: bool,
+                     remove, backend: str | None) -> dict:
         t0 = time.perf_counter()
+        remove = list(remove)
         model_id, _ = resolve_model(configured_model(model))
         fingerprint = pipeline_fingerprint()
+        prev = read_previous(index_dir)
+        pm = prev.manifest or {}
+        prev_sources: dict[str, str] = {d["doc_id"]: _source_key(d["source"]) for d in pm.get("documents", [])}
+        stamps: dict[str, list | None] = {d["doc_id"]: d.get("stamp") for d in pm.get("documents", [])}
+        same_pipeline = pm.get("pipeline") == fingerprint
         prev_docs: dict[str, Document] = {}
-        prev_sources: dict[str, str] = {}
-        stamps: dict[str, list | None] = {}
+        if same_pipeline and prev.documents is not None:
+            prev_docs = {d.doc_id: d for d in prev.documents}
+        prev_passages = prev.passages
+        if prev_passages is None and same_pipeline and prev.documents is not None:
+            prev_passages = [p for d in prev.documents for p in ingest.passages(d)]   # same parser, same passages
         prev_vecs: dict[str, np.ndarray] = {}
         prev_sentences: dict[str, np.ndarray] = {}
-        prev_manifest = None
-        try:
-            prev_manifest, prev_passages, documents, emb, hashes = read_index(index_dir)
-            prev_sources = {d["doc_id"]: d["source"] for d in prev_manifest.get("documents", [])}
-            stamps = {d["doc_id"]: d.get("stamp") for d in prev_manifest.get("documents", [])}
-            if prev_manifest.get("pipeline") == fingerprint:
-                prev_docs = {d.doc_id: d for d in documents}
-            if prev_manifest.get("model") == model_id:
-                prev_vecs = dict(zip(hashes, emb))
-                prev_sentences = _previous_sentences(index_dir, prev_passages, emb.shape[1], model_id)
-        except KBError:
-            prev_manifest = None
+        if pm.get("model") == model_id:
+            hashes = prev.hashes
+            if hashes is None and prev_passages is not None and prev.embeddings is not None:
+                hashes = [_hash(model_id, embed_text(p)) for p in prev_passages]     # hashes.json is derivable
+            if prev.embeddings is not None and hashes is not None and len(hashes) == len(prev.embeddings):
+                prev_vecs = dict(zip(hashes, prev.embeddings))
+            if prev_passages is not None and prev.intact("sentences.npy", "sentence_of.npy"):
+                prev_sentences = _previous_sentences(prev.generation.folder, prev_passages, int(pm["dimension"]),
+                                                     model_id)
+        recorded = pm.get("backend") or ("milvus" if "milvus.json" in prev.files else None)
+        backend = backend_name(backend, recorded)
+        writer.checkpoint("read previous")
         files = ingest.discover(paths)
         if prev_sources and not prev_docs and not replace:
-            # the parser changed: documents indexed earlier are parsed again from their sources
+            # the parser changed (or documents.jsonl is damaged): documents indexed earlier are parsed again
             given = {_source_key(f) for f in files}
             files += [Path(src) for doc_id, src in prev_sources.items()
                       if src not in given and doc_id not in remove and Path(src).exists()]
@@ -202,9 +240,9 @@ class KnowledgeBase:
         docs: dict[str, Document] = {} if replace else dict(prev_docs)
         sources: dict[str, str] = {} if replace else dict(prev_sources)
         for doc_id in remove:
-            if doc_id not in docs:
+            if doc_id not in docs and doc_id not in sources:
                 raise KBError(f"no document {doc_id!r} in {index_dir}: see `kb ls`")
-            docs.pop(doc_id)
+            docs.pop(doc_id, None)
             sources.pop(doc_id, None)
         parsed = reused = 0
         skipped: list[str] = []
@@ -214,7 +252,7 @@ class KnowledgeBase:
             progress(0.3 * i / max(len(files), 1), f"读取 {f.name}")
             doc_id = ingest.document.doc_id_for(f)
             key = _source_key(f)
-            if doc_id in sources and sources[doc_id] != key and Path(sources[doc_id]).exists():
+            if doc_id in sources and sources[doc_id] != key and Path(sources[doc_id]).exists() and f.exists():
                 raise ingest.BadDocument(f"{f}: another file ({sources[doc_id]}) already has the id {doc_id!r}; rename one")
             stamps[doc_id] = _stamp(f)          # taken before hashing: a later edit changes it
             digest = sha256_file(f) if f.exists() else None
@@ -234,18 +272,19 @@ class KnowledgeBase:
                 parsed += 1
             sources[doc_id] = key
         t_parse = time.perf_counter() - t_parse
+        writer.checkpoint("parsed")
         if not docs:
             raise ingest.BadDocument("nothing left to index")
-        unchanged = (prev_manifest is not None and parsed == 0 and not remove and not replace
-                     and prev_manifest.get("model") == model_id
-                     and prev_manifest.get("backend", "faiss") == backend_name(backend) and prev_manifest.get("pipeline") == fingerprint
-                     and set(d["doc_id"] for d in prev_manifest.get("documents", [])) == set(docs)
-                     and bool(prev_sentences or not sentence_units(prev_passages)[0]))   # damaged: rebuild them
+        unchanged = (prev.generation is not None and not prev.generation.legacy and not prev.damaged
+                     and prev_passages is not None and parsed == 0 and not remove and not replace
+                     and pm.get("model") == model_id and pm.get("backend", "faiss") == backend and same_pipeline
+                     and set(d["doc_id"] for d in pm.get("documents", [])) == set(docs)
+                     and bool(prev_sentences or not sentence_units(prev_passages)[0]))
         if unchanged:
             progress(1.0, "索引已是最新")
             return {"model": model_id, "documents": len(docs), "parsed": 0, "reused_docs": reused, "skipped": skipped,
                     "reports": [],
-                    "embedded": 0, "passages": prev_manifest["passages"], "up_to_date": True,
+                    "embedded": 0, "passages": pm["passages"], "up_to_date": True, "repaired": [],
                     "seconds": time.perf_counter() - t0, "parse_s": t_parse, "embed_s": 0.0, "index_s": 0.0}
         ordered = [docs[k] for k in sorted(docs)]
         passages = [p for d in ordered for p in ingest.passages(d)]
@@ -259,10 +298,11 @@ class KnowledgeBase:
                                          lambda f: progress(0.7 + 0.2 * f, "向量化句子"))
         sentences = Sentences(sent_vecs, sent_owner)
         t_embed = time.perf_counter() - t_embed
+        writer.checkpoint("embedded")
         progress(0.9, "建立索引")
         t_index = time.perf_counter()
-        backend = backend_name(backend)
         store = store_class(backend).build(passages, vecs, config, index_dir)
+        writer.checkpoint("store built")
         manifest = {
             "model": model_id, "dimension": int(embedder.dim), "passages": len(passages),
             "index_type": store.kind, "backend": backend, "pipeline": fingerprint,
@@ -271,13 +311,14 @@ class KnowledgeBase:
                            "passages": sum(1 for p in passages if p.doc_id == d.doc_id), "chars": len(d.text)}
                           for d in ordered],
         }
-        write_index(index_dir, manifest, passages, ordered, vecs, hashes,
-                    extra_writers=(store.save, sentences.save))
+        write_generation(index_dir, manifest, passages, ordered, vecs, hashes,
+                         extra_writers=(store.save, sentences.save))
         t_index = time.perf_counter() - t_index
         progress(1.0, "完成")
         return {"model": model_id, "documents": len(ordered), "parsed": parsed, "reused_docs": reused, "skipped": skipped,
                 "reports": reports,
                 "embedded": embedded, "passages": len(passages), "up_to_date": False,
+                "repaired": list(prev.damaged),
                 "seconds": time.perf_counter() - t0, "parse_s": t_parse, "embed_s": t_embed, "index_s": t_index}
 
     # ---------------------------------------------------------------- search

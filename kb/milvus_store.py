@@ -18,6 +18,7 @@ from ingest.records import Passage
 
 from .config import Config
 from .errors import BackendUnavailable, IndexCorrupt
+from .store import current_folder
 from .signals import Lexical, title_text
 
 try:
@@ -137,7 +138,7 @@ class MilvusStore:
         prefix = collection_prefix(index_dir)
         live = set()
         try:
-            live = set(json.loads((index_dir / META).read_text(encoding="utf-8"))["collections"].values())
+            live = set(json.loads((current_folder(index_dir) / META).read_text(encoding="utf-8"))["collections"].values())
         except (OSError, ValueError, KeyError, TypeError):
             pass
         gen = f"{prefix}_{time.time_ns():x}"

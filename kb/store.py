@@ -1,12 +1,23 @@
-"""The index folder: plain files plus manifest.json, written to a temporary folder and renamed into place."""
+"""Reading the index folder: generations of plain files, each listed with size and checksum in its manifest,
+the current one named by the CURRENT pointer file (kb/writer.py writes them, one writer at a time).
+
+    index/
+      CURRENT            {"generation": "g000007", "manifest_sha256": …, "previous": "g000006"}
+      .lock              held by the one writer (filelock; released by the kernel if the writer dies)
+      g000007/           manifest.json, passages.jsonl, documents.jsonl, embeddings.npy, hashes.json,
+                         sentences.npy, sentence_of.npy and the backend's files (dense.faiss, bm25_*/, …)
+      g000006/           the generation before, kept so a reader that resolved it just before the swap finishes
+
+A kill at any instant leaves CURRENT naming a complete, verified generation: the old one until the replace,
+the new one after it. The next writer removes what a killed one left (unreferenced generations, pointer temp
+files, and the `.NAME.tmp-*` / `.NAME.old-*` folders of the older rename-based layout, whose index it restores).
+"""
 from __future__ import annotations
 
+import hashlib
 import json
-import os
-import shutil
-import tempfile
-import time
-from dataclasses import asdict
+import re
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -15,11 +26,50 @@ from ingest.records import Block, BoxInfo, Chapter, Document, Passage, Report, S
 
 from .errors import IndexCorrupt, IndexMissing
 
-SCHEMA = 6
+SCHEMA = 7                    # 7: generation folders, CURRENT pointer, per-file sizes and checksums
+LEGACY_SCHEMA = 6             # one folder of files renamed into place; still read, converted by the next ingest
 MANIFEST = "manifest.json"
-FILES = ("manifest.json", "passages.jsonl", "documents.jsonl", "embeddings.npy", "hashes.json")
+POINTER = "CURRENT"
+LOCK = ".lock"
+FIX = "rebuild it with `kb ingest corpus`"
+GEN = re.compile(r"g(\d{6,})$")
 
 
+@dataclass(frozen=True)
+class Generation:
+    """One complete index: the folder its files are in and its manifest."""
+    index_dir: Path
+    folder: Path
+    name: str                 # "g000007"; "" for an index folder of the older (schema 6) layout
+    manifest: dict
+
+    @property
+    def legacy(self) -> bool:
+        return not self.name
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What a writer finds in the index it is about to replace: every part that is intact, None for the rest."""
+    generation: Generation | None
+    damaged: tuple[str, ...] = ()
+    documents: list[Document] | None = None
+    passages: list[Passage] | None = None
+    embeddings: np.ndarray | None = None
+    hashes: list[str] | None = None
+    files: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def manifest(self) -> dict | None:
+        return self.generation.manifest if self.generation else None
+
+    def intact(self, *names: str) -> bool:
+        """The named files (or folder prefixes) exist in the previous generation and passed verification."""
+        return self.generation is not None and all(
+            n in self.files and not any(d == n or d.startswith(n + "/") for d in self.damaged) for n in names)
+
+
+# ---------------------------------------------------------------- documents as JSON
 def doc_to_json(d: Document) -> dict:
     return asdict(d)
 
@@ -38,74 +88,240 @@ def doc_from_json(d: dict) -> Document:
     return Document(**d)
 
 
-def write_index(index_dir: Path, manifest: dict, passages: list[Passage], documents: list[Document],
-                embeddings: np.ndarray, hashes: list[str], extra_writers=()) -> None:
-    """Write every file into a sibling temp folder, then swap it in; a crash leaves the old index intact."""
-    index_dir = Path(index_dir)
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.tmp-", dir=index_dir.parent))
-    try:
-        with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
-            for p in passages:
-                f.write(json.dumps(p.to_json(), ensure_ascii=False) + "\n")
-        with open(tmp / "documents.jsonl", "w", encoding="utf-8") as f:
-            for d in documents:
-                f.write(json.dumps(doc_to_json(d), ensure_ascii=False) + "\n")
-        np.save(tmp / "embeddings.npy", embeddings.astype(np.float32))
-        (tmp / "hashes.json").write_text(json.dumps(hashes), encoding="utf-8")
-        for write in extra_writers:
-            write(tmp)
-        manifest = {**manifest, "schema": SCHEMA, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        old = None
-        if index_dir.exists():
-            old = index_dir.with_name(f".{index_dir.name}.old-{os.getpid()}-{time.time_ns()}")
-            os.rename(index_dir, old)
-        os.rename(tmp, index_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+# ---------------------------------------------------------------- checksums
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def read_manifest(index_dir: Path) -> dict:
-    index_dir = Path(index_dir)
-    path = index_dir / MANIFEST
-    if not path.exists():
-        if index_dir.exists() and any(index_dir.iterdir()):
-            raise IndexCorrupt(f"{index_dir} has no manifest.json: rebuild it with `kb ingest corpus`")
-        raise IndexMissing(f"no index at {index_dir}: build it with `kb ingest corpus` (or `make index`)")
+def listing(folder: Path) -> dict[str, dict]:
+    """Every file under folder but the manifest: relative path → size and sha256."""
+    return {p.relative_to(folder).as_posix(): {"size": p.stat().st_size, "sha256": _sha256(p)}
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST}
+
+
+def verify(gen: Generation) -> list[tuple[str, str]]:
+    """Files of a generation that are missing, of the wrong size or checksum: [(file, what is wrong)]."""
+    listed = gen.manifest.get("files")
+    if not isinstance(listed, dict):
+        return [(MANIFEST, "lists no files")]
+    bad = []
+    for name, want in listed.items():
+        p = gen.folder / name
+        try:
+            size = p.stat().st_size
+        except OSError:
+            bad.append((name, "missing"))
+            continue
+        if not isinstance(want, dict) or size != want.get("size"):
+            bad.append((name, f"{size} bytes, {want.get('size') if isinstance(want, dict) else '?'} expected"))
+        elif _sha256(p) != want.get("sha256"):
+            bad.append((name, "checksum differs"))
+    return bad
+
+
+# ---------------------------------------------------------------- resolving the current generation
+def pointer(index_dir: Path) -> dict | None:
+    """CURRENT as a dict, None when there is none; IndexCorrupt when it is unreadable."""
     try:
-        m = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise IndexCorrupt(f"{path} is damaged: rebuild the index with `kb ingest corpus`") from None
-    if not isinstance(m, dict) or m.get("schema") != SCHEMA:
-        raise IndexCorrupt(f"{index_dir} was written by another version (schema {m.get('schema') if isinstance(m, dict) else '?'},"
-                           f" need {SCHEMA}): rebuild it with `kb ingest corpus`")
+        raw = (index_dir / POINTER).read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise IndexCorrupt(f"{index_dir}/{POINTER} cannot be read ({e.strerror}): {FIX}") from None
+    try:
+        ptr = json.loads(raw)
+        if not (isinstance(ptr, dict) and GEN.match(str(ptr.get("generation"))) and ptr.get("manifest_sha256")):
+            raise ValueError
+    except ValueError:
+        raise IndexCorrupt(f"{index_dir}/{POINTER} is damaged: {FIX}") from None
+    return ptr
+
+
+def current_name(index_dir: Path) -> str | None:
+    """The generation CURRENT names (None without one or when it is unreadable): readers compare it to see a swap."""
+    try:
+        ptr = pointer(Path(index_dir))
+    except IndexCorrupt:
+        return None
+    return ptr["generation"] if ptr else None
+
+
+def generations(index_dir: Path) -> list[str]:
+    try:
+        return sorted((p.name for p in index_dir.iterdir() if p.is_dir() and GEN.match(p.name)),
+                      key=lambda n: int(n[1:]))
+    except OSError:
+        return []
+
+
+def _load_manifest(path: Path, index_dir: Path, sha: str | None = None) -> dict:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise IndexCorrupt(f"{index_dir} is incomplete ({path.parent.name}/{MANIFEST} missing): {FIX}") from None
+    except OSError as e:
+        raise IndexCorrupt(f"{path} cannot be read ({e.strerror}): {FIX}") from None
+    if sha is not None and hashlib.sha256(raw).hexdigest() != sha:
+        raise IndexCorrupt(f"{path} is damaged (checksum differs from {POINTER}): {FIX}")
+    try:
+        m = json.loads(raw)
+    except ValueError:
+        m = None
+    if not isinstance(m, dict):
+        raise IndexCorrupt(f"{path} is damaged: {FIX}")
     return m
 
 
-def read_index(index_dir: Path) -> tuple[dict, list[Passage], list[Document], np.ndarray, list[str]]:
-    """Load and cross-check the files; IndexCorrupt with what to run when anything is off."""
+def current(index_dir: str | Path, check: bool = True) -> Generation:
+    """The generation CURRENT names, its manifest checked against the pointer and (check=True) every file
+    against the manifest; an index folder of the older layout is returned as it is (it has no checksums).
+    IndexMissing / IndexCorrupt say what to run."""
     index_dir = Path(index_dir)
-    m = read_manifest(index_dir)
-    fix = "rebuild the index with `kb ingest corpus`"
+    ptr = pointer(index_dir)
+    if ptr is None:
+        if (index_dir / MANIFEST).exists():
+            m = _load_manifest(index_dir / MANIFEST, index_dir)
+            if m.get("schema") != LEGACY_SCHEMA:
+                raise IndexCorrupt(f"{index_dir} was written by another version (schema {m.get('schema')},"
+                                   f" need {SCHEMA}): {FIX}")
+            return Generation(index_dir, index_dir, "", m)
+        if index_dir.is_dir() and any(p.name != LOCK for p in index_dir.iterdir()):
+            raise IndexCorrupt(f"{index_dir} has no {POINTER} (no current index): {FIX}")
+        raise IndexMissing(f"no index at {index_dir}: build it with `kb ingest corpus` (or `make index`)")
+    name = ptr["generation"]
+    m = _load_manifest(index_dir / name / MANIFEST, index_dir, ptr["manifest_sha256"])
+    if m.get("schema") != SCHEMA:
+        raise IndexCorrupt(f"{index_dir} was written by another version (schema {m.get('schema')}, need {SCHEMA}): {FIX}")
+    gen = Generation(index_dir, index_dir / name, name, m)
+    if check:
+        bad = verify(gen)
+        if bad:
+            f, what = bad[0]
+            more = f" and {len(bad) - 1} more" if len(bad) > 1 else ""
+            raise IndexCorrupt(f"{index_dir} is damaged ({f}: {what}{more}): {FIX}")
+    return gen
+
+
+def read_manifest(index_dir: str | Path) -> dict:
+    """The current manifest (checked against CURRENT, files not verified)."""
+    return current(index_dir, check=False).manifest
+
+
+def current_folder(index_dir: str | Path) -> Path | None:
+    """The folder of the current generation, or None when there is no readable one (for backends' own files)."""
     try:
-        with open(index_dir / "passages.jsonl", encoding="utf-8") as f:
-            passages = [Passage.from_json(json.loads(l)) for l in f if l.strip()]
-        with open(index_dir / "documents.jsonl", encoding="utf-8") as f:
-            documents = [doc_from_json(json.loads(l)) for l in f if l.strip()]
-        emb = np.load(index_dir / "embeddings.npy", allow_pickle=False)
-        hashes = json.loads((index_dir / "hashes.json").read_text(encoding="utf-8"))
+        return current(index_dir, check=False).folder
+    except (IndexCorrupt, IndexMissing):
+        return None
+
+
+# ---------------------------------------------------------------- reading
+def _passages(folder: Path) -> list[Passage]:
+    with open(folder / "passages.jsonl", encoding="utf-8") as f:
+        return [Passage.from_json(json.loads(l)) for l in f if l.strip()]
+
+
+def _documents(folder: Path) -> list[Document]:
+    with open(folder / "documents.jsonl", encoding="utf-8") as f:
+        return [doc_from_json(json.loads(l)) for l in f if l.strip()]
+
+
+def _embeddings(folder: Path, m: dict) -> np.ndarray:
+    emb = np.load(folder / "embeddings.npy", allow_pickle=False)
+    if emb.ndim != 2 or emb.shape[0] != m.get("passages") or emb.shape[1] != m.get("dimension"):
+        raise ValueError(f"{emb.shape} vectors for {m.get('passages')} passages of dimension {m.get('dimension')}")
+    return emb
+
+
+def _hashes(folder: Path, m: dict) -> list[str]:
+    hashes = json.loads((folder / "hashes.json").read_text(encoding="utf-8"))
+    if not isinstance(hashes, list) or len(hashes) != m.get("passages"):
+        raise ValueError(f"hashes.json does not hold {m.get('passages')} hashes")
+    return hashes
+
+
+def _vectors(folder: Path, m: dict) -> tuple[np.ndarray, list[str]]:
+    return _embeddings(folder, m), _hashes(folder, m)
+
+
+_UNREADABLE = (OSError, ValueError, TypeError, KeyError, EOFError, AttributeError)
+
+
+def read_index(gen: Generation) -> tuple[list[Passage], list[Document], np.ndarray, list[str]]:
+    """Load and cross-check the files of a generation; IndexCorrupt with what to run when anything is off."""
+    m, folder = gen.manifest, gen.folder
+    try:
+        passages = _passages(folder)
+        documents = _documents(folder)
+        emb, hashes = _vectors(folder, m)
     except FileNotFoundError as e:
-        raise IndexCorrupt(f"{index_dir} is incomplete ({Path(e.filename).name} missing): {fix}") from None
-    except (OSError, ValueError, TypeError, KeyError) as e:
-        raise IndexCorrupt(f"{index_dir} is damaged ({type(e).__name__}): {fix}") from None
-    n = m.get("passages")
-    if len(passages) != n or emb.shape[0] != n or len(hashes) != n:
-        raise IndexCorrupt(f"{index_dir} is inconsistent ({len(passages)} passages, {emb.shape[0]} vectors,"
-                           f" manifest says {n}): {fix}")
-    if emb.ndim != 2 or emb.shape[1] != m.get("dimension"):
-        raise IndexCorrupt(f"{index_dir} vectors have dimension {emb.shape[-1]}, manifest says {m.get('dimension')}: {fix}")
-    return m, passages, documents, emb, hashes
+        raise IndexCorrupt(f"{gen.index_dir} is incomplete ({Path(e.filename).name} missing): {FIX}") from None
+    except _UNREADABLE as e:
+        raise IndexCorrupt(f"{gen.index_dir} is damaged ({type(e).__name__}: {e}): {FIX}"[:300]) from None
+    if len(passages) != m.get("passages"):
+        raise IndexCorrupt(f"{gen.index_dir} is inconsistent ({len(passages)} passages, manifest says"
+                           f" {m.get('passages')}): {FIX}")
+    if not documents or {d.doc_id for d in documents} != {d.get("doc_id") for d in m.get("documents", [])}:
+        raise IndexCorrupt(f"{gen.index_dir} is inconsistent ({len(documents)} documents in documents.jsonl,"
+                           f" {len(m.get('documents', []))} in the manifest): {FIX}")
+    return passages, documents, emb, hashes
+
+
+def _newest_readable(index_dir: Path) -> Generation | None:
+    """Without a usable CURRENT: the newest generation folder whose manifest reads (for a writer to reuse)."""
+    for name in reversed(generations(index_dir)):
+        try:
+            m = _load_manifest(index_dir / name / MANIFEST, index_dir)
+        except IndexCorrupt:
+            continue
+        if m.get("schema") == SCHEMA:
+            return Generation(index_dir, index_dir / name, name, m)
+    return None
+
+
+def read_previous(index_dir: str | Path) -> Previous:
+    """Everything intact in the index a writer is about to replace. Never raises for damage: what is damaged
+    is rebuilt, what is intact (above all the vectors) is reused."""
+    index_dir = Path(index_dir)
+    try:
+        gen = current(index_dir, check=False)
+    except IndexMissing:
+        return Previous(None)
+    except IndexCorrupt:
+        if current_name(index_dir) is not None:
+            # the manifest CURRENT names is damaged: nothing of that generation can be verified, and an older
+            # generation is older content (documents removed since would come back); rebuild from the sources
+            return Previous(None, damaged=(MANIFEST,))
+        gen = _newest_readable(index_dir)           # CURRENT itself is damaged or gone: the newest generation
+        if gen is None:
+            return Previous(None, damaged=(POINTER,))
+        return _previous(gen, [POINTER])
+    return _previous(gen, [])
+
+
+def _previous(gen: Generation, damaged: list[str]) -> Previous:
+    if gen.legacy:
+        files = {p.relative_to(gen.folder).as_posix() for p in gen.folder.rglob("*") if p.is_file()}
+    else:
+        files = set(gen.manifest.get("files") or {})
+        damaged += [f for f, _ in verify(gen)]
+        if "files" not in gen.manifest:
+            damaged.append(MANIFEST)
+    m = gen.manifest
+    prev = {}
+    for key, names, read in (("documents", ("documents.jsonl",), lambda: _documents(gen.folder)),
+                             ("passages", ("passages.jsonl",), lambda: _passages(gen.folder)),
+                             ("embeddings", ("embeddings.npy",), lambda: _embeddings(gen.folder, m)),
+                             ("hashes", ("hashes.json",), lambda: _hashes(gen.folder, m))):
+        if any(n in damaged or n not in files for n in names):
+            continue
+        try:
+            prev[key] = read()
+        except _UNREADABLE:
+            damaged += names
+    if "passages" in prev and len(prev["passages"]) != m.get("passages"):
+        damaged.append("passages.jsonl")
+        del prev["passages"]
+    return Previous(gen, tuple(dict.fromkeys(damaged)), prev.get("documents"), prev.get("passages"),
+                    prev.get("embeddings"), prev.get("hashes"), frozenset(files))

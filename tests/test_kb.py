@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb import (BadQuery, IndexCorrupt, IndexMissing, IndexStale, KBError, KnowledgeBase, ModelMismatch)
-from kb.store import read_manifest
+from kb.store import current_folder, read_manifest
 
 from .conftest import OUTLINE
 
@@ -20,7 +20,7 @@ def test_manifest_records_what_was_built(hash_index):
     (doc,) = m["documents"]
     assert doc["doc_id"] == "weibin-14th-five-year-plan-outline" and len(doc["sha256"]) == 64
     assert {"schema", "built_at", "index_type"} <= set(m)
-    first = json.loads((hash_index / "passages.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    first = json.loads((current_folder(hash_index) / "passages.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert "十四五" in first["text"]                      # readable Chinese, not \\u escapes
 
 
@@ -119,8 +119,8 @@ def test_model_mismatch(hash_index):
 
 @pytest.mark.parametrize("damage", ["manifest", "passages", "vectors", "faiss", "count"])
 def test_corrupt_index_is_refused(hash_index, tmp_path, damage):
-    d = tmp_path / "index"
-    shutil.copytree(hash_index, d)
+    shutil.copytree(hash_index, tmp_path / "index")
+    d = current_folder(tmp_path / "index")
     if damage == "manifest":
         (d / "manifest.json").write_text("{not json", encoding="utf-8")
     elif damage == "passages":
@@ -134,7 +134,7 @@ def test_corrupt_index_is_refused(hash_index, tmp_path, damage):
         m["passages"] += 1
         (d / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
     with pytest.raises(IndexCorrupt, match="kb ingest"):
-        KnowledgeBase.open(d, model="hash", check_sources=False)
+        KnowledgeBase.open(tmp_path / "index", model="hash", check_sources=False)
 
 
 def test_reingest_is_incremental(tmp_path):
@@ -168,7 +168,8 @@ def test_failed_write_keeps_the_old_index(tmp_path, monkeypatch):
     shutil.copy(OUTLINE, corpus / OUTLINE.name)
     idx = tmp_path / "index"
     KnowledgeBase.sync([corpus], idx, model="hash")
-    before = (idx / "manifest.json").read_text(encoding="utf-8")
+    before = (current_folder(idx) / "manifest.json").read_text(encoding="utf-8")
+    generations = sorted(p.name for p in idx.iterdir())
     (corpus / "extra.txt").write_text("第一章 新增\n\n新增内容一段。\n", encoding="utf-8")
     from kb import signals
 
@@ -177,8 +178,9 @@ def test_failed_write_keeps_the_old_index(tmp_path, monkeypatch):
     monkeypatch.setattr(signals.Lexical, "save", boom)
     with pytest.raises(OSError):
         KnowledgeBase.sync([corpus], idx, model="hash")
-    assert (idx / "manifest.json").read_text(encoding="utf-8") == before
+    assert (current_folder(idx) / "manifest.json").read_text(encoding="utf-8") == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".index")]
+    assert sorted(p.name for p in idx.iterdir()) == generations        # the failed generation is removed
     KnowledgeBase.open(idx, model="hash", check_sources=False).search("铜材料")
 
 

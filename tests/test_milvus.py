@@ -10,6 +10,7 @@ import pytest
 
 from kb import IndexCorrupt, KnowledgeBase, evaluate
 from kb.errors import BackendUnavailable
+from kb.store import current_folder
 
 from .conftest import OUTLINE
 
@@ -63,11 +64,11 @@ def _ids(hits):
 def test_index_folder_records_milvus(pair):
     _, m, root = pair
     assert m.manifest["backend"] == "milvus" and m.manifest["index_type"] == "milvus-flat"
-    meta = json.loads((root / "milvus" / "milvus.json").read_text(encoding="utf-8"))
+    meta = json.loads((current_folder(root / "milvus") / "milvus.json").read_text(encoding="utf-8"))
     # the Lite database sits beside the index folder (which is written elsewhere and renamed into place)
     assert meta["uri"] == str((root / "milvus.milvus.db").resolve())
     assert all(c.startswith("kb_") for c in meta["collections"].values())
-    assert not list((root / "milvus").glob("*.faiss")) and not list((root / "milvus").glob("bm25_*"))
+    assert not list((root / "milvus").rglob("*.faiss")) and not list((root / "milvus").rglob("bm25_*"))
 
 
 def test_signals_match_the_default_backend(pair):
@@ -129,7 +130,7 @@ def test_env_selects_backend_and_uri(lite, tmp_path, monkeypatch):
     monkeypatch.setenv("KB_MILVUS_URI", str(db))
     kb = KnowledgeBase.build([corpus], tmp_path / "index", model="hash")
     assert kb.manifest["backend"] == "milvus" and db.exists()
-    assert json.loads((tmp_path / "index" / "milvus.json").read_text(encoding="utf-8"))["uri"] == str(db.resolve())
+    assert json.loads((current_folder(tmp_path / "index") / "milvus.json").read_text(encoding="utf-8"))["uri"] == str(db.resolve())
     assert kb.search("老旧小区改造", k=3)
 
 
@@ -138,14 +139,14 @@ def test_rebuild_replaces_collections_and_keeps_two_indexes_apart(lite, tmp_path
     corpus = _corpus(tmp_path)
     KnowledgeBase.sync([corpus], tmp_path / "a", model="hash", backend="milvus")
     KnowledgeBase.sync([corpus], tmp_path / "b", model="hash", backend="milvus")
-    meta_a = json.loads((tmp_path / "a" / "milvus.json").read_text(encoding="utf-8"))
-    meta_b = json.loads((tmp_path / "b" / "milvus.json").read_text(encoding="utf-8"))
+    meta_a = json.loads((current_folder(tmp_path / "a") / "milvus.json").read_text(encoding="utf-8"))
+    meta_b = json.loads((current_folder(tmp_path / "b") / "milvus.json").read_text(encoding="utf-8"))
     assert set(meta_a["collections"].values()).isdisjoint(meta_b["collections"].values())
     for _ in range(2):
         KnowledgeBase.sync([corpus], tmp_path / "a", model="hash", backend="milvus", replace=True)
     client = connect(meta_a["uri"])
     prefix = meta_a["prefix"]
-    live = json.loads((tmp_path / "a" / "milvus.json").read_text(encoding="utf-8"))["collections"]
+    live = json.loads((current_folder(tmp_path / "a") / "milvus.json").read_text(encoding="utf-8"))["collections"]
     mine = [c for c in client.list_collections() if c.startswith(prefix + "_")]
     assert set(live.values()) <= set(mine) and len(mine) <= 4   # the live generation and at most the one before
     assert KnowledgeBase.open(tmp_path / "a", model="hash").search("老旧小区改造", k=3)
@@ -156,16 +157,31 @@ def test_missing_collection_says_what_to_run(lite, tmp_path):
     from kb.milvus_store import connect
     corpus = _corpus(tmp_path)
     KnowledgeBase.sync([corpus], tmp_path / "index", model="hash", backend="milvus")
-    meta = json.loads((tmp_path / "index" / "milvus.json").read_text(encoding="utf-8"))
+    meta = json.loads((current_folder(tmp_path / "index") / "milvus.json").read_text(encoding="utf-8"))
     connect(meta["uri"]).drop_collection(meta["collections"]["passages"])
     with pytest.raises(IndexCorrupt, match="KB_BACKEND=milvus kb ingest corpus --replace"):
         KnowledgeBase.open(tmp_path / "index", model="hash")
     # the advice works: a forced rebuild brings the index back
     KnowledgeBase.sync([corpus], tmp_path / "index", model="hash", backend="milvus", replace=True)
     assert KnowledgeBase.open(tmp_path / "index", model="hash").search("老旧小区改造", k=3)
-    (tmp_path / "index" / "milvus.json").unlink()
+    (current_folder(tmp_path / "index") / "milvus.json").unlink()
     with pytest.raises(IndexCorrupt, match="milvus.json"):
         KnowledgeBase.open(tmp_path / "index", model="hash")
+
+
+def test_reingest_without_kb_backend_keeps_milvus(lite, tmp_path, monkeypatch):
+    """The index folder remembers its backend: a plain `kb ingest` does not rebuild a Milvus index as FAISS."""
+    monkeypatch.delenv("KB_BACKEND", raising=False)
+    corpus = _corpus(tmp_path)
+    idx = tmp_path / "index"
+    KnowledgeBase.sync([corpus], idx, model="hash", backend="milvus")
+    assert KnowledgeBase.sync([corpus], idx, model="hash")["up_to_date"]
+    (corpus / "parks.txt").write_text("第一章 绿化\n\n全区新建口袋公园10个，绿化覆盖率达到40%。\n", encoding="utf-8")
+    stats = KnowledgeBase.sync([corpus], idx, model="hash")
+    kb = KnowledgeBase.open(idx, model="hash")
+    assert kb.manifest["backend"] == "milvus" and kb.store.name == "milvus" and stats["embedded"] == 1
+    assert not list(idx.rglob("dense.faiss")) and not list(idx.rglob("bm25_*"))
+    assert any("口袋公园10个" in h.passage.text for h in kb.search("口袋公园", k=3))
 
 
 def test_unreachable_server_is_backend_unavailable(lite, tmp_path, monkeypatch):

@@ -8,6 +8,7 @@ from kb import KnowledgeBase
 from kb.cli import main
 from kb.errors import IndexCorrupt
 from kb.signals import sentence_units
+from kb.store import current_folder
 
 from .conftest import OUTLINE
 
@@ -35,14 +36,14 @@ def test_sentences_are_stored_and_reused(corpus, tmp_path):
     idx = tmp_path / "index"
     first = KnowledgeBase.sync([corpus], idx, model="hash")
     kb = KnowledgeBase.open(idx, model="hash")
-    vecs = np.load(idx / "sentences.npy")
-    assert vecs.shape[0] == np.load(idx / "sentence_of.npy").shape[0] == len(kb.sentences.owner) > 0
+    vecs = np.load(current_folder(idx) / "sentences.npy")
+    assert vecs.shape[0] == np.load(current_folder(idx) / "sentence_of.npy").shape[0] == len(kb.sentences.owner) > 0
     q = kb.embedder.encode_query("老旧小区改造")
     assert kb.signals(__import__("kb").query.parse("老旧小区改造"))["sentences"].shape == (len(kb.passages),)
     assert np.isfinite(kb.sentences.scores(q, len(kb.passages))).sum() > 0
     again = KnowledgeBase.sync([corpus], idx, model="hash", replace=True)
     assert first["embedded"] > 0 and again["embedded"] == 0
-    assert np.array_equal(np.load(idx / "sentences.npy"), vecs)
+    assert np.array_equal(np.load(current_folder(idx) / "sentences.npy"), vecs)
 
 
 @pytest.mark.parametrize("damage", ["delete", "truncate", "garbage"])
@@ -50,7 +51,7 @@ def test_damaged_sentence_vectors_are_repaired_by_the_advised_command(corpus, tm
     monkeypatch.chdir(corpus.parent)                          # the advice names the folder `corpus`
     idx = tmp_path / "index"
     KnowledgeBase.sync(["corpus"], idx, model="hash")
-    f = idx / "sentences.npy"
+    f = current_folder(idx) / "sentences.npy"
     if damage == "delete":
         f.unlink()
     elif damage == "truncate":
