@@ -56,10 +56,33 @@ def is_lite(uri: str) -> bool:
 _clients: dict[str, MilvusClient] = {}
 
 
+def lite_held_elsewhere(uri: str) -> bool:
+    """Whether another process holds Milvus Lite's lock on this database (its LOCK file, an advisory flock)."""
+    import fcntl
+    lock = Path(uri) / "LOCK"
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+
+
 def connect(uri: str) -> MilvusClient:
     """One client per URI per process (Milvus Lite serves a data folder from this process, one per folder)."""
     if uri in _clients:
         return _clients[uri]
+    if is_lite(uri) and lite_held_elsewhere(uri):      # asked before Milvus Lite logs a traceback about it
+        raise BackendUnavailable(
+            f"the Milvus Lite database {uri} is open in another process (Milvus Lite serves one process at a"
+            " time): stop the other app or `kb` command using this index, or serve it with a Milvus server"
+            " and set KB_MILVUS_URI (docs/MILVUS.md)")
     try:
         if is_lite(uri):
             if not uri.endswith(".db"):
