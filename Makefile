@@ -9,7 +9,7 @@ PORT   ?= 8501
 .PHONY: run test install index ask bench eval system-deps clean
 
 run: install index
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/python -m ui.serve --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: install system-deps
 	$(BIN)/python -m pytest -q -ra

@@ -2,7 +2,8 @@
 from .errors import (BackendUnavailable, BadQuery, IndexCorrupt, IndexMissing, IndexStale, KBError,
                      ModelMismatch, ModelUnavailable)
 from .knowledge import KnowledgeBase
-from .records import Answer, Citation, Hit, Result
+from .answer import asks_for_measures, measures
+from .records import Answer, Citation, Hit, Measure, Result
 
-__all__ = ["KnowledgeBase", "Result", "Hit", "Answer", "Citation", "KBError", "IndexMissing", "IndexStale",
+__all__ = ["KnowledgeBase", "Result", "Hit", "Answer", "Citation", "Measure", "asks_for_measures", "measures", "KBError", "IndexMissing", "IndexStale",
            "IndexCorrupt", "ModelMismatch", "ModelUnavailable", "BadQuery", "BackendUnavailable"]

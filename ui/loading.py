@@ -10,11 +10,11 @@ from kb.targets import extract_targets
 from ui.config import MORE, Settings
 
 
-@st.cache_resource(show_spinner="正在加载索引和模型，首次约需几秒……")
+@st.cache_resource(show_spinner="正在打开索引……")
 def load_kb(index_dir: str, model: str | None) -> KnowledgeBase:
     kb = KnowledgeBase.open(index_dir=index_dir, model=model)
     try:
-        kb.search("铜材料", k=1)   # load the embedder now, not on the first question
+        kb.ask("铜材料深加工目标")   # load the embedder and the answer's tables now, not on the first question
     except KBError:
         pass
     return kb
@@ -40,6 +40,15 @@ def section_blocks(_kb: KnowledgeBase, kb_id: int, doc_id: str) -> dict:
 @st.cache_resource(show_spinner=False)
 def all_targets(_kb: KnowledgeBase, kb_id: int):
     return extract_targets(_kb.passages)
+
+
+def warm_up(cfg: Settings) -> KnowledgeBase:
+    """Everything a first visit needs, computed once per process (ui/serve.py calls it as the server starts)."""
+    kb = load_kb(cfg.index_dir, cfg.model)
+    for d in kb.documents:
+        section_blocks(kb, id(kb), d.doc_id)
+    all_targets(kb, id(kb))
+    return kb
 
 
 def open_or_stop(cfg: Settings) -> KnowledgeBase:

@@ -1,0 +1,155 @@
+"""The app as a user meets it, timed in a real browser (Chromium through playwright).
+
+    .venv/bin/python bench/app.py --index index [--runs 3] [--plain]
+
+For each run a fresh server is started (`python -m ui.serve`, which warms the index while the server comes up;
+`--plain`: `streamlit run app.py`, as before) and a fresh browser page measures:
+
+- server up: launch → /_stcore/health answers;
+- usable: page opened (right after the server is up) → question box and example questions shown;
+- first answer: question typed + Enter → the answer sentence shown;
+- section switch: in 浏览, 下一节 clicked → the next section's heading shown (10 switches), and a table-of-contents
+  link followed (a full page load) → its heading shown.
+
+Prints one line per measure (median and max over the runs) and writes the raw figures to --json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+QUESTION = "铜材料深加工目标"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(index: str, model: str, plain: bool, baskets: str, log) -> tuple[subprocess.Popen, str, float]:
+    port = free_port()
+    env = dict(os.environ, KB_INDEX=index, KB_MODEL=model, KB_BASKETS=baskets)
+    flags = ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", *flags] if plain else \
+        [sys.executable, "-m", "ui.serve", *flags]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    while time.perf_counter() - t0 < 120:
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited with {proc.returncode}; see {log.name}")
+        try:
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return proc, base, time.perf_counter() - t0
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("the server did not come up in 120 s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def heading(page) -> str:
+    return page.locator("h3").last.inner_text()
+
+
+def one_run(browser, index: str, model: str, plain: bool, switches: int) -> dict:
+    out: dict = {}
+    with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "server.log", "wb") as log:
+        proc, base, out["server_up_s"] = start_server(index, model, plain, str(Path(tmp) / "baskets"), log)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(60_000)
+            t0 = time.perf_counter()
+            page.goto(base + "/")
+            box = page.locator("[data-testid=stTextInput] input")
+            box.wait_for()
+            page.get_by_role("button", name=QUESTION).wait_for()
+            out["usable_s"] = time.perf_counter() - t0
+
+            t0 = time.perf_counter()
+            box.fill(QUESTION)
+            box.press("Enter")
+            page.locator(".kb-answer").wait_for()
+            out["first_answer_s"] = time.perf_counter() - t0
+
+            page.goto(base + "/?page=%E6%B5%8F%E8%A7%88&section=1.1")
+            page.locator("h3", has_text="决胜全面建成小康社会").wait_for()
+            times = []
+            for _ in range(switches):
+                before = heading(page)
+                t0 = time.perf_counter()
+                page.locator(".st-key-next button").click()
+                page.wait_for_function("b => { const h = document.querySelectorAll('h3'); "
+                                       "return h.length && h[h.length - 1].innerText !== b; }", arg=before)
+                times.append(time.perf_counter() - t0)
+            out["section_switch_s"] = times
+
+            link = page.locator("a.kb-toc", has_text="加快发展铜材料深加工产业").first
+            if link.count():
+                t0 = time.perf_counter()
+                link.click()
+                page.locator("h3", has_text="加快发展铜材料深加工产业").wait_for()
+                out["toc_link_s"] = time.perf_counter() - t0
+            page.close()
+        finally:
+            stop(proc)
+    return out
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--index", default="index")
+    ap.add_argument("--model", default=os.environ.get("KB_MODEL", "m3e-small"))
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--switches", type=int, default=10)
+    ap.add_argument("--plain", action="store_true", help="start with `streamlit run app.py` (no warming)")
+    ap.add_argument("--json", default=None, help="write the raw figures here")
+    args = ap.parse_args(argv)
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"{CHROMIUM} is missing: apt install chromium")
+    from playwright.sync_api import sync_playwright
+    runs = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for i in range(args.runs):
+            runs.append(one_run(browser, str(Path(args.index).resolve()), args.model, args.plain, args.switches))
+            print(f"run {i + 1}: " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else
+                                              f"{k} median {statistics.median(v):.2f} max {max(v):.2f}"
+                                              for k, v in runs[-1].items()), flush=True)
+        browser.close()
+    print(f"\n{'launcher':>14}: {'streamlit run app.py' if args.plain else 'python -m ui.serve'}; "
+          f"load average {os.getloadavg()[0]:.1f}; {os.cpu_count()} cores")
+    for key in ("server_up_s", "usable_s", "first_answer_s", "toc_link_s"):
+        vals = [r[key] for r in runs if key in r]
+        if vals:
+            print(f"{key:>16}: median {statistics.median(vals):.2f} s, max {max(vals):.2f} s")
+    sw = [t for r in runs for t in r["section_switch_s"]]
+    print(f"{'section_switch_s':>16}: median {statistics.median(sw):.2f} s, p90 "
+          f"{sorted(sw)[int(0.9 * (len(sw) - 1))]:.2f} s, max {max(sw):.2f} s ({len(sw)} switches)")
+    if args.json:
+        Path(args.json).write_text(json.dumps(runs, indent=1), "utf-8")
+
+
+if __name__ == "__main__":
+    main()
