@@ -27,8 +27,13 @@ def quotation(item: dict) -> str:
 
 def md_text(text: str) -> str:
     """Document text as Markdown that renders as exactly that text: no link, image, HTML, math or emphasis."""
-    lines = str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "  \n".join(line.translate(_MD_TABLE) for line in lines)
+    out = []
+    for line in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        body = line.lstrip(" \t")
+        # leading spaces as references: four of them would make an indented code block
+        lead = "".join("&#32;" if c == " " else "&#9;" for c in line[:len(line) - len(body)])
+        out.append(lead + body.translate(_MD_TABLE))
+    return "  \n".join(out)
 
 
 def export_markdown(items: list[dict]) -> str:
