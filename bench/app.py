@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 QUESTION = "铜材料深加工目标"
+HEADING = "h3, .kb-h"          # the section heading: st.subheader before, a role=heading div now
 
 
 def free_port() -> int:
@@ -70,7 +71,7 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def heading(page) -> str:
-    return page.locator("h3").last.inner_text()
+    return page.locator(HEADING).last.inner_text()
 
 
 def one_run(browser, index: str, model: str, plain: bool, switches: int) -> dict:
@@ -94,14 +95,14 @@ def one_run(browser, index: str, model: str, plain: bool, switches: int) -> dict
             out["first_answer_s"] = time.perf_counter() - t0
 
             page.goto(base + "/?page=%E6%B5%8F%E8%A7%88&section=1.1")
-            page.locator("h3", has_text="决胜全面建成小康社会").wait_for()
+            page.locator(HEADING, has_text="决胜全面建成小康社会").wait_for()
             times = []
             for _ in range(switches):
                 before = heading(page)
                 t0 = time.perf_counter()
                 page.locator(".st-key-next button").click()
-                page.wait_for_function("b => { const h = document.querySelectorAll('h3'); "
-                                       "return h.length && h[h.length - 1].innerText !== b; }", arg=before)
+                page.wait_for_function(f"b => {{ const h = document.querySelectorAll('{HEADING}'); "
+                                       "return h.length && h[h.length - 1].innerText !== b; }}", arg=before)
                 times.append(time.perf_counter() - t0)
             out["section_switch_s"] = times
 
@@ -109,7 +110,7 @@ def one_run(browser, index: str, model: str, plain: bool, switches: int) -> dict
             if link.count():
                 t0 = time.perf_counter()
                 link.click()
-                page.locator("h3", has_text="加快发展铜材料深加工产业").wait_for()
+                page.locator(HEADING, has_text="加快发展铜材料深加工产业").wait_for()
                 out["toc_link_s"] = time.perf_counter() - t0
             page.close()
         finally:

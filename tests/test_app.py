@@ -110,9 +110,9 @@ def shown(fragment: str) -> str:
 
 
 def heading(at: AppTest) -> str:
-    """The reading view's section heading (<h3 class="kb-h">), as shown."""
+    """The reading view's section heading (<div class="kb-h" role="heading">), as shown."""
     for m in at.markdown:
-        hit = re.search(r'<h3 class="kb-h">(.*?)</h3>', m.value)
+        hit = re.search(r'<div class="kb-h" role="heading" aria-level="3">(.*?)</div>', m.value)
         if hit:
             return shown(hit.group(1))
     raise AssertionError("no section heading")

@@ -162,7 +162,7 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
                                    f"下面显示“{labels[key][0]}”。请从目录中选择。"), "kb-warn"),
                     unsafe_allow_html=True)
     lab, pg = labels[key]
-    head = (html_block(esc(doc.title), "kb-meta") if multi else "") + f'<h3 class="kb-h">{esc(lab)}</h3>'
+    head = (html_block(esc(doc.title), "kb-meta") if multi else "") + f'<div class="kb-h" role="heading" aria-level="3">{esc(lab)}</div>'
     st.markdown(head, unsafe_allow_html=True)
     here = "?" + urlencode({**base, "section": key}, quote_via=quote)
     first, last = unit_pages(doc, c_no, s_no) if not doc.paged else (pg, None)

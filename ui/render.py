@@ -45,7 +45,8 @@ a.kb-cell-link {display: block; white-space: nowrap;}
 .kb-sub {font-weight: 600; margin-top: .8rem;}
 .kb-box {font-weight: 600; margin-top: 1rem; padding: .3rem .6rem; background: rgba(0,0,0,.04);
          border-radius: 4px; scroll-margin-top: 4rem;}
-h3.kb-h {font-size: 1.35rem; padding: .6rem 0 .2rem 0;}
+/* section headings as role=heading divs: Markdown would give an h3 an anchor link made from its text */
+.kb-h {font-size: 1.35rem; font-weight: 600; line-height: 1.4; padding: .6rem 0 .2rem 0;}
 .kb-toc-title {font-weight: 600; font-size: 1.1rem; margin-bottom: .3rem;}
 .kb-tocnav details {margin: .15rem 0;}
 .kb-tocnav summary {cursor: pointer; font-size: .92rem; padding: .15rem 0;}

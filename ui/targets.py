@@ -12,7 +12,7 @@ from ui.config import INDICATOR_COLUMNS
 from ui.docs import is_multi
 from ui.export import csv_bytes
 from ui.loading import all_targets
-from ui.render import attr, esc, link, reading_link
+from ui.render import attr, esc, html_block, link, reading_link
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
@@ -70,7 +70,7 @@ def indicator_rows(kb: KnowledgeBase) -> list[dict]:
 def page_targets(kb: KnowledgeBase, sid: str) -> None:
     st.html(SORT_JS, unsafe_allow_javascript=True)
     multi = is_multi(kb)
-    st.markdown('<h3 class="kb-h">专栏1-1 “十四五”期间经济社会主要发展目标</h3>', unsafe_allow_html=True)
+    st.markdown(html_block("专栏1-1 “十四五”期间经济社会主要发展目标", "kb-h"), unsafe_allow_html=True)
     rows = indicator_rows(kb)
     if rows:
         cols = (["文件"] if multi else []) + [c for c in INDICATOR_COLUMNS if any(c in r for r in rows)]
@@ -83,7 +83,7 @@ def page_targets(kb: KnowledgeBase, sid: str) -> None:
     else:
         st.caption("索引里没有专栏1-1的表格行。")
 
-    st.markdown(f'<h3 class="kb-h">{"各文件中的量化目标" if multi else "纲要中的量化目标"}</h3>',
+    st.markdown(html_block("各文件中的量化目标" if multi else "纲要中的量化目标", "kb-h"),
                 unsafe_allow_html=True)
     targets = all_targets(kb, id(kb))
     if not targets:
