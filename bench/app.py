@@ -1,6 +1,6 @@
 """The app as a user meets it, timed in a real browser (Chromium through playwright).
 
-    .venv/bin/python bench/app.py --index index [--runs 3] [--plain]
+    .venv/bin/python bench/app.py --index index [--runs 3] [--plain] [--screenshot docs/screenshot.png]
 
 For each run a fresh server is started (`python -m ui.serve`, which warms the index while the server comes up;
 `--plain`: `streamlit run app.py`, as before) and a fresh browser page measures:
@@ -74,7 +74,7 @@ def heading(page) -> str:
     return page.locator(HEADING).last.inner_text()
 
 
-def one_run(browser, index: str, model: str, plain: bool, switches: int) -> dict:
+def one_run(browser, index: str, model: str, plain: bool, switches: int, screenshot: str | None = None) -> dict:
     out: dict = {}
     with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "server.log", "wb") as log:
         proc, base, out["server_up_s"] = start_server(index, model, plain, str(Path(tmp) / "baskets"), log)
@@ -93,6 +93,11 @@ def one_run(browser, index: str, model: str, plain: bool, switches: int) -> dict
             box.press("Enter")
             page.locator(".kb-answer").wait_for()
             out["first_answer_s"] = time.perf_counter() - t0
+            if screenshot:                      # the README's picture: the answer and its first passages
+                page.wait_for_function("() => !document.querySelector('[data-stale=\\'true\\']')")
+                page.mouse.move(0, 0)
+                time.sleep(1)
+                page.screenshot(path=screenshot)
 
             page.goto(base + "/?page=%E6%B5%8F%E8%A7%88&section=1.1")
             page.locator(HEADING, has_text="决胜全面建成小康社会").wait_for()
@@ -102,7 +107,7 @@ def one_run(browser, index: str, model: str, plain: bool, switches: int) -> dict
                 t0 = time.perf_counter()
                 page.locator(".st-key-next button").click()
                 page.wait_for_function(f"b => {{ const h = document.querySelectorAll('{HEADING}'); "
-                                       "return h.length && h[h.length - 1].innerText !== b; }}", arg=before)
+                                       "return h.length && h[h.length - 1].innerText !== b; }", arg=before)
                 times.append(time.perf_counter() - t0)
             out["section_switch_s"] = times
 
@@ -126,6 +131,7 @@ def main(argv=None) -> None:
     ap.add_argument("--switches", type=int, default=10)
     ap.add_argument("--plain", action="store_true", help="start with `streamlit run app.py` (no warming)")
     ap.add_argument("--json", default=None, help="write the raw figures here")
+    ap.add_argument("--screenshot", default=None, help="save the first answer's page here (docs/screenshot.png)")
     args = ap.parse_args(argv)
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is missing: apt install chromium")
@@ -134,7 +140,8 @@ def main(argv=None) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         for i in range(args.runs):
-            runs.append(one_run(browser, str(Path(args.index).resolve()), args.model, args.plain, args.switches))
+            runs.append(one_run(browser, str(Path(args.index).resolve()), args.model, args.plain, args.switches,
+                                args.screenshot if i == 0 else None))
             print(f"run {i + 1}: " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else
                                               f"{k} median {statistics.median(v):.2f} max {max(v):.2f}"
                                               for k, v in runs[-1].items()), flush=True)
