@@ -672,3 +672,71 @@ def test_a_question_the_outline_does_not_answer_says_so(env):
     none = next(m.value for m in at.markdown if "kb-none" in m.value)
     assert shown(none).startswith("纲要中未写明这个问题的答案（把握 ")
     assert not any("kb-answer" in m.value for m in at.markdown)
+
+
+# ---------------------------------------------------------------- the original page of a PDF
+
+PDF_PAGES = [["关于加快发展铜产业的实施意见", "", "第一章 总体要求", "第一节 指导思想",
+              "坚持以人民为中心的发展思想，推动铜材料产业高质量发展。", "力争到2025年，全区铜加工企业达到10家，",
+              "实现营业收入100亿元以上。", "", "— 1 —"],
+             ["第二节 主要目标", "新建幼儿园2所，新增学位900个。", "推进老旧小区改造194个。", "", "— 2 —"]]
+
+
+@pytest.fixture(scope="module")
+def pdf_index(tmp_path_factory) -> Path:
+    from kb import KnowledgeBase
+
+    from .pdfgen import make_pdf
+    d = tmp_path_factory.mktemp("pdfdoc")
+    (d / "corpus").mkdir()
+    make_pdf(d / "corpus" / "plan.pdf", PDF_PAGES)
+    KnowledgeBase.sync([d / "corpus"], d / "index", model="hash")
+    return d / "index"
+
+
+def _marked(png: bytes) -> set[int]:
+    """Rows of the image holding the marker's colour (orange outline)."""
+    from PIL import Image
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    w, h = img.size
+    px = img.load()
+    return {y for y in range(h) for x in range(0, w, 3) if px[x, y] == (212, 136, 6)}
+
+
+def test_original_page_marks_the_passage_where_it_stands(pdf_index):
+    from kb import KnowledgeBase
+    from ui import pageview
+    kb = KnowledgeBase.open(pdf_index, model="hash")
+    src = pageview.source_pdf(kb, "plan")
+    pages = pageview.page_texts(src)
+    first = next(p for p in kb.passages if "铜加工企业达到10家" in p.text)
+    second = next(p for p in kb.passages if "老旧小区" in p.text)
+    i1, a1, b1 = pageview.locate(pages, first.text)
+    i2, a2, b2 = pageview.locate(pages, second.text)
+    assert (i1, i2) == (0, 1)                                   # each on its own physical page
+    rows1 = _marked(pageview.render(src, i1, a1, b1))
+    rows2 = _marked(pageview.render(src, i2, a2, b2))
+    assert rows1 and rows2
+    # page 1: three printed lines marked (the passage's three lines), below the title and headings
+    scale = 1.6
+    assert min(rows1) > (842 - 800 + 3 * 18 - 12) * scale and max(rows1) < (842 - 800 + 7 * 18 + 8) * scale
+    assert pageview.locate(pages, "这句话不在文件里") is None
+
+
+def test_reading_view_shows_the_original_page(pdf_index, tmp_path, monkeypatch):
+    point_app_at(pdf_index, tmp_path, monkeypatch)
+    from kb import KnowledgeBase
+    p = next(p for p in KnowledgeBase.open(pdf_index, model="hash").passages if "铜加工企业" in p.text)
+    at = ok(app(page="浏览", section="1.1", hl=p.id, p=str(p.para)))
+    [exp] = at.expander
+    assert exp.label == "原页图像：PDF 第 1 页（页码 1），引文已标出"
+    assert "Image()" in repr(exp)                                # the page image inside it
+    # the source changed since it was indexed: say so, show no stale page
+    src = pdf_index.parent / "corpus" / "plan.pdf"
+    data = src.read_bytes()
+    try:
+        src.write_bytes(data + b"\n%changed\n")
+        at = ok(app(page="浏览", section="1.1", hl=p.id, p=str(p.para)))
+        assert not at.expander and "原文件不在服务器上或已改动" in texts(at)
+    finally:
+        src.write_bytes(data)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import streamlit as st
@@ -11,6 +12,7 @@ from ingest.records import Passage
 from kb import KBError, KnowledgeBase
 from ui.basket import add_item
 from ui.cite import item_of_paragraph, item_of_passage, unit_pages
+from ui import pageview
 from ui.docs import doc_ids, is_multi, set_url_doc, title_of, url_doc
 from ui.loading import cached_ask, section_blocks
 from ui.render import anchor, esc, html_block, link, mark, parse_section, plain, section_key, table_html
@@ -218,6 +220,9 @@ def render_section(kb, doc, blocks, passages, focus, para, terms, key, base=None
     def flush_rows():
         if rows:
             st.markdown(table_html(rows, focus, para), unsafe_allow_html=True)
+            if focus is not None and focus.kind == "row" \
+                    and any(focus.start < b.end and b.start < focus.end for b in rows):
+                original_page(kb, doc, focus)
             rows.clear()
 
     for b in blocks:
@@ -254,11 +259,49 @@ def render_section(kb, doc, blocks, passages, focus, para, terms, key, base=None
                 p = focus if focus in ps else ps[0]
                 st.button("加入摘录", key=f"add-{p.id}", icon=":material/bookmark_add:",
                           on_click=add_item, args=(item_of_passage(kb, p),))
+                if focus is not None:
+                    original_page(kb, doc, p)
             elif ps:
                 st.button("加入摘录", key=f"addpara-{key}-{b.para}", type="tertiary",
                           icon=":material/bookmark_add:", on_click=add_item,
                           args=(item_of_paragraph(kb, body, ps[0]),))
     flush_rows()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _page_texts(path: str, mtime: float):
+    return pageview.page_texts(Path(path))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _page_png(path: str, mtime: float, index: int, first: int, last: int) -> bytes:
+    return pageview.render(Path(path), index, first, last)
+
+
+def original_page(kb: KnowledgeBase, doc, p: Passage) -> None:
+    """For a PDF: the printed page as an image with the passage marked where it stands (在原文中查看)."""
+    if not doc.paged:
+        return
+    try:
+        src = pageview.source_pdf(kb, doc.doc_id)
+        if src is None:
+            st.caption("原文件不在服务器上或已改动，无法显示原页图像。")
+            return
+        mtime = src.stat().st_mtime
+        pages = _page_texts(str(src), mtime)
+        near = (p.page - 1) if p.page else None
+        found = pageview.locate_row(pages, p.cells, near) if p.kind == "row" and p.cells \
+            else pageview.locate(pages, p.text, near)
+        if found is None:
+            st.caption("在原文件中没有找到这段文字的位置。")
+            return
+        index, first, last = found
+        png = _page_png(str(src), mtime, index, first, last)
+    except Exception as e:  # noqa: BLE001 — a damaged PDF must not break the reading view
+        st.caption(f"无法显示原页图像：{plain(type(e).__name__)}")
+        return
+    with st.expander(f"原页图像：PDF 第 {index + 1} 页（页码 {p.page or '—'}），引文已标出", expanded=True):
+        st.image(png, width="stretch")
 
 
 def scroll_to(anchor_id: str) -> None:
