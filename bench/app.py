@@ -12,6 +12,12 @@ For each run a fresh server is started (`python -m ui.serve`, which warms the in
   link followed (a full page load) → its heading shown.
 
 Prints one line per measure (median and max over the runs) and writes the raw figures to --json.
+
+    .venv/bin/python bench/app.py --index index --load 20 --minutes 5
+
+instead runs 20 browser sessions against one server for 5 minutes, each asking, reading, collecting and opening
+its basket in a loop, and reports errors (exceptions on the page, tracebacks in the server log) and the server
+process's memory (RSS) every 30 s, to see whether it levels off.
 """
 from __future__ import annotations
 
@@ -123,6 +129,95 @@ def one_run(browser, index: str, model: str, plain: bool, switches: int, screens
     return out
 
 
+QUESTIONS = ["铜材料深加工目标", "到十四五末要改造多少个老旧小区", "孩子上幼儿园难怎么解决",
+             "每千人拥有执业医师数2025年目标", "养老服务有什么举措", "全区要建几个5G基站", "学前三年毛入园率目标",
+             "怎么发展总部经济"]
+SECTIONS = ["1.1", "2.2", "3.1", "6.3", "10.2", "10.5", "1.5", "12.6"]
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process (Linux /proc), MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def _session(browser, base: str, n: int, stop_at: float, stats: dict) -> None:
+    import random
+    rnd = random.Random(n)
+    ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await ctx.new_page()
+    page.set_default_timeout(120_000)
+    try:
+        while time.perf_counter() < stop_at:
+            step = rnd.choice(["ask", "ask", "read", "basket"])
+            try:
+                if step == "ask":
+                    await page.goto(base + "/?q=" + rnd.choice(QUESTIONS))
+                    await page.locator(".kb-answer, .kb-none").first.wait_for()
+                    add = page.locator(".st-key-add-answer button")
+                    if await add.count():
+                        await add.click()
+                elif step == "read":
+                    await page.goto(base + "/?page=%E6%B5%8F%E8%A7%88&section=" + rnd.choice(SECTIONS))
+                    await page.locator(".kb-h").first.wait_for()
+                    nxt = page.locator(".st-key-next button")
+                    if await nxt.count():
+                        await nxt.click()
+                else:
+                    await page.goto(base + "/?page=%E6%91%98%E5%BD%95")
+                    await page.locator("[class*='st-key-item-'], [data-testid=stAlert]").first.wait_for()
+                if await page.locator("[data-testid=stException]").count():
+                    stats["page_errors"] += 1
+                stats["steps"] += 1
+            except Exception as e:  # noqa: BLE001 — counted and reported, the session goes on
+                stats["failures"].append(f"session {n} {step}: {str(e).splitlines()[0][:120]}")
+    finally:
+        await ctx.close()
+
+
+def load(index: str, model: str, sessions: int, minutes: float) -> None:
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    async def run() -> None:
+        with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "server.log", "wb") as log:
+            proc, base, _ = start_server(index, model, False, str(Path(tmp) / "baskets"), log)
+            stats = {"steps": 0, "page_errors": 0, "failures": []}
+            samples = [(0.0, rss_mib(proc.pid))]
+            try:
+                async with async_playwright() as p:
+                    browser = await p.chromium.launch(executable_path=CHROMIUM,
+                                                      args=["--no-sandbox", "--disable-gpu"])
+                    t0 = time.perf_counter()
+                    stop_at = t0 + minutes * 60
+                    tasks = [asyncio.create_task(_session(browser, base, n, stop_at, stats))
+                             for n in range(sessions)]
+                    while time.perf_counter() < stop_at:
+                        await asyncio.sleep(max(0.1, min(30.0, stop_at - time.perf_counter())))
+                        samples.append((time.perf_counter() - t0, rss_mib(proc.pid)))
+                        print(f"{samples[-1][0]:6.0f} s  RSS {samples[-1][1]:7.1f} MiB  steps {stats['steps']}  "
+                              f"page errors {stats['page_errors']}  failures {len(stats['failures'])}", flush=True)
+                    await asyncio.gather(*tasks)
+                    samples.append((time.perf_counter() - t0, rss_mib(proc.pid)))
+                    await browser.close()
+            finally:
+                stop(proc)
+            tracebacks = (Path(tmp) / "server.log").read_text("utf-8", "replace").count("Traceback")
+        print(f"\n{sessions} sessions, {minutes:g} min: {stats['steps']} steps, {stats['page_errors']} pages with an "
+              f"exception, {len(stats['failures'])} failed steps, {tracebacks} tracebacks in the server log")
+        for f in stats["failures"][:10]:
+            print("  ", f)
+        first, peak, last = samples[0][1], max(r for _, r in samples), samples[-1][1]
+        half = next(r for t, r in samples if t >= samples[-1][0] / 2)
+        print(f"server RSS: {first:.0f} MiB at start, {half:.0f} MiB at half time, {last:.0f} MiB at the end "
+              f"(peak {peak:.0f}); growth in the second half {last - half:+.0f} MiB")
+
+    asyncio.run(run())
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--index", default="index")
@@ -132,9 +227,13 @@ def main(argv=None) -> None:
     ap.add_argument("--plain", action="store_true", help="start with `streamlit run app.py` (no warming)")
     ap.add_argument("--json", default=None, help="write the raw figures here")
     ap.add_argument("--screenshot", default=None, help="save the first answer's page here (docs/screenshot.png)")
+    ap.add_argument("--load", type=int, default=0, metavar="N", help="run N concurrent sessions instead")
+    ap.add_argument("--minutes", type=float, default=5.0, help="how long --load runs")
     args = ap.parse_args(argv)
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is missing: apt install chromium")
+    if args.load:
+        return load(str(Path(args.index).resolve()), args.model, args.load, args.minutes)
     from playwright.sync_api import sync_playwright
     runs = []
     with sync_playwright() as p:

@@ -5,6 +5,9 @@ import csv
 import html
 import io
 import re
+import shlex
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -424,12 +427,20 @@ def test_missing_index_says_what_to_run(tmp_path, monkeypatch):
     monkeypatch.setenv("KB_INDEX", str(tmp_path / "nowhere"))
     monkeypatch.setenv("KB_MODEL", "hash")
     monkeypatch.setenv("KB_BASKETS", str(tmp_path / "baskets"))
+    monkeypatch.setenv("KB_CORPUS", str(ROOT / "corpus"))
     at = app()
     assert not at.exception
     [err] = at.error
-    assert "make index" in err.value
     assert [b.label for b in at.button] == ["现在建立索引"]
     assert not at.tabs                                  # the pages are not shown
+    # the advice works: run exactly the command it names, and the app opens
+    command = re.search(r"运行 `([^`]+)` 建立索引", err.value).group(1)
+    assert command.startswith(".venv/bin/kb --index ") and " --model hash ingest " in command
+    argv = shlex.split(command)
+    argv[0] = str(Path(sys.executable).with_name("kb"))     # .venv/bin/kb of the environment running the tests
+    subprocess.run(argv, cwd=ROOT, check=True, capture_output=True)
+    again = ok(app())
+    assert not again.error and [t.label for t in again.tabs] == ["问答", "浏览", "摘录", "指标"]
 
 
 def test_build_button_builds_the_index(tmp_path, monkeypatch):
@@ -740,3 +751,16 @@ def test_reading_view_shows_the_original_page(pdf_index, tmp_path, monkeypatch):
         assert not at.expander and "原文件不在服务器上或已改动" in texts(at)
     finally:
         src.write_bytes(data)
+
+
+def test_a_damaged_basket_file_is_kept_aside_not_overwritten(env, monkeypatch):
+    monkeypatch.setattr("ui.basket.cookie_id", lambda: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+    path = env / "baskets" / "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b'[{"id": "x", "text": "\xe9\x93\x9c')          # cut off mid-write by something else
+    at = ok(app(page="摘录"))
+    [kept] = list(path.parent.glob("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.damaged-*.json"))
+    assert kept.read_bytes() == b'[{"id": "x", "text": "\xe9\x93\x9c'    # nothing lost
+    assert "摘录文件无法读取，已原样另存为" in texts(at)
+    at = _add_copper(app())
+    assert len(at.session_state["basket"]) == 1 and kept.exists()

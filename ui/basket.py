@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import uuid
 from pathlib import Path
 
 import streamlit as st
 
 from ui.config import BASKET_COOKIE, settings
+from ui.render import plain
 
 _ID = re.compile(r"[0-9a-f]{12,32}")
 _LOCK = threading.Lock()
@@ -58,12 +60,23 @@ def _basket_file(sid: str) -> Path:
 
 
 def _read(sid: str) -> list[dict]:
+    path = _basket_file(sid)
     try:
-        items = json.loads(_basket_file(sid).read_text("utf-8"))
-    except (OSError, ValueError):
+        items = json.loads(path.read_text("utf-8"))
+        if not isinstance(items, list):
+            raise ValueError("not a list")
+    except FileNotFoundError:
         return []
-    return [i for i in items if isinstance(i, dict) and "text" in i and "id" in i] \
-        if isinstance(items, list) else []
+    except (OSError, ValueError, UnicodeDecodeError):
+        # never overwrite what cannot be read: keep it aside and say where
+        aside = path.with_name(f"{path.stem}.damaged-{time.strftime('%Y%m%d-%H%M%S')}.json")
+        try:
+            path.replace(aside)
+            st.warning(f"摘录文件无法读取，已原样另存为 {plain(str(aside))}，摘录从空开始。")
+        except OSError:
+            pass
+        return []
+    return [i for i in items if isinstance(i, dict) and "text" in i and "id" in i]
 
 
 def _write(sid: str, items: list[dict]) -> None:
