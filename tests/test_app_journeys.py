@@ -305,15 +305,23 @@ def test_phone_nothing_clipped(server, browser):
     page.goto(server.base + "/?q=铜材料深加工目标")
     page.locator(".kb-answer").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    page.screenshot(path=ARTIFACTS / "journey-ask-390.png")
+    page.goto(server.base + "/?page=浏览&section=2.2")          # 浏览 has a sidebar: its toggle sits top left
+    page.locator(".kb-h").wait_for()
     title = page.locator("h2.kb-title").bounding_box()
-    toggle = page.locator("[data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapsedControl]").first
-    if toggle.count():
-        t = toggle.bounding_box()
+    toggles = page.locator("[data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapsedControl], "
+                           "[data-testid=stSidebarCollapseButton]")
+    assert toggles.count() >= 1
+    for k in range(toggles.count()):
+        if not toggles.nth(k).is_visible():
+            continue
+        t = toggles.nth(k).bounding_box()
         overlap = not (t["y"] + t["height"] <= title["y"] or title["y"] + title["height"] <= t["y"]
                        or t["x"] + t["width"] <= title["x"] or title["x"] + title["width"] <= t["x"])
         assert not overlap, (t, title)                          # the title is not under the sidebar toggle
-    assert title["y"] >= 0 and title["x"] >= 0
-    page.screenshot(path=ARTIFACTS / "journey-ask-390.png")
+    assert title["y"] >= 0 and title["x"] >= 0 and title["x"] + title["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    page.screenshot(path=ARTIFACTS / "journey-browse-390.png")
     page.goto(server.base + "/?page=指标")
     hint = page.locator(".kb-scroll-hint").first
     hint.wait_for()

@@ -83,7 +83,7 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
             q = st.text_input("问题", key="q", bind="query-params",
                               placeholder="例如：铜材料深加工目标", label_visibility="collapsed")
         with c_go:
-            st.form_submit_button("搜索", type="primary", icon=":material/search:", use_container_width=True)
+            st.form_submit_button("搜索", type="primary", icon=":material/search:", width="stretch")
     if multi:
         with col_doc:
             st.selectbox("按文件筛选", [""] + doc_ids(kb), key="ask_doc", on_change=set_doc,
