@@ -76,6 +76,11 @@ def stop(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
+def settled(page) -> None:
+    """Wait until Streamlit's run is over: no element of the previous run is still shown (data-stale)."""
+    page.wait_for_function("() => !document.querySelector('[data-stale=\\'true\\']')")
+
+
 def heading(page) -> str:
     return page.locator(HEADING).last.inner_text()
 
@@ -100,7 +105,7 @@ def one_run(browser, index: str, model: str, plain: bool, switches: int, screens
             page.locator(".kb-answer").wait_for()
             out["first_answer_s"] = time.perf_counter() - t0
             if screenshot:                      # the README's picture: the answer and its first passages
-                page.wait_for_function("() => !document.querySelector('[data-stale=\\'true\\']')")
+                settled(page)
                 page.mouse.move(0, 0)
                 time.sleep(1)
                 page.screenshot(path=screenshot)
@@ -109,6 +114,7 @@ def one_run(browser, index: str, model: str, plain: bool, switches: int, screens
             page.locator(HEADING, has_text="决胜全面建成小康社会").wait_for()
             times = []
             for _ in range(switches):
+                settled(page)                   # a button of the previous run's page may still be on screen
                 before = heading(page)
                 t0 = time.perf_counter()
                 page.locator(".st-key-next button").click()
