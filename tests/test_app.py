@@ -169,7 +169,7 @@ def test_ask_shows_answer_citation_passages_and_links(env):
     assert "铜加工企业达到10家" in page
     assert "在原文中查看" in page and "section=2.2" in page        # link to the reading view
     assert "sid=" not in page                                  # links carry no basket id (a cookie does)
-    # (?q= in the URL is written by the browser; tests/test_browser.py checks it)
+    # (?q= in the URL is written by the browser; tests/test_app_journeys.py checks it)
     # the 复制 button copies the verbatim text plus its citation
     assert any(COPPER in c.split("\n——《")[0] and c.endswith("（草案）》" + COPPER_CITE) for c in copies(at))
     assert "Press Enter" not in page and [b.label for b in at.button if b.label == "搜索"] == ["搜索"]
