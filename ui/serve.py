@@ -18,6 +18,8 @@ def warm() -> None:
     """Fill the app's process-wide caches: the same cached objects the pages use."""
     from ui.config import settings
     from ui.loading import warm_up
+    # the caches are filled outside a page run, on purpose: Streamlit's "missing ScriptRunContext" note is noise
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
     try:
         warm_up(settings())
     except Exception as e:  # noqa: BLE001 — the first visitor will see the same problem as a sentence
