@@ -39,6 +39,7 @@ eval: install index
 bench: install index system-deps
 	$(BIN)/python bench/query.py --index $(INDEX)
 	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/app.py --index $(INDEX)
 
 # Browser tests drive Debian's chromium with CJK fonts; the real-document tests print the outline with it and
 # convert a Word file with LibreOffice. Install them when missing (root, as on CI).
