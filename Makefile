@@ -9,7 +9,7 @@ PORT   ?= 8501
 .PHONY: run test install index ask bench eval system-deps clean
 
 run: install index
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/python -m ui.serve --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: install system-deps
 	$(BIN)/python -m pytest -q -ra
@@ -39,6 +39,7 @@ eval: install index
 bench: install index system-deps
 	$(BIN)/python bench/query.py --index $(INDEX)
 	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/app.py --index $(INDEX)
 
 # Browser tests drive Debian's chromium with CJK fonts; the real-document tests print the outline with it and
 # convert a Word file with LibreOffice. Install them when missing (root, as on CI).

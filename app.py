@@ -1,13 +1,14 @@
 """Streamlit front end of the knowledge base: 问答, 浏览, 摘录 and 指标 over the planning outline.
 
-Run with `streamlit run app.py`. This file only wires the pages together; they live in ui/.
+Run with `python -m ui.serve` (warms the index as the server starts; `make run`) or `streamlit run app.py`.
+This file only wires the pages together; they live in ui/.
 """
 from __future__ import annotations
 
 import streamlit as st
 
 from ui.ask import page_ask
-from ui.basket import session_id
+from ui.basket import remember_browser, session_id
 from ui.browse import page_browse
 from ui.config import PAGES, settings
 from ui.loading import open_or_stop
@@ -20,7 +21,8 @@ def main() -> None:
     st.set_page_config(page_title="规划纲要知识库", page_icon="📘", layout="wide")
     st.html(CSS)
     sid = session_id()
-    st.session_state["sid"] = sid
+    remember_browser()
+    st.markdown('<h2 class="kb-title">规划纲要知识库</h2>', unsafe_allow_html=True)
     kb = open_or_stop(settings())
 
     # A shared reading link (?section=2.2) opens 浏览 even without ?page=.
@@ -28,7 +30,6 @@ def main() -> None:
             and "section" in st.query_params:
         st.session_state["page"] = "浏览"
 
-    st.markdown("### 规划纲要知识库")
     tabs = st.tabs(PAGES, key="page", bind="query-params")
     for tab, name, page in zip(tabs, PAGES, (page_ask, page_browse, page_basket, page_targets)):
         if tab.open:

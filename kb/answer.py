@@ -5,10 +5,11 @@ import math
 import re
 
 from ingest import sentences, tokenize
+from ingest.records import Passage
 
 from .config import AnswerCfg
 from .query import Query
-from .records import Answer, Hit
+from .records import Answer, Hit, Measure
 
 _DIGIT = re.compile(r"\d")
 _TARGET = re.compile(r"力争|达到|以上|以内|不低于|累计|新增|建成|实现|到\"?“?十四五”?\"?末|2025年")
@@ -144,3 +145,37 @@ def extract(q: Query, hits: list[Hit], cfg: AnswerCfg) -> Answer | None:
     text = text[a:b]
     return Answer(text, tuple(highlight(text, terms)), h.citation, h.passage.id, s + a,
                   "row" if h.passage.kind == "row" else "sentence")
+
+
+_MEASURES_Q = re.compile(r"举措|措施|怎么做|怎样做|怎么办|怎么解决|如何解决|如何|怎样|怎么|办法|哪些工作|做些什么|做什么")
+
+
+def asks_for_measures(query: str) -> bool:
+    """有什么举措 / 怎么做 / 如何… questions: the reader wants the list of measures, not one sentence."""
+    return bool(_MEASURES_Q.search(query or ""))
+
+
+def measures(best: Passage, section: list[Passage], limit: int = 8) -> tuple[Measure, ...]:
+    """The measures of the best passage's section (or box), verbatim: each paragraph's lead phrase with the
+    sentence that follows it; a section without lead phrases gives the best paragraph's sentences. Fewer than
+    two measures is no list (one sentence is what the answer already shows)."""
+    same = [p for p in section if p.box == best.box and p.kind == best.kind]
+    led = [p for p in same if p.lead and p.text.startswith(p.lead)]
+    out: list[Measure] = []
+    if len(led) >= 2:
+        for p in led[:limit]:
+            spans = sentences(p.text)
+            lead_end = len(p.lead)
+            if p.text[lead_end:lead_end + 1] in "。：:；;":
+                lead_end += 1
+            rest = [(s, e) for s, e in spans if e > lead_end]
+            s0, e0 = rest[0] if rest else (0, len(p.text))
+            s0 = max(s0, lead_end)
+            text = p.text[s0:e0].strip()
+            start = p.text.index(text, s0) if text else s0
+            out.append(Measure(p.text[:lead_end], text, p.id, start))
+    elif best.kind == "paragraph":
+        for s, e in sentences(best.text)[:limit]:
+            t = best.text[s:e]
+            out.append(Measure("", t.strip(), best.id, s + (len(t) - len(t.lstrip()))))
+    return tuple(out) if len(out) >= 2 else ()

@@ -68,13 +68,47 @@ def export(st_model, target: Path) -> dict:
     return meta
 
 
+class FastTokenizer:
+    """The model's tokenizer.json through the `tokenizers` library alone: the same ids as transformers'
+    AutoTokenizer, without importing transformers (which imports torch: ~1 s and ~300 MB per process)."""
+
+    def __init__(self, tok, fallback=None, max_tokens: int = MAX_TOKENS):
+        self.tok, self.fallback, self.max_tokens = tok, fallback, max_tokens
+
+    @classmethod
+    def load(cls, location: str, max_tokens: int) -> "FastTokenizer":
+        path = Path(location) / "tokenizer.json"
+        if path.is_file():
+            try:
+                from tokenizers import Tokenizer
+                tok = Tokenizer.from_file(str(path))
+                pad_id = tok.token_to_id("[PAD]")
+                if pad_id is not None:
+                    tok.enable_truncation(max_tokens)
+                    tok.enable_padding(pad_id=pad_id, pad_token="[PAD]")
+                    return cls(tok, None, max_tokens)
+            except Exception:  # noqa: BLE001 — an unusual tokenizer file: transformers reads it
+                pass
+        from transformers import AutoTokenizer
+        return cls(None, AutoTokenizer.from_pretrained(location), max_tokens)
+
+    def __call__(self, texts: list[str]) -> dict[str, np.ndarray]:
+        if self.fallback is not None:
+            enc = self.fallback(texts, padding=True, truncation=True, max_length=self.max_tokens,
+                                return_tensors="np")
+            return {k: np.asarray(v) for k, v in enc.items()}
+        encs = self.tok.encode_batch(texts)
+        return {"input_ids": np.array([e.ids for e in encs], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encs], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in encs], dtype=np.int64)}
+
+
 class OnnxEmbedder:
     """Same vectors as the sentence-transformers model (cosine 1.0 to 6 places), served by onnxruntime."""
 
     def __init__(self, model_id: str, location: str, query_prefix: str = "", passage_prefix: str = ""):
         try:
             import onnxruntime as ort
-            from transformers import AutoTokenizer
         except ImportError:
             raise ModelUnavailable("install onnxruntime to use the onnx backend (or set KB_RUNTIME=torch)") from None
         path = cache_dir() / f"{_key(model_id, location)}.onnx"
@@ -86,9 +120,9 @@ class OnnxEmbedder:
         so = ort.SessionOptions()
         so.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
         self.session = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
-        self.tokenizer = AutoTokenizer.from_pretrained(location)
         self.inputs = meta["inputs"]
         self.max_tokens = meta["max_tokens"]
+        self.tokenizer = FastTokenizer.load(location, self.max_tokens)
         self.dim = meta["dim"]
         self.model_id = model_id
         self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
@@ -96,7 +130,7 @@ class OnnxEmbedder:
         self._lock = threading.Lock()
 
     def _run(self, texts: list[str]) -> np.ndarray:
-        enc = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_tokens, return_tensors="np")
+        enc = self.tokenizer(texts)
         feeds = {n: enc[n].astype(np.int64) for n in self.inputs}
         return self.session.run(None, feeds)[0].astype(np.float32)
 

@@ -18,6 +18,8 @@ class Citation:
     box_title: str | None = None
     chapter_ref: str = ""     # as the document numbers it: 第二章 / 九、 / 序言
     section_ref: str = ""     # 第二节 / （一）
+    page_end: int | None = None   # last page when the quotation may run over several (第1—5页)
+    page_open: bool = False       # the last page is unknown: 第69页起
 
     @classmethod
     def of(cls, p: Passage) -> "Citation":
@@ -44,9 +46,18 @@ class Citation:
         s = f"《{self.doc_title}》{self.place}"
         if title and (self.chapter or self.box):
             s += f"“{title}”"
-        if self.page:
-            s += f"，第{self.page}页"
-        return s
+        return s + self.pages
+
+    @property
+    def pages(self) -> str:
+        """，第18页 / ，第1—5页 (the page is only known to lie in that range) / ，第69页起 / "" (no pages)."""
+        if not self.page:
+            return ""
+        if self.page_open:
+            return f"，第{self.page}页起"
+        if self.page_end and self.page_end > self.page:
+            return f"，第{self.page}—{self.page_end}页"
+        return f"，第{self.page}页"
 
     def __str__(self) -> str:
         return self.text
@@ -84,6 +95,15 @@ class Answer:
         return {"text": self.text, "highlights": [list(h) for h in self.highlights],
                 "citation": self.citation.text, "passage_id": self.passage_id,
                 "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure of a section, as the outline words it: its lead phrase and the sentence after it."""
+    lead: str          # 普及学前教育。 (empty when the paragraph has none: then text is one of its sentences)
+    text: str          # the sentence stating the measure, verbatim
+    passage_id: str
+    start: int         # offset of text inside the passage
 
 
 @dataclass(frozen=True)

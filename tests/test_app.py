@@ -5,6 +5,10 @@ import csv
 import html
 import io
 import re
+import shlex
+import subprocess
+import sys
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -17,6 +21,7 @@ from .conftest import build_index
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 COPPER = "力争到“十四五”末，全区铜加工企业达到10家，实现营业收入100亿元以上。"
+COPPER_CITE = "第二章第二节“加快发展铜材料深加工产业”，第18—19页"   # the text file gives section pages: a range
 
 
 def point_app_at(index: Path, tmp_path: Path, monkeypatch) -> Path:
@@ -64,9 +69,80 @@ def texts(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def esc_(text: str) -> str:
+    from ui.render import esc
+    return esc(text)
+
+
+def env_index() -> str:
+    import os
+    return os.environ["KB_INDEX"]
+
+
 def ok(at: AppTest) -> AppTest:
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def ask(at: AppTest, q: str) -> AppTest:
+    """Type a question and press 搜索 (the question box is a form: Enter or the button submits it)."""
+    at.text_input(key="q").input(q)
+    next(b for b in at.button if b.label == "搜索").click()
+    return at.run()
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "br":
+            self.parts.append("\n")
+
+
+def shown(fragment: str) -> str:
+    """The text a browser shows for an HTML fragment (entities decoded, tags dropped)."""
+    p = _Text()
+    p.feed(fragment)
+    p.close()
+    return "".join(p.parts)
+
+
+def heading(at: AppTest) -> str:
+    """The reading view's section heading (<div class="kb-h" role="heading">), as shown."""
+    for m in at.markdown:
+        hit = re.search(r'<div class="kb-h" role="heading" aria-level="3">(.*?)</div>', m.value)
+        if hit:
+            return shown(hit.group(1))
+    raise AssertionError("no section heading")
+
+
+def copies(at: AppTest) -> list[str]:
+    """What the 复制 buttons copy."""
+    return [html.unescape(v) for m in at.markdown for v in re.findall(r'data-kb-copy="([^"]*)"', m.value)]
+
+
+def toc(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.sidebar.markdown)
+
+
+def table(at: AppTest, table_id: str) -> tuple[list[str], list[list[str]]]:
+    """An HTML table of the page (by id) as its header and rows of shown text; links as their href."""
+    src = next(m.value for m in at.markdown if f'id="{table_id}"' in m.value)
+    src = src[src.index(f'id="{table_id}"'):]
+    head = [shown(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", src.split("</thead>")[0])]
+    rows = []
+    for tr in re.findall(r"<tr>(.*?)</tr>", src.split("<tbody>")[1]):
+        cells = []
+        for td in re.findall(r"<td[^>]*>(.*?)</td>", tr):
+            a = re.search(r'href="([^"]+)"', td)
+            cells.append(html.unescape(a.group(1)) if a else shown(td))
+        rows.append(cells)
+    return head, rows
 
 
 # ---------------------------------------------------------------- 问答
@@ -84,19 +160,19 @@ def test_first_visit_shows_example_questions(env):
 
 
 def test_ask_shows_answer_citation_passages_and_links(env):
-    at = app()
-    at.text_input(key="q").input("铜材料深加工目标").run()
-    ok(at)
+    at = ok(ask(app(), "铜材料深加工目标"))
     page = texts(at)
     assert '<div class="kb-answer">' in page
     assert '<mark class="kb">' in page                        # matched terms are marked
-    assert "第二章第二节“加快发展铜材料深加工产业”，第18页" in page  # the copper section is cited
+    assert COPPER_CITE in page                                 # the copper section is cited, pages as a range
+    assert "第18页" not in page.replace("第18—19页", "")      # no single page the text file cannot vouch for
     assert "铜加工企业达到10家" in page
     assert "在原文中查看" in page and "section=2.2" in page        # link to the reading view
-    # (?q= in the URL is written by the browser; tests/test_browser.py checks it)
-    # the copy block is the verbatim text plus its citation
-    copies = [c.value for c in at.code]
-    assert any(c.endswith("，第18页") and "\n——《" in c and "铜" in c for c in copies)
+    assert "sid=" not in page                                  # links carry no basket id (a cookie does)
+    # (?q= in the URL is written by the browser; tests/test_app_journeys.py checks it)
+    # the 复制 button copies the verbatim text plus its citation
+    assert any(COPPER in c.split("\n——《")[0] and c.endswith("（草案）》" + COPPER_CITE) for c in copies(at))
+    assert "Press Enter" not in page and [b.label for b in at.button if b.label == "搜索"] == ["搜索"]
 
 
 def test_query_from_shared_url(env):
@@ -120,9 +196,7 @@ def test_chapter_filter(env):
     "😀🚀🏫", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "**粗体** $x$ [链接](javascript:1)",
 ])
 def test_odd_queries_never_break_the_page(env, query):
-    at = app()
-    at.text_input(key="q").input(query).run()
-    ok(at)
+    at = ok(ask(app(), query))
     for m in at.markdown:
         assert "<script" not in m.value and "<img" not in m.value   # only escaped text reaches HTML
 
@@ -137,32 +211,65 @@ def test_html_query_is_escaped_in_links(env):
 
 def test_browse_deep_link_opens_section_and_marks_paragraph(env):
     at = ok(app(section="2.2", p="1"))
-    assert [s.value for s in at.subheader] == ["第二章第二节 加快发展铜材料深加工产业"]
+    assert heading(at) == "第二章第二节 加快发展铜材料深加工产业"
     page = texts(at)
     assert 'id="p1"' in page and "kb-focus" in page
     assert "铜加工企业达到10家" in page
+    assert "第18—19页 · " in page                              # the section's pages, as a range
     # previous / next section
     at.button(key="next").click().run()
     ok(at)
-    assert at.subheader[0].value.startswith("第二章第三节")
+    assert heading(at).startswith("第二章第三节")
     at.button(key="prev").click().run()
     at.button(key="prev").click().run()
-    assert at.subheader[0].value.startswith("第二章第一节")
+    assert heading(at).startswith("第二章第一节")
+
+
+def test_readme_deep_link_highlights_its_paragraph(env):
+    at = ok(app(page="浏览", section="10.2", p="3"))           # the README's example
+    assert '<div class="kb-text kb-para kb-focus" id="p3">' in texts(at)
+    assert "推动义务教育均等化" in shown(next(m.value for m in at.markdown if 'id="p3"' in m.value))
+
+
+@pytest.mark.parametrize("bad", ["99.9", "2.99", "abc", "<b>x</b>"])
+def test_a_section_that_does_not_exist_is_named(env, bad):
+    at = ok(app(page="浏览", section=bad))
+    warn = next(m.value for m in at.markdown if "kb-warn" in m.value)
+    assert shown(warn).startswith(f"没有“{bad}”这一节") and "序言" in shown(warn)
+    assert heading(at) == "序言"
+
+
+def test_a_box_is_reachable_from_the_picker_and_the_toc(env):
+    at = ok(app(page="浏览"))
+    pick = at.selectbox(key="browse_pick")
+    labels = list(pick.options)
+    box = labels.index("　专栏1-1 “十四五”期间经济社会主要发展目标（第14页）")
+    assert labels[box - 1] == "第一章第五节 发展目标（第14页）"         # right after its section
+    assert any(o.startswith("　专栏10-1 ") for o in labels)
+    pick.set_value("box:1-1").run()
+    ok(at)
+    assert heading(at) == "第一章第五节 发展目标"
+    assert at.query_params["box"] in ("1-1", ["1-1"])
+    assert 'id="box-1-1"' in texts(at)
+    links = re.findall(r'<a class="kb-toc kb-toc-box" href="([^"]+)"', toc(at))
+    assert len(links) == 10                                    # every 专栏 of the outline is a link
+    assert html.unescape(links[0]).endswith("section=1.5&box=1-1#box-1-1")
 
 
 def test_browse_toc_lists_chapters_sections_boxes_with_pages(env):
     at = ok(app(page="浏览"))
-    side = "\n".join([e.label for e in at.sidebar.expander] + [b.label for b in at.sidebar.button]
-                     + [c.value for c in at.sidebar.caption])
+    side = shown(toc(at))
     assert "序言" in side
     for n in ("第一章", "第六章", "第十二章"):
         assert n in side
-    assert "第二节 加快发展铜材料深加工产业 · 18" in side
-    assert "专栏1-1" in side and "专栏10-1" in side
-    at.sidebar.button(key="toc-10.2").click().run()
-    ok(at)
-    assert at.subheader[0].value == "第十章第二节 加快推进教育现代化进程"
-    assert "学前三年毛入园率达到97%以上" in texts(at)
+    assert "第二节 加快发展铜材料深加工产业　18" in side
+    assert "专栏1-1 “十四五”期间经济社会主要发展目标　14" in side and "专栏10-1" in side
+    href = html.unescape(re.search(r'href="([^"]+)"[^>]*>第二节 加快推进教育现代化进程', toc(at)).group(1))
+    q = {k: v[0] for k, v in parse_qs(urlparse(href).query).items()}
+    assert q == {"page": "浏览", "section": "10.2"}
+    at2 = ok(app(**q))                                         # following the link
+    assert heading(at2) == "第十章第二节 加快推进教育现代化进程"
+    assert "学前三年毛入园率达到97%以上" in shown(texts(at2))
 
 
 def test_browse_indicator_table_rows_have_anchors(env):
@@ -187,7 +294,7 @@ def test_search_hit_link_lands_on_its_paragraph(env):
 # ---------------------------------------------------------------- 摘录
 
 def _add_copper(at: AppTest) -> AppTest:
-    at.text_input(key="q").input("铜材料深加工目标").run()
+    ask(at, "铜材料深加工目标")
     key = next(b.key for b in at.button
                if b.key and b.key.startswith("add-") and b.key.endswith(":2.2:p1-2"))
     at.button(key=key).click().run()
@@ -207,13 +314,14 @@ def test_basket_add_reorder_remove_and_export(env, downloads):
     md = downloads["规划纲要摘录.md"].decode("utf-8")
     first, cite = items[0]["text"], items[0]["citation"]
     assert first in md and f"——{cite}" in md
-    assert "第二章第二节“加快发展铜材料深加工产业”，第18页" in md
+    assert COPPER_CITE in md
     assert md.index(first) < md.index(items[1]["text"])
 
     rows = list(csv.reader(io.StringIO(downloads["规划纲要摘录.csv"].decode("utf-8-sig"))))
-    assert rows[0] == ["序号", "引文", "出处", "章节", "页码", "段落ID"]
-    assert rows[1][1] == first and rows[1][2] == cite and rows[1][3] == "第二章第二节"
-    assert rows[1][4] == "18"
+    assert rows[0] == ["序号", "类型", "引文", "出处", "章节", "页码", "段落ID"]
+    assert rows[1][1] == "原文" and rows[1][2] == first and rows[1][3] == cite and rows[1][4] == "第二章第二节"
+    assert rows[1][5] == "第18—19页"
+    assert "逐字一致" in texts(at)                               # only text quotations here: the claim holds
 
     import docx
     d = docx.Document(io.BytesIO(downloads["规划纲要摘录.docx"]))
@@ -222,6 +330,7 @@ def test_basket_add_reorder_remove_and_export(env, downloads):
 
     # reorder: move the second up, then remove the (new) first
     at.button(key="up-1").click().run()
+    ok(at)
     assert at.session_state["basket"][1]["text"] == first
     md = downloads["规划纲要摘录.md"].decode("utf-8")
     assert md.index(first) > md.index(at.session_state["basket"][0]["text"])
@@ -233,15 +342,43 @@ def test_basket_add_reorder_remove_and_export(env, downloads):
     assert "摘录为空" in texts(at)
 
 
-def test_basket_survives_a_reload(env):
+def test_basket_belongs_to_the_browser_not_the_address(env, monkeypatch):
+    """A browser's cookie names its basket: a new session from a typed address, a bookmark or an internal link
+    (no id in any of them) finds it; another browser does not. (AppTest cannot send cookies: the cookie reader is
+    replaced; tests/test_app_journeys.py does this with a real browser and a restarted server.)"""
+    monkeypatch.setattr("ui.basket.cookie_id", lambda: "0123456789abcdef0123456789abcdef")
     at = _add_copper(app())
-    sid = at.query_params["sid"]
-    sid = sid[0] if isinstance(sid, list) else sid
-    again = ok(app(sid=sid, page="摘录"))              # a new session with the same URL
-    assert html.escape(COPPER) in texts(again)
+    assert "sid" not in at.query_params
+    again = ok(app(page="摘录"))                       # a new session, typed address, same browser
+    assert COPPER in shown(texts(again))
     assert COPPER in again.session_state["basket"][0]["text"]
-    stranger = ok(app(page="摘录"))                    # another session starts empty
+    linked = ok(app(page="浏览", section="10.2", p="3"))   # an internal link: still the same basket
+    assert linked.session_state["sid"] == "0123456789abcdef0123456789abcdef"
+    monkeypatch.setattr("ui.basket.cookie_id", lambda: "fedcba9876543210fedcba9876543210")
+    stranger = ok(app(page="摘录"))                    # another browser starts empty
     assert "摘录为空" in texts(stranger)
+
+
+def test_a_new_browser_gets_a_cookie_and_an_old_link_keeps_its_basket(env):
+    at = _add_copper(app())                             # no cookie yet: an id is made and written to one
+    sid = at.session_state["sid"]
+    assert re.fullmatch(r"[0-9a-f]{32}", sid)
+    assert (env / "baskets" / f"{sid}.json").exists()
+    # a link from before the cookie (…?sid=ID) brings its basket into this browser and drops the id from the URL
+    old = ok(app(sid=sid, page="摘录"))
+    assert COPPER in old.session_state["basket"][0]["text"] and "sid" not in old.query_params
+
+
+def test_two_tabs_share_one_basket(env, monkeypatch):
+    monkeypatch.setattr("ui.basket.cookie_id", lambda: "abcdefabcdefabcdefabcdefabcdefab")
+    tab1, tab2 = app(), app(section="10.2")
+    _add_copper(tab1)
+    key = next(b.key for b in tab2.button if b.key and b.key.startswith("addpara-10.2-"))
+    tab2.button(key=key).click().run()                 # tab 2 adds after tab 1: nothing of tab 1 is lost
+    assert len(tab2.session_state["basket"]) == 2
+    tab1.session_state["page"] = "摘录"
+    tab1.run()
+    assert len(tab1.session_state["basket"]) == 2
 
 
 def test_add_whole_paragraph_from_reading_view(env):
@@ -249,26 +386,39 @@ def test_add_whole_paragraph_from_reading_view(env):
     key = next(b.key for b in at.button if b.key and b.key.startswith("addpara-10.2-"))
     at.button(key=key).click().run()
     [item] = at.session_state["basket"]
-    assert item["citation"].endswith("第十章第二节“加快推进教育现代化进程”，第53页") or "第十章第二节" in item["citation"]
+    assert item["citation"].endswith("第十章第二节“加快推进教育现代化进程”，第53—54页")
 
 
 # ---------------------------------------------------------------- 指标
 
 def test_targets_page_tables_and_csv(env, downloads):
     at = ok(app(page="指标"))
-    indicators, targets = [d.value for d in at.dataframe]
-    assert list(indicators.columns)[:3] == ["序号", "类别", "指标名称"]
-    assert len(indicators) == 20          # 19 numbered rows; row 8 holds two indicators
-    row = indicators[indicators["指标名称"].str.contains("每千人拥有执业医师数")].iloc[0]
+    head, rows = table(at, "indicators")
+    assert head[:3] == ["序号", "类别", "指标名称"]
+    assert len(rows) == 20          # 19 numbered rows; row 8 holds two indicators
+    row = dict(zip(head, next(r for r in rows if "每千人拥有执业医师数" in r[2])))
     assert row["2020年基数"] == "3.4" and row["2025年目标"] == "3.7"
-    assert list(targets.columns) == ["领域", "目标", "数值", "章节", "页码", "原文"]
-    copper = targets[targets["目标"].str.contains("铜加工企业达到10家")].iloc[0]
+    head, rows = table(at, "targets")
+    assert head == ["领域", "目标", "数值", "章节", "页码", "原文"]
+    copper = dict(zip(head, next(r for r in rows if "铜加工企业达到10家" in r[1])))
     assert copper["数值"] == "10家、100亿元以上" and copper["章节"] == "第二章第二节"
-    assert "section=2.2" in copper["原文"]
+    assert copper["页码"] == "18—19"
+    assert "section=2.2" in copper["原文"] and "sid=" not in copper["原文"]
     got = list(csv.reader(io.StringIO(downloads["纲要量化目标.csv"].decode("utf-8-sig"))))
-    assert got[0][:5] == ["领域", "目标", "数值", "章节", "页码"]
+    assert got[0] == ["领域", "目标", "数值", "章节", "页码", "段落ID"]
     assert any(COPPER in r[1] or "铜加工企业达到10家" in r[1] for r in got[1:])
-    assert "专栏1-1主要指标.csv" in downloads
+    ind = list(csv.reader(io.StringIO(downloads["专栏1-1主要指标.csv"].decode("utf-8-sig"))))
+    assert ind[0][:3] == ["序号", "类别", "指标名称"] and len(ind) == 21
+
+
+def test_indicator_cells_carry_numbers_for_sorting(env):
+    """The table sorts numbers as numbers in the browser: each numeric cell carries its value (85以上 → 85);
+    text (按市下达目标) carries none and sorts after the numbers. tests/test_app_journeys.py clicks the head."""
+    at = ok(app(page="指标"))
+    src = next(m.value for m in at.markdown if 'id="indicators"' in m.value)
+    assert '<td data-n="97.0">97以上</td>' in src
+    assert "<td>按市下达目标</td>" in src
+    assert '<th data-col="0" title="点击排序">序号</th>' in src
 
 
 # ---------------------------------------------------------------- no index
@@ -277,12 +427,20 @@ def test_missing_index_says_what_to_run(tmp_path, monkeypatch):
     monkeypatch.setenv("KB_INDEX", str(tmp_path / "nowhere"))
     monkeypatch.setenv("KB_MODEL", "hash")
     monkeypatch.setenv("KB_BASKETS", str(tmp_path / "baskets"))
+    monkeypatch.setenv("KB_CORPUS", str(ROOT / "corpus"))
     at = app()
     assert not at.exception
     [err] = at.error
-    assert "make index" in err.value
     assert [b.label for b in at.button] == ["现在建立索引"]
     assert not at.tabs                                  # the pages are not shown
+    # the advice works: run exactly the command it names, and the app opens
+    command = re.search(r"运行 `([^`]+)` 建立索引", err.value).group(1)
+    assert command.startswith(".venv/bin/kb --index ") and " --model hash ingest " in command
+    argv = shlex.split(command)
+    argv[0] = str(Path(sys.executable).with_name("kb"))     # .venv/bin/kb of the environment running the tests
+    subprocess.run(argv, cwd=ROOT, check=True, capture_output=True)
+    again = ok(app())
+    assert not again.error and [t.label for t in again.tabs] == ["问答", "浏览", "摘录", "指标"]
 
 
 def test_build_button_builds_the_index(tmp_path, monkeypatch):
@@ -369,9 +527,9 @@ def test_document_filter_on_ask_page(env2):
     assert cites and all(f"《{REPORT_TITLE}》" in c for c in cites)
     assert "二、（一）“壮大铜材料产业”" in texts(at)       # the report's own numbering
     assert all("远景目标纲要" not in h for h in _hit_heads(at))
-    # the answer's citation and the copy blocks name the report too
+    # the answer's citation and the copy buttons name the report too
     assert any(c.startswith("力争铜加工企业营业收入达到80亿元") and f"——《{REPORT_TITLE}》" in c
-               for c in (c.value for c in at.code))
+               for c in copies(at))
     # the chapter filter now lists the report's two chapters by title
     assert at.selectbox(key="ask_ch").options == ["全部章节", "一、二〇二二年工作回顾",
                                                   "二、二〇二三年主要任务"]
@@ -407,7 +565,7 @@ def test_reading_link_of_second_document_hit_opens_that_document(env2):
     assert q["hl"].startswith(REPORT_ID + ":")
     at2 = ok(app(**q))
     assert at2.selectbox(key="browse_doc").value == REPORT_ID
-    assert [s.value for s in at2.subheader] == ["二、（一）壮大铜材料产业"]
+    assert heading(at2) == "二、（一）壮大铜材料产业"
     page = texts(at2)
     assert "kb-focus" in page and "达到80亿元" in page and '<mark class="kb">' in page
     assert unquote(href).endswith("#p" + q["p"])
@@ -415,7 +573,7 @@ def test_reading_link_of_second_document_hit_opens_that_document(env2):
     del q["doc"]
     at3 = ok(app(**q))
     assert at3.selectbox(key="browse_doc").value == REPORT_ID
-    assert at3.subheader[0].value == "二、（一）壮大铜材料产业"
+    assert heading(at3) == "二、（一）壮大铜材料产业"
 
 
 def test_browse_picker_switches_documents(env2):
@@ -423,44 +581,45 @@ def test_browse_picker_switches_documents(env2):
     pick = at.selectbox(key="browse_doc")
     assert pick.value == OUTLINE_ID
     assert len(pick.options) == 2 and any("执行情况的报告" in o for o in pick.options)
-    assert at.subheader[0].value == "序言"
+    assert heading(at) == "序言"
     pick.set_value(REPORT_ID).run()
     ok(at)
     assert at.query_params["doc"] in (REPORT_ID, [REPORT_ID])
-    assert at.subheader[0].value == "一、（一）工业经济稳中有进"
+    assert heading(at) == "一、（一）工业经济稳中有进"
     assert "新增专精特新企业3家" in texts(at)
-    assert REPORT_TITLE in [c.value for c in at.caption]
-    side = "\n".join([e.label for e in at.sidebar.expander] + [b.label for b in at.sidebar.button])
+    assert REPORT_TITLE in shown(texts(at))
+    side = shown(toc(at))
     assert "一、二〇二二年工作回顾" in side and "（二）民生保障持续加强" in side     # the report's own numbering
     assert "第十章" not in side                               # the outline's TOC is gone
     assert [o for o in at.selectbox(key="browse_pick").options][-1].startswith("二、（二）办好民生实事")
     # next / prev stay inside the report; its deep links carry the document
     at.button(key="next").click().run()
     ok(at)
-    assert at.subheader[0].value == "一、（二）民生保障持续加强"
+    assert heading(at) == "一、（二）民生保障持续加强"
     assert "新增学位900个" in texts(at)
     assert f"doc={REPORT_ID}" in texts(at) and "section=1.2" in texts(at)
     # a deep link into the report's section and paragraph
     at2 = ok(app(doc=REPORT_ID, section="2.2", p="1"))
-    assert at2.subheader[0].value == "二、（二）办好民生实事"
+    assert heading(at2) == "二、（二）办好民生实事"
     assert 'id="p1"' in texts(at2) and "kb-focus" in texts(at2)
     # the same section number in the outline is the outline's
     at3 = ok(app(doc=OUTLINE_ID, section="2.2"))
-    assert at3.subheader[0].value == "第二章第二节 加快发展铜材料深加工产业"
+    assert heading(at3) == "第二章第二节 加快发展铜材料深加工产业"
 
 
 def test_targets_page_has_document_column(env2, downloads):
     at = ok(app(page="指标"))
-    indicators, targets = [d.value for d in at.dataframe]
-    assert list(indicators.columns)[:4] == ["文件", "序号", "类别", "指标名称"]
-    assert len(indicators) == 20 and set(indicators["文件"]) == {indicators["文件"].iloc[0]}
-    assert "远景目标纲要" in indicators["文件"].iloc[0]       # only the outline has 专栏1-1
-    assert list(targets.columns) == ["文件", "领域", "目标", "数值", "章节", "页码", "原文"]
-    assert REPORT_TITLE in set(targets["文件"]) and len(set(targets["文件"])) == 2
-    copper = targets[targets["目标"].str.contains("铜加工企业达到10家")].iloc[0]
-    assert "远景目标纲要" in copper["文件"] and f"doc={OUTLINE_ID}" in copper["原文"]
-    report = targets[targets["文件"] == REPORT_TITLE].iloc[0]
-    assert f"doc={REPORT_ID}" in report["原文"]
+    head, rows = table(at, "indicators")
+    assert head[:4] == ["文件", "序号", "类别", "指标名称"]
+    assert len(rows) == 20 and len({r[0] for r in rows}) == 1
+    assert "远景目标纲要" in rows[0][0]                        # only the outline has 专栏1-1
+    head, rows = table(at, "targets")
+    assert head == ["文件", "领域", "目标", "数值", "章节", "页码", "原文"]
+    assert REPORT_TITLE in {r[0] for r in rows} and len({r[0] for r in rows}) == 2
+    copper = next(r for r in rows if "铜加工企业达到10家" in r[2])
+    assert "远景目标纲要" in copper[0] and f"doc={OUTLINE_ID}" in copper[-1]
+    report = next(r for r in rows if r[0] == REPORT_TITLE)
+    assert f"doc={REPORT_ID}" in report[-1]
     got = list(csv.reader(io.StringIO(downloads["纲要量化目标.csv"].decode("utf-8-sig"))))
     assert got[0][0] == "文件" and any(r[0] == REPORT_TITLE for r in got[1:])
 
@@ -475,3 +634,133 @@ def test_basket_export_names_the_document(env2, downloads):
     ok(at)
     md = downloads["规划纲要摘录.md"].decode("utf-8")
     assert f"——《{REPORT_TITLE}》二、（一）“壮大铜材料产业”" in md
+
+
+# ---------------------------------------------------------------- answers beyond one sentence
+
+def test_indicator_row_answers_as_a_table_row_and_is_quoted_as_one(env, downloads):
+    at = ok(app(q="每千人拥有执业医师数2025年目标"))
+    answer = next(m.value for m in at.markdown if "kb-answer" in m.value)
+    assert "<table>" in answer and "<th>2025年目标</th>" in answer and "<td>3&#46;7</td>" in answer
+    assert "序号：" not in shown(answer)                        # not the built string
+    at.button(key="add-answer").click().run()
+    [item] = at.session_state["basket"]
+    assert item["kind"] == "row" and ["2025年目标", "3.7"] in item["cells"]
+    assert item["citation"].endswith("专栏1-1““十四五”期间经济社会主要发展目标”，第14—17页")
+    at.session_state["page"] = "摘录"
+    at.run()
+    ok(at)
+    page = texts(at)
+    assert "逐字一致" not in page and "按表格行引用" in page      # no verbatim claim for a row
+    assert "<th>指标名称</th>" in page
+    md = downloads["规划纲要摘录.md"].decode("utf-8")
+    assert "| 序号 | 类别 | 指标名称 |" in md and "（表格行）" in md
+    rows = list(csv.reader(io.StringIO(downloads["规划纲要摘录.csv"].decode("utf-8-sig"))))
+    assert rows[1][1] == "表格行" and "2025年目标：3.7" in rows[1][2]
+    import docx
+    d = docx.Document(io.BytesIO(downloads["规划纲要摘录.docx"]))
+    [t] = d.tables
+    assert [c.text for c in t.rows[0].cells][:3] == ["序号", "类别", "指标名称"]
+    assert "3.7" in [c.text for c in t.rows[1].cells]
+
+
+def test_measures_question_lists_the_sections_measures(env):
+    at = ok(app(q="孩子上幼儿园难怎么解决"))
+    block = next(m.value for m in at.markdown if "kb-measures" in m.value)
+    text = shown(block)
+    assert "纲要中的举措（第十章 持续增进民生福祉 › 第二节 加快推进教育现代化进程）" in text
+    for lead in ("普及学前教育。", "推动义务教育均等化。", "加强教师队伍建设。", "持续深化教育改革。"):
+        assert f"<b>{esc_(lead)}</b>" in block
+    assert block.count("section=10.2") == 4                    # each measure links to its paragraph
+    from kb import KnowledgeBase
+    doc = KnowledgeBase.open(env_index(), model="hash").document().text
+    for li in re.findall(r"<li>(.*?) <a ", block):             # every measure is the outline's own words
+        assert shown(li) in doc
+
+
+def test_a_question_the_outline_does_not_answer_says_so(env):
+    at = ok(app(q="全区要建几个5G基站"))
+    none = next(m.value for m in at.markdown if "kb-none" in m.value)
+    assert shown(none).startswith("纲要中未写明这个问题的答案（把握 ")
+    assert not any("kb-answer" in m.value for m in at.markdown)
+
+
+# ---------------------------------------------------------------- the original page of a PDF
+
+PDF_PAGES = [["关于加快发展铜产业的实施意见", "", "第一章 总体要求", "第一节 指导思想",
+              "坚持以人民为中心的发展思想，推动铜材料产业高质量发展。", "力争到2025年，全区铜加工企业达到10家，",
+              "实现营业收入100亿元以上。", "", "— 1 —"],
+             ["第二节 主要目标", "新建幼儿园2所，新增学位900个。", "推进老旧小区改造194个。", "", "— 2 —"]]
+
+
+@pytest.fixture(scope="module")
+def pdf_index(tmp_path_factory) -> Path:
+    from kb import KnowledgeBase
+
+    from .pdfgen import make_pdf
+    d = tmp_path_factory.mktemp("pdfdoc")
+    (d / "corpus").mkdir()
+    make_pdf(d / "corpus" / "plan.pdf", PDF_PAGES)
+    KnowledgeBase.sync([d / "corpus"], d / "index", model="hash")
+    return d / "index"
+
+
+def _marked(png: bytes) -> set[int]:
+    """Rows of the image holding the marker's colour (orange outline)."""
+    from PIL import Image
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    w, h = img.size
+    px = img.load()
+    return {y for y in range(h) for x in range(0, w, 3) if px[x, y] == (212, 136, 6)}
+
+
+def test_original_page_marks_the_passage_where_it_stands(pdf_index):
+    from kb import KnowledgeBase
+    from ui import pageview
+    kb = KnowledgeBase.open(pdf_index, model="hash")
+    src = pageview.source_pdf(kb, "plan")
+    pages = pageview.page_texts(src)
+    first = next(p for p in kb.passages if "铜加工企业达到10家" in p.text)
+    second = next(p for p in kb.passages if "老旧小区" in p.text)
+    i1, a1, b1 = pageview.locate(pages, first.text)
+    i2, a2, b2 = pageview.locate(pages, second.text)
+    assert (i1, i2) == (0, 1)                                   # each on its own physical page
+    rows1 = _marked(pageview.render(src, i1, a1, b1))
+    rows2 = _marked(pageview.render(src, i2, a2, b2))
+    assert rows1 and rows2
+    # page 1: three printed lines marked (the passage's three lines), below the title and headings
+    scale = 1.6
+    assert min(rows1) > (842 - 800 + 3 * 18 - 12) * scale and max(rows1) < (842 - 800 + 7 * 18 + 8) * scale
+    assert pageview.locate(pages, "这句话不在文件里") is None
+
+
+def test_reading_view_shows_the_original_page(pdf_index, tmp_path, monkeypatch):
+    point_app_at(pdf_index, tmp_path, monkeypatch)
+    from kb import KnowledgeBase
+    p = next(p for p in KnowledgeBase.open(pdf_index, model="hash").passages if "铜加工企业" in p.text)
+    at = ok(app(page="浏览", section="1.1", hl=p.id, p=str(p.para)))
+    [exp] = at.expander
+    assert exp.label == "原页图像：PDF 第 1 页（页码 1），引文已标出"
+    assert "Image()" in repr(exp)                                # the page image inside it
+    # the source changed since it was indexed: say so, show no stale page
+    src = pdf_index.parent / "corpus" / "plan.pdf"
+    data = src.read_bytes()
+    try:
+        src.write_bytes(data + b"\n%changed\n")
+        at = ok(app(page="浏览", section="1.1", hl=p.id, p=str(p.para)))
+        assert not at.expander and "原文件不在服务器上或已改动" in texts(at)
+    finally:
+        src.write_bytes(data)
+
+
+def test_a_damaged_basket_file_is_kept_aside_not_overwritten(env, monkeypatch):
+    monkeypatch.setattr("ui.basket.cookie_id", lambda: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+    path = env / "baskets" / "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b'[{"id": "x", "text": "\xe9\x93\x9c')          # cut off mid-write by something else
+    at = ok(app(page="摘录"))
+    [kept] = list(path.parent.glob("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.damaged-*.json"))
+    assert kept.read_bytes() == b'[{"id": "x", "text": "\xe9\x93\x9c'    # nothing lost
+    assert "摘录文件无法读取，已原样另存为" in texts(at)
+    at = _add_copper(app())
+    assert len(at.session_state["basket"]) == 1 and kept.exists()

@@ -1,16 +1,18 @@
-"""The 问答 page: a question, its answer sentence with citation, and the most relevant passages."""
+"""The 问答 page: a question, its answer (a sentence, a table row or a list of measures) with citation and how sure
+it is, and the most relevant passages."""
 from __future__ import annotations
 
 import streamlit as st
 
 from ingest.records import cn
-from kb import BadQuery, KBError, KnowledgeBase
-from ui.basket import add_item, item_of_answer, item_of_passage
+from kb import BadQuery, KBError, KnowledgeBase, asks_for_measures, measures
+from ui.basket import add_item
+from ui.cite import citation, item_of_answer, item_of_passage
 from ui.config import EXAMPLES, LONG_QUERY, SHOWN
 from ui.docs import doc_ids, is_multi, set_url_doc, short_title, title_of, url_doc
 from ui.export import quotation
 from ui.loading import cached_ask
-from ui.render import esc, html_block, link, mark, reading_link
+from ui.render import COPY_JS, copy_button, esc, html_block, link, mark, plain, reading_link, row_table
 
 
 def set_query(q: str) -> None:
@@ -75,9 +77,13 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
         col_q, col_doc, col_ch = st.columns([3, 1.2, 1], vertical_alignment="bottom")
     else:
         col_q, col_ch = st.columns([3, 1], vertical_alignment="bottom")
-    with col_q:
-        q = st.text_input("问题", key="q", bind="query-params",
-                          placeholder="例如：铜材料深加工目标", label_visibility="collapsed")
+    with col_q, st.form("ask-form", border=False, enter_to_submit=True):
+        c_in, c_go = st.columns([5, 1], vertical_alignment="bottom", gap="small")
+        with c_in:
+            q = st.text_input("问题", key="q", bind="query-params",
+                              placeholder="例如：铜材料深加工目标", label_visibility="collapsed")
+        with c_go:
+            st.form_submit_button("搜索", type="primary", icon=":material/search:", width="stretch")
     if multi:
         with col_doc:
             st.selectbox("按文件筛选", [""] + doc_ids(kb), key="ask_doc", on_change=set_doc,
@@ -93,8 +99,8 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
         with st.container(horizontal=True, gap="small"):
             for i, ex in enumerate(EXAMPLES):
                 st.button(ex, key=f"ex{i}", on_click=set_query, args=(ex,))
-        st.caption("输入一个问题，按回车。答案句直接引自纲要原文，并注明章节和页码；"
-                   "相关段落可以加入摘录，导出为 Markdown、Word 或 CSV。")
+        st.caption("输入一个问题，按回车或点“搜索”。答案句直接引自纲要原文，并注明章节和页码；"
+                   "问“有什么举措”“怎么做”时列出该节的各项举措；相关段落可以加入摘录，导出为 Markdown、Word 或 CSV。")
         return
 
     if len(q) > LONG_QUERY:
@@ -102,60 +108,86 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
     try:
         result, secs = cached_ask(kb, id(kb), q, None if chapter < 0 else chapter, doc)
     except BadQuery as e:
-        st.warning(f"无法检索这个问题：{e}")
+        st.warning(f"无法检索这个问题：{plain(str(e))}")
         return
     except KBError as e:
-        st.error(f"检索出错：{e}")
+        st.error(f"检索出错：{plain(str(e))}")
         return
+    st.html(COPY_JS, unsafe_allow_javascript=True)
 
+    sure = f"把握 {result.confidence:.0%}" if result.confidence is not None else ""
     if result.answer:
-        a = result.answer
-        p = kb.passage(a.passage_id)
-        st.markdown(html_block(mark(a.text, a.highlights), "kb-answer"), unsafe_allow_html=True)
-        sure = f" · 把握 {result.confidence:.0%}" if result.confidence is not None else ""
-        st.markdown(html_block(esc("出处：" + a.citation.text + sure) + " · "
-                               + link(reading_link(p, sid, q), "在原文中查看"), "kb-meta"),
-                    unsafe_allow_html=True)
-        with st.container(horizontal=True, gap="small"):
-            st.button("加入摘录", key="add-answer", icon=":material/bookmark_add:",
-                      on_click=add_item, args=(item_of_answer(a, p),))
-            with st.popover("复制", icon=":material/content_copy:"):
-                st.code(quotation(item_of_answer(a, p)), language=None, wrap_lines=True)
+        render_answer(kb, result.answer, q, sure)
     elif result.hits:
-        sure = f"（把握 {result.confidence:.0%}）" if result.confidence is not None else ""
-        st.info(f"没有找到能直接回答的句子{sure}，下面是最相关的段落。")
+        why = "纲要中未写明这个问题的答案" if not result.answerable else "没有找到能直接回答的句子"
+        st.markdown(html_block(esc(f"{why}{'（' + sure + '）' if sure else ''}。下面是最相关的段落，"
+                                   "请对照原文判断。"), "kb-none"), unsafe_allow_html=True)
 
     hits = result.hits
+    if hits and asks_for_measures(q):
+        render_measures(kb, hits[0].passage, q)
     if not hits:
         st.caption("没有找到相关段落。换个说法试试，或者取消章节筛选。" if not doc else
                    "没有找到相关段落。换个说法试试，或者取消文件、章节筛选。")
         return
     st.caption(f"相关段落 {len(hits)} 条 · 用时 {secs:.2f} 秒")
     for hit in hits[:SHOWN]:
-        render_hit(kb, hit, result.terms, sid, q)
+        render_hit(kb, hit, result.terms, q)
     if len(hits) > SHOWN:
         with st.expander(f"更多段落（{len(hits) - SHOWN}）"):
             for hit in hits[SHOWN:]:
-                render_hit(kb, hit, result.terms, sid, q)
+                render_hit(kb, hit, result.terms, q)
 
 
-def render_hit(kb: KnowledgeBase, hit, terms, sid: str, q: str) -> None:
+def render_answer(kb: KnowledgeBase, a, q: str, sure: str) -> None:
+    p = kb.passage(a.passage_id)
+    c = citation(kb, p, a.citation)
+    item = item_of_answer(kb, a)
+    if item["kind"] == "row":
+        # an indicator row answers as a row of its table, not as a sentence built from its cells
+        st.markdown(html_block(esc(f"答：{item['table']}中的一行") + row_table(p.cells), "kb-answer"),
+                    unsafe_allow_html=True)
+    else:
+        st.markdown(html_block(mark(a.text, a.highlights), "kb-answer"), unsafe_allow_html=True)
+    st.markdown(html_block(esc("出处：" + c.text + (" · " + sure if sure else "")) + " · "
+                           + link(reading_link(p, q), "在原文中查看") + " " + copy_button(quotation(item)),
+                           "kb-meta"), unsafe_allow_html=True)
+    st.button("加入摘录", key="add-answer", icon=":material/bookmark_add:", on_click=add_item, args=(item,))
+
+
+def render_measures(kb: KnowledgeBase, best, q: str) -> None:
+    """The measures of the best section, each its lead phrase and sentence, verbatim, with a link."""
+    ms = measures(best, kb.section_passages(best.doc_id, best.chapter, best.section))
+    if not ms:
+        return
+    where = best.heading_path
+    items = []
+    for m in ms:
+        p = kb.passage(m.passage_id)
+        lead = f'<b>{esc(m.lead)}</b>' if m.lead else ""
+        items.append(f"<li>{lead}{esc(m.text)} {link(reading_link(p, q), '原文 →', 'kb-more')}</li>")
+    st.markdown(html_block(f'<div class="kb-sub">{esc("纲要中的举措（" + where + "）")}</div>'
+                           f'<ol class="kb-measures">{"".join(items)}</ol>', "kb-list"),
+                unsafe_allow_html=True)
+
+
+def render_hit(kb: KnowledgeBase, hit, terms, q: str) -> None:
     p = hit.passage
+    c = citation(kb, p, hit.citation)
+    item = item_of_passage(kb, p, hit.citation)
     with st.container(border=True, key=f"hit-{hit.rank}"):
-        page = f" · 第{p.page}页" if p.page else ""
-        where = esc(p.heading_path)
+        where = esc(p.heading_path) + esc(c.pages.replace("，", " · "))
         if is_multi(kb):   # hits may come from several documents: name the document first
             where = f"《{esc(short_title(p.doc_title))}》 " + where
-        st.markdown(html_block(f"{hit.rank}. {where}{page}", "kb-meta"),
-                    unsafe_allow_html=True)
-        st.markdown(html_block(mark(p.text, kb.highlight(p.text, list(terms)))),
-                    unsafe_allow_html=True)
-        st.markdown(html_block("——" + esc(hit.citation.text), "kb-meta kb-cite"),
-                    unsafe_allow_html=True)
-        item = item_of_passage(p, hit.citation)
+        st.markdown(html_block(f"{hit.rank}. {where}", "kb-meta"), unsafe_allow_html=True)
+        if item["kind"] == "row":
+            st.markdown(row_table(p.cells), unsafe_allow_html=True)
+        else:
+            st.markdown(html_block(mark(p.text, kb.highlight(p.text, list(terms)))), unsafe_allow_html=True)
+        st.markdown(html_block("——" + esc(c.text), "kb-meta kb-cite"), unsafe_allow_html=True)
         with st.container(horizontal=True, gap="small", vertical_alignment="center"):
             st.button("加入摘录", key=f"add-{p.id}", icon=":material/bookmark_add:",
                       on_click=add_item, args=(item,))
-            with st.popover("复制", icon=":material/content_copy:"):
-                st.code(quotation(item), language=None, wrap_lines=True)
-            st.markdown(link(reading_link(p, sid, q), "在原文中查看 →"), unsafe_allow_html=True)
+            st.markdown(html_block(copy_button(quotation(item)) + " "
+                                   + link(reading_link(p, q), "在原文中查看 →"), "kb-actions"),
+                        unsafe_allow_html=True)

@@ -1,97 +1,144 @@
-"""The quotation basket: its items, the session id, and the session's file that survives a reload."""
+"""The quotation basket, kept per browser: a cookie names the basket, a file on the server holds it.
+
+The basket survives reloads, typed addresses, bookmarks, internal links (which carry no id), new tabs (they
+share the cookie) and server restarts (the file stays in KB_BASKETS). Every run reads the file, so two tabs
+see one basket; writes are atomic (a temporary file renamed into place) under a process-wide lock.
+"""
 from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 import uuid
 from pathlib import Path
 
 import streamlit as st
 
-from ingest.records import Passage
-from kb import Citation
-from ui.config import settings
+from ui.config import BASKET_COOKIE, settings
+from ui.render import plain
+
+_ID = re.compile(r"[0-9a-f]{12,32}")
+_LOCK = threading.Lock()
 
 
-def item_of_passage(p: Passage, citation: Citation) -> dict:
-    return {"id": p.id, "passage_id": p.id, "text": p.text, "citation": citation.text,
-            "place": citation.place, "page": p.page}
-
-
-def item_of_paragraph(text: str, first: Passage) -> dict:
-    """A whole paragraph of the reading view (it may span several passages)."""
-    c = Citation.of(first)
-    return {"id": f"{first.doc_id}:{first.chapter}.{first.section}:para{first.para}",
-            "passage_id": first.id, "text": text, "citation": c.text, "place": c.place,
-            "page": first.page}
-
-
-def item_of_answer(answer, p: Passage) -> dict:
-    return {"id": f"{answer.passage_id}@{answer.start}", "passage_id": answer.passage_id,
-            "text": answer.text, "citation": answer.citation.text,
-            "place": answer.citation.place, "page": p.page if p else answer.citation.page}
+def cookie_id() -> str | None:
+    """The basket id the browser sent in its cookie, if any (st.context.cookies: read when the page opened)."""
+    try:
+        value = st.context.cookies.get(BASKET_COOKIE)
+    except Exception:          # noqa: BLE001 — no browser (a bare script run): no cookie
+        return None
+    return value if isinstance(value, str) and _ID.fullmatch(value) else None
 
 
 def session_id() -> str:
-    sid = st.query_params.get("sid", "")
-    if not re.fullmatch(r"[0-9a-f]{12}", sid or ""):
-        sid = uuid.uuid4().hex[:12]
-        st.query_params["sid"] = sid
+    """This browser's basket id: its cookie; else an older link's ?sid=; else a new one. A new id is written to
+    the browser's cookie (one year), so the next visit, from any address, finds the same basket."""
+    sid = st.session_state.get("sid")
+    if sid:
+        return sid
+    sid = cookie_id()
+    if sid is None:
+        legacy = st.query_params.get("sid", "")
+        sid = legacy if _ID.fullmatch(legacy or "") else uuid.uuid4().hex
+        st.session_state["set_cookie"] = True
+    st.query_params.pop("sid", None)       # the address no longer carries the basket
+    st.session_state["sid"] = sid
     return sid
+
+
+def remember_browser() -> None:
+    """Write the basket cookie into the browser once per session where it was missing."""
+    if st.session_state.pop("set_cookie", False):
+        sid = st.session_state["sid"]
+        st.html("<script>document.cookie=" + json.dumps(f"{BASKET_COOKIE}={sid}")
+                + "+';max-age=31536000;path=/;samesite=lax';</script>", unsafe_allow_javascript=True)
 
 
 def _basket_file(sid: str) -> Path:
     return settings().basket_dir / f"{sid}.json"
 
 
-def basket() -> list[dict]:
-    """The quotation basket; restored from the session's file after a reload."""
-    if "basket" not in st.session_state:
-        items = []
+def _read(sid: str) -> list[dict]:
+    path = _basket_file(sid)
+    try:
+        items = json.loads(path.read_text("utf-8"))
+        if not isinstance(items, list):
+            raise ValueError("not a list")
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError, UnicodeDecodeError):
+        # never overwrite what cannot be read: keep it aside and say where
+        aside = path.with_name(f"{path.stem}.damaged-{time.strftime('%Y%m%d-%H%M%S')}.json")
         try:
-            items = json.loads(_basket_file(st.session_state["sid"]).read_text("utf-8"))
-        except (OSError, ValueError):
+            path.replace(aside)
+            st.warning(f"摘录文件无法读取，已原样另存为 {plain(str(aside))}，摘录从空开始。")
+        except OSError:
             pass
-        st.session_state["basket"] = [i for i in items if isinstance(i, dict) and "text" in i]
-    return st.session_state["basket"]
+        return []
+    return [i for i in items if isinstance(i, dict) and "text" in i and "id" in i]
 
 
-def save_basket() -> None:
-    path = _basket_file(st.session_state["sid"])
+def _write(sid: str, items: list[dict]) -> None:
+    path = _basket_file(sid)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(st.session_state["basket"], ensure_ascii=False), "utf-8")
+        tmp = path.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
+        tmp.write_text(json.dumps(items, ensure_ascii=False), "utf-8")
         tmp.replace(path)
     except OSError:
-        pass  # the basket still lives in the session; only reload-survival is lost
+        st.toast("摘录未能保存到服务器，刷新页面后可能丢失")
+
+
+def basket() -> list[dict]:
+    """The quotation basket as the server has it now (another tab may have changed it)."""
+    items = _read(session_id())
+    st.session_state["basket"] = items
+    return items
+
+
+def _change(fn) -> list[dict]:
+    with _LOCK:
+        sid = session_id()
+        items = _read(sid)
+        fn(items)
+        _write(sid, items)
+    st.session_state["basket"] = items
+    return items
 
 
 def add_item(item: dict) -> None:
-    items = basket()
-    if any(i["id"] == item["id"] for i in items):
-        st.toast("已在摘录中")
-        return
-    items.append(item)
-    save_basket()
-    st.toast(f"已加入摘录（共 {len(items)} 条）")
+    added = []
+
+    def add(items):
+        if not any(i["id"] == item["id"] for i in items):
+            items.append(item)
+            added.append(True)
+    items = _change(add)
+    st.toast(f"已加入摘录（共 {len(items)} 条）" if added else "已在摘录中")
 
 
-def move_item(i: int, delta: int) -> None:
-    items = basket()
-    j = i + delta
-    if 0 <= i < len(items) and 0 <= j < len(items):
-        items[i], items[j] = items[j], items[i]
-        save_basket()
+def _index(items: list[dict], ident: str) -> int:
+    return next((k for k, it in enumerate(items) if it["id"] == ident), -1)
 
 
-def remove_item(i: int) -> None:
-    items = basket()
-    if 0 <= i < len(items):
-        items.pop(i)
-        save_basket()
+def move_item(ident: str, delta: int) -> None:
+    """Move an item up (-1) or down (+1); by id, so another tab's change cannot make it move the wrong one."""
+    def move(items):
+        i = _index(items, ident)
+        j = i + delta
+        if i >= 0 and 0 <= j < len(items):
+            items[i], items[j] = items[j], items[i]
+    _change(move)
+
+
+def remove_item(ident: str) -> None:
+    def remove(items):
+        i = _index(items, ident)
+        if i >= 0:
+            items.pop(i)
+    _change(remove)
 
 
 def clear_basket() -> None:
-    basket().clear()
-    save_basket()
+    _change(lambda items: items.clear())

@@ -3,16 +3,19 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import streamlit as st
 
 from ingest.records import Passage
-from kb import Citation, KBError, KnowledgeBase
-from ui.basket import add_item, item_of_paragraph, item_of_passage
+from kb import KBError, KnowledgeBase
+from ui.basket import add_item
+from ui.cite import item_of_paragraph, item_of_passage, unit_pages
+from ui import pageview
 from ui.docs import doc_ids, is_multi, set_url_doc, title_of, url_doc
 from ui.loading import cached_ask, section_blocks
-from ui.render import anchor, esc, html_block, link, mark, parse_section, section_key, table_html
+from ui.render import anchor, esc, html_block, link, mark, parse_section, plain, section_key, table_html
 
 
 def units(kb: KnowledgeBase, doc) -> list[tuple[int, int, str, int | None]]:
@@ -30,8 +33,20 @@ def units(kb: KnowledgeBase, doc) -> list[tuple[int, int, str, int | None]]:
     return out
 
 
+BOX = "box:"      # picker values for a 专栏 box: box:1-1
+
+
 def goto_section(key: str) -> None:
-    st.query_params["section"] = key
+    if key.startswith(BOX):
+        box = key[len(BOX):]
+        bx = next((b for b in st.session_state.get("browse_boxes", ()) if b[0] == box), None)
+        if bx is None:
+            return
+        st.query_params["section"] = section_key(bx[1], bx[2])
+        st.query_params["box"] = box
+    else:
+        st.query_params["section"] = key
+        st.query_params.pop("box", None)
     for k in ("p", "hl"):
         st.query_params.pop(k, None)
 
@@ -43,7 +58,7 @@ def on_pick_section() -> None:
 def on_pick_doc() -> None:
     """Another document: open it at its beginning."""
     set_url_doc(st.session_state["browse_doc"])
-    for k in ("section", "p", "hl"):
+    for k in ("section", "p", "hl", "box"):
         st.query_params.pop(k, None)
 
 
@@ -54,6 +69,36 @@ def passage_or_none(kb: KnowledgeBase, pid: str | None) -> Passage | None:
         return kb.passage(pid)
     except (KBError, KeyError):
         return None
+
+
+def toc_html(doc, order, current: str, base: dict) -> str:
+    """The table of contents as links (one HTML block: cheap to draw, opens in a new tab on demand), 专栏
+    boxes included under their section; the current chapter unfolded."""
+    boxes: dict[tuple[int, int], list] = {}
+    for b in doc.boxes:
+        boxes.setdefault((b.chapter, b.section), []).append(b)
+    cur = parse_section(current) or (0, 0)
+    out = []
+    for c in doc.chapters:
+        title = c.heading or "正文开头"
+        rows = []
+        for cc, ss, _, pg in order:
+            if cc != c.number:
+                continue
+            sec = doc.section(cc, ss) if ss else None
+            short = sec.heading if sec else ("本章导语" if cc else title)
+            k = section_key(cc, ss)
+            href = "?" + urlencode({**base, "section": k}, quote_via=quote)
+            cls = "kb-toc kb-here" if k == current else "kb-toc"
+            rows.append(link(href, f"{short}　{pg}" if pg else short, cls))
+            for bx in boxes.get((cc, ss), ()):
+                href = "?" + urlencode({**base, "section": k, "box": bx.id}, quote_via=quote) + f"#box-{bx.id}"
+                rows.append(link(href, f"专栏{bx.id} {bx.title}" + (f"　{bx.page}" if bx.page else ""),
+                                 "kb-toc kb-toc-box"))
+        is_open = " open" if c.number == cur[0] else ""
+        out.append(f"<details{is_open}><summary>{esc(title)}{esc('　' + str(c.page)) if c.page else ''}"
+                   f"</summary>{''.join(rows)}</details>")
+    return '<nav class="kb-tocnav">' + "".join(out) + "</nav>"
 
 
 def page_browse(kb: KnowledgeBase, sid: str) -> None:
@@ -68,38 +113,37 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
         focus = None      # offsets of another document must not mark this one
     order = units(kb, doc)
     keys = [section_key(c, s) for c, s, _, _ in order]
-    cur = parse_section(st.query_params.get("section"))
+    asked = st.query_params.get("section")
+    cur = parse_section(asked)
     key = section_key(*cur) if cur else None
+    missing = bool(asked) and key not in keys
     if key not in keys:
         key = keys[0]
     c_no, s_no = parse_section(key)
     idx = keys.index(key)
     labels = {section_key(c, s): (lab, pg) for c, s, lab, pg in order}
+    base = {"page": "浏览", "doc": doc.doc_id} if multi else {"page": "浏览"}
+    box_here = st.query_params.get("box")
+    st.session_state["browse_boxes"] = [(b.id, b.chapter, b.section) for b in doc.boxes]
 
     # Table of contents: in the sidebar (collapsed on a phone; the picker below serves there).
     with st.sidebar, st.container(key="toc"):
-        st.markdown("#### 目录")
-        if multi:
-            st.caption(title_of(kb, doc.doc_id, short=True))
-        boxes = {}
-        for b in doc.boxes:
-            boxes.setdefault((b.chapter, b.section), []).append(b)
-        for c in doc.chapters:
-            title = c.heading or "正文开头"
-            with st.expander(f"{title}　{c.page or ''}", expanded=(c.number == c_no)):
-                for cc, ss, lab, pg in order:
-                    if cc != c.number:
-                        continue
-                    sec = doc.section(cc, ss) if ss else None
-                    short = (sec.heading if sec
-                             else ("本章导语" if cc else (c.heading or "正文开头")))
-                    k = section_key(cc, ss)
-                    st.button(f"{short} · {pg}" if pg else short, key=f"toc-{k}", type="tertiary",
-                              on_click=goto_section, args=(k,), disabled=(k == key))
-                    for bx in boxes.get((cc, ss), ()):
-                        st.caption(f"　专栏{bx.id} {bx.title} · {bx.page or ''}")
+        st.markdown(html_block("目录", "kb-toc-title") + (html_block(esc(title_of(kb, doc.doc_id, short=True)),
+                                                                    "kb-meta") if multi else ""),
+                    unsafe_allow_html=True)
+        st.markdown(toc_html(doc, order, key, base), unsafe_allow_html=True)
 
-    st.session_state["browse_pick"] = key
+    by_section: dict[str, list] = {}
+    for b in doc.boxes:
+        by_section.setdefault(section_key(b.chapter, b.section), []).append(b)
+    pick, box_labels = [], {}
+    for k in keys:                           # 专栏 boxes in the picker, right after their section
+        pick.append(k)
+        for b in by_section.get(k, ()):
+            box_labels[BOX + b.id] = f"　专栏{b.id} {b.title}" + (f"（第{b.page}页）" if b.page else "")
+            pick.append(BOX + b.id)
+    here_box = BOX + box_here if box_here and (BOX + box_here) in box_labels else None
+    st.session_state["browse_pick"] = here_box or key
     if multi:
         st.session_state["browse_doc"] = doc.doc_id
         col_doc, col_sec = st.columns([1, 2], vertical_alignment="bottom")
@@ -110,18 +154,23 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
     else:
         col_sec = st.container()
     with col_sec:
-        st.selectbox("章节", keys, key="browse_pick", on_change=on_pick_section,
-                     format_func=lambda k: f"{labels[k][0]}（第{labels[k][1]}页）" if labels[k][1]
-                     else labels[k][0], label_visibility="collapsed")
+        st.selectbox("章节", pick, key="browse_pick", on_change=on_pick_section,
+                     format_func=lambda k: box_labels[k] if k in box_labels else
+                     (f"{labels[k][0]}（第{labels[k][1]}页）" if labels[k][1] else labels[k][0]),
+                     label_visibility="collapsed")
 
+    if missing:
+        st.markdown(html_block(esc(f"没有“{asked}”这一节（该文件共 {len(keys)} 个章节单元），"
+                                   f"下面显示“{labels[key][0]}”。请从目录中选择。"), "kb-warn"),
+                    unsafe_allow_html=True)
     lab, pg = labels[key]
-    if multi:
-        st.caption(doc.title)
-    st.subheader(lab)
-    base = {"page": "浏览", "doc": doc.doc_id} if multi else {"page": "浏览"}
+    head = (html_block(esc(doc.title), "kb-meta") if multi else "") + f'<div class="kb-h" role="heading" aria-level="3">{esc(lab)}</div>'
+    st.markdown(head, unsafe_allow_html=True)
     here = "?" + urlencode({**base, "section": key}, quote_via=quote)
-    st.markdown(html_block(esc(f"第{pg}页 · " if pg else "") + link(here, "本节链接"), "kb-meta"),
-                unsafe_allow_html=True)
+    first, last = unit_pages(doc, c_no, s_no) if not doc.paged else (pg, None)
+    pages = "" if not first else (f"第{first}页 · " if doc.paged or last == first else
+                                  f"第{first}页起 · " if last is None else f"第{first}—{last}页 · ")
+    st.markdown(html_block(esc(pages) + link(here, "本节链接"), "kb-meta"), unsafe_allow_html=True)
 
     try:
         para = int(st.query_params.get("p", 0))
@@ -142,15 +191,21 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
     prev_col, next_col = st.columns(2)
     with prev_col:
         if idx > 0:
-            st.button(f"← {labels[keys[idx - 1]][0]}", key="prev", on_click=goto_section,
+            st.button(f"← {plain(labels[keys[idx - 1]][0])}", key="prev", on_click=goto_section,
                       args=(keys[idx - 1],))
     with next_col, st.container(horizontal_alignment="right"):
         if idx + 1 < len(keys):
-            st.button(f"{labels[keys[idx + 1]][0]} →", key="next", on_click=goto_section,
+            st.button(f"{plain(labels[keys[idx + 1]][0])} →", key="next", on_click=goto_section,
                       args=(keys[idx + 1],))
 
-    target = anchor(focus) if focus and (focus.chapter, focus.section) == (c_no, s_no) \
-        else (f"p{para}" if para else "")
+    if focus and (focus.chapter, focus.section) == (c_no, s_no):
+        target = anchor(focus)
+    elif para:
+        target = f"p{para}"
+    elif here_box:
+        target = f"box-{box_here}"
+    else:
+        target = ""
     scroll_to(target)
 
 
@@ -165,6 +220,9 @@ def render_section(kb, doc, blocks, passages, focus, para, terms, key, base=None
     def flush_rows():
         if rows:
             st.markdown(table_html(rows, focus, para), unsafe_allow_html=True)
+            if focus is not None and focus.kind == "row" \
+                    and any(focus.start < b.end and b.start < focus.end for b in rows):
+                original_page(kb, doc, focus)
             rows.clear()
 
     for b in blocks:
@@ -200,12 +258,50 @@ def render_section(kb, doc, blocks, passages, focus, para, terms, key, base=None
             if focused and ps:
                 p = focus if focus in ps else ps[0]
                 st.button("加入摘录", key=f"add-{p.id}", icon=":material/bookmark_add:",
-                          on_click=add_item, args=(item_of_passage(p, Citation.of(p)),))
+                          on_click=add_item, args=(item_of_passage(kb, p),))
+                if focus is not None:
+                    original_page(kb, doc, p)
             elif ps:
                 st.button("加入摘录", key=f"addpara-{key}-{b.para}", type="tertiary",
                           icon=":material/bookmark_add:", on_click=add_item,
-                          args=(item_of_paragraph(body, ps[0]),))
+                          args=(item_of_paragraph(kb, body, ps[0]),))
     flush_rows()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _page_texts(path: str, mtime: float):
+    return pageview.page_texts(Path(path))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _page_png(path: str, mtime: float, index: int, first: int, last: int) -> bytes:
+    return pageview.render(Path(path), index, first, last)
+
+
+def original_page(kb: KnowledgeBase, doc, p: Passage) -> None:
+    """For a PDF: the printed page as an image with the passage marked where it stands (在原文中查看)."""
+    if not doc.paged:
+        return
+    try:
+        src = pageview.source_pdf(kb, doc.doc_id)
+        if src is None:
+            st.caption("原文件不在服务器上或已改动，无法显示原页图像。")
+            return
+        mtime = src.stat().st_mtime
+        pages = _page_texts(str(src), mtime)
+        near = (p.page - 1) if p.page else None
+        found = pageview.locate_row(pages, p.cells, near) if p.kind == "row" and p.cells \
+            else pageview.locate(pages, p.text, near)
+        if found is None:
+            st.caption("在原文件中没有找到这段文字的位置。")
+            return
+        index, first, last = found
+        png = _page_png(str(src), mtime, index, first, last)
+    except Exception as e:  # noqa: BLE001 — a damaged PDF must not break the reading view
+        st.caption(f"无法显示原页图像：{plain(type(e).__name__)}")
+        return
+    with st.expander(f"原页图像：PDF 第 {index + 1} 页（页码 {p.page or '—'}），引文已标出", expanded=True):
+        st.image(png, width="stretch")
 
 
 def scroll_to(anchor_id: str) -> None:

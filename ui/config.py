@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +9,7 @@ PAGES = ["问答", "浏览", "摘录", "指标"]
 EXAMPLES = ["铜材料深加工目标", "到十四五末要改造多少个老旧小区", "孩子上幼儿园难怎么解决",
             "每千人拥有执业医师数2025年目标"]
 SHOWN, MORE = 5, 10          # hits shown at once, hits fetched
+BASKET_COOKIE = "kb_basket"  # names the browser's basket (a file in basket_dir)
 LONG_QUERY = 200             # above this many characters, say that the query is cut
 INDICATOR_COLUMNS = ["序号", "类别", "指标名称", "2020年基数", "2025年目标", "五年年均增长或累计",
                      "指标属性"]
@@ -17,7 +17,7 @@ INDICATOR_COLUMNS = ["序号", "类别", "指标名称", "2020年基数", "2025�
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the index, corpus and baskets live, and which model embeds queries."""
+    """Where the index, corpus and baskets (KB_BASKETS) live, and which model embeds queries."""
     index_dir: str
     model: str | None
     corpus: str
@@ -30,5 +30,7 @@ def settings() -> Settings:
         index_dir=os.environ.get("KB_INDEX", "index"),
         model=os.environ.get("KB_MODEL") or None,
         corpus=os.environ.get("KB_CORPUS", "corpus"),
-        basket_dir=Path(os.environ.get("KB_BASKETS") or Path(tempfile.gettempdir()) / "kb-baskets"),
+        # baskets are the users' work: kept outside temporary folders, so they survive restarts and reboots
+        basket_dir=Path(os.environ.get("KB_BASKETS")
+                        or Path.home() / ".local" / "share" / "guihua-kb" / "baskets"),
     )

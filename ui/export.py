@@ -1,4 +1,4 @@
-"""The basket's quotations as text: one item to paste, all items as Markdown, Word or CSV."""
+"""The basket's quotations as text: one item to paste, all items as Markdown, Word or CSV; every CSV the app writes."""
 from __future__ import annotations
 
 import csv
@@ -6,47 +6,127 @@ import io
 
 from kb import KBError
 
+TITLE = "规划纲要摘录"
+# A cell starting with one of these is a formula to Excel, WPS and LibreOffice (OWASP: CSV injection).
+_FORMULA = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# Every ASCII punctuation character is escapable in CommonMark; a backslash makes it literal text.
+_MD_TABLE = str.maketrans({c: "\\" + c for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
+
+
+def row_text(item: dict) -> str:
+    """A table row as one line: 列：值 pairs (for the copy text and the CSV's 引文 column)."""
+    return "；".join(f"{c}：{v}" for c, v in item.get("cells") or [])
+
 
 def quotation(item: dict) -> str:
-    """The text a reader pastes: the verbatim quotation, then its citation."""
+    """The text a reader pastes: the verbatim quotation (a row as its cells), then its citation."""
+    if item.get("kind") == "row":
+        return f"{item.get('table', '')}（表格行）\n{row_text(item)}\n——{item['citation']}"
     return f"{item['text']}\n——{item['citation']}"
 
 
+def md_text(text: str) -> str:
+    """Document text as Markdown that renders as exactly that text: no link, image, HTML, math or emphasis."""
+    out = []
+    for line in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        body = line.lstrip(" \t")
+        # leading spaces as references: four of them would make an indented code block
+        lead = "".join("&#32;" if c == " " else "&#9;" for c in line[:len(line) - len(body)])
+        out.append(lead + body.translate(_MD_TABLE))
+    return "  \n".join(out)
+
+
 def export_markdown(items: list[dict]) -> str:
-    lines = ["# 规划纲要摘录", ""]
+    lines = [f"# {TITLE}", ""]
     for i, it in enumerate(items, 1):
-        lines += [f"## 摘录 {i}", "", it["text"], "", f"——{it['citation']}", ""]
+        lines += [f"## 摘录 {i}", ""]
+        if it.get("kind") == "row":
+            cells = it.get("cells") or []
+            lines += [md_text(it.get("table", "")) + "（表格行）", "",
+                      "| " + " | ".join(md_text(c) for c, _ in cells) + " |",
+                      "|" + "---|" * len(cells),
+                      "| " + " | ".join(md_text(v) for _, v in cells) + " |", ""]
+        else:
+            lines += [md_text(it["text"]), ""]
+        lines += ["——" + md_text(it["citation"]), ""]
     return "\n".join(lines)
 
 
-def export_csv(items: list[dict]) -> bytes:
+def safe_cell(value) -> str:
+    """A CSV cell that a spreadsheet shows as the text itself and never runs as a formula (OWASP: a leading
+    apostrophe, which Excel and WPS do not display, before a cell starting with = + - @ or a tab/CR)."""
+    s = "" if value is None else str(value)
+    return "'" + s if s.startswith(_FORMULA) else s
+
+
+def csv_bytes(header: list[str], rows) -> bytes:
+    """UTF-8 CSV with a BOM (Excel then reads the Chinese correctly), every cell made formula-safe."""
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["序号", "引文", "出处", "章节", "页码", "段落ID"])
-    for i, it in enumerate(items, 1):
-        w.writerow([i, it["text"], it["citation"], it.get("place", ""), it.get("page") or "",
-                    it["passage_id"]])
-    return buf.getvalue().encode("utf-8-sig")   # BOM: Excel then reads the Chinese correctly
+    w.writerow([safe_cell(h) for h in header])
+    for r in rows:
+        w.writerow([safe_cell(v) for v in r])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def export_csv(items: list[dict]) -> bytes:
+    return csv_bytes(["序号", "类型", "引文", "出处", "章节", "页码", "段落ID"],
+                     [[i, "表格行" if it.get("kind") == "row" else "原文",
+                       row_text(it) if it.get("kind") == "row" else it["text"], it["citation"],
+                       it.get("place", ""), it.get("pages") or it.get("page") or "", it["passage_id"]]
+                      for i, it in enumerate(items, 1)])
+
 
 
 def export_docx(items: list[dict]) -> bytes:
+    """A Word file set as an official Chinese document is (GB/T 9704): 仿宋 三号 body, 黑体 headings, a 小标宋
+    title, black text, no italics; a table row as a table."""
     try:
         import docx
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.oxml.ns import qn
-        from docx.shared import Pt
+        from docx.shared import Pt, RGBColor
     except ImportError as e:  # optional dependency
         raise KBError("导出 Word 需要安装 python-docx：pip install python-docx") from e
+
+    def font(run_or_style, east: str, size: float, bold: bool = False) -> None:
+        f = run_or_style.font
+        f.name, f.size, f.bold, f.italic = "Times New Roman", Pt(size), bold, False
+        f.color.rgb = RGBColor(0, 0, 0)
+        el = run_or_style.element
+        rpr = el.get_or_add_rPr()
+        rpr.get_or_add_rFonts().set(qn("w:eastAsia"), east)
+
     d = docx.Document()
-    normal = d.styles["Normal"]
-    normal.font.name = "SimSun"
-    normal.font.size = Pt(11)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-    d.add_heading("规划纲要摘录", level=1)
+    font(d.styles["Normal"], "仿宋", 16)
+    d.styles["Normal"].paragraph_format.line_spacing = Pt(28)
+
+    def para(text: str, east: str = "仿宋", size: float = 16, bold: bool = False, center: bool = False,
+             indent: bool = False):
+        p = d.add_paragraph()
+        if center:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if indent:
+            p.paragraph_format.first_line_indent = Pt(size * 2)    # 首行缩进两字
+        font(p.add_run(text), east, size, bold)
+        return p
+
+    para(TITLE, "方正小标宋简体", 22, center=True)
     for i, it in enumerate(items, 1):
-        d.add_heading(f"摘录 {i}", level=2)
-        d.add_paragraph(it["text"])
-        cite = d.add_paragraph()
-        cite.add_run(f"——{it['citation']}").italic = True
+        para(f"摘录{i}", "黑体", 16)
+        if it.get("kind") == "row":
+            cells = it.get("cells") or []
+            para(f"{it.get('table', '')}（表格行）", "仿宋", 16)
+            t = d.add_table(rows=2, cols=max(1, len(cells)))
+            t.style = "Table Grid"
+            for j, (c, v) in enumerate(cells):
+                for r, text in ((0, c), (1, v)):
+                    cell = t.cell(r, j)
+                    cell.text = ""
+                    font(cell.paragraphs[0].add_run(text), "仿宋", 10.5, bold=(r == 0))
+        else:
+            para(it["text"], indent=True)
+        para(f"——{it['citation']}")
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()

@@ -1,6 +1,7 @@
 """Open the knowledge base once per process (or say what to run) and cache what the pages repeat."""
 from __future__ import annotations
 
+import shlex
 import time
 
 import streamlit as st
@@ -8,13 +9,14 @@ import streamlit as st
 from kb import KBError, KnowledgeBase
 from kb.targets import extract_targets
 from ui.config import MORE, Settings
+from ui.render import plain
 
 
-@st.cache_resource(show_spinner="正在加载索引和模型，首次约需几秒……")
+@st.cache_resource(show_spinner="正在打开索引……")
 def load_kb(index_dir: str, model: str | None) -> KnowledgeBase:
     kb = KnowledgeBase.open(index_dir=index_dir, model=model)
     try:
-        kb.search("铜材料", k=1)   # load the embedder now, not on the first question
+        kb.ask("铜材料深加工目标")   # load the embedder and the answer's tables now, not on the first question
     except KBError:
         pass
     return kb
@@ -42,6 +44,21 @@ def all_targets(_kb: KnowledgeBase, kb_id: int):
     return extract_targets(_kb.passages)
 
 
+def warm_up(cfg: Settings) -> KnowledgeBase:
+    """Everything a first visit needs, computed once per process (ui/serve.py calls it as the server starts)."""
+    kb = load_kb(cfg.index_dir, cfg.model)
+    for d in kb.documents:
+        section_blocks(kb, id(kb), d.doc_id)
+    all_targets(kb, id(kb))
+    return kb
+
+
+def repair_command(cfg: Settings) -> str:
+    """The command that (re)builds the index this app opens (tests/test_app.py runs it)."""
+    model = f" --model {shlex.quote(cfg.model)}" if cfg.model else ""
+    return f".venv/bin/kb --index {shlex.quote(cfg.index_dir)}{model} ingest {shlex.quote(cfg.corpus)}"
+
+
 def open_or_stop(cfg: Settings) -> KnowledgeBase:
     """The knowledge base, or a message saying what to run (never a stack trace)."""
     try:
@@ -50,8 +67,8 @@ def open_or_stop(cfg: Settings) -> KnowledgeBase:
         problem = str(e)
     except Exception as e:  # a broken install must still read as a sentence
         problem = f"{type(e).__name__}: {e}"
-    st.error(f"无法打开索引 “{cfg.index_dir}”：{problem}\n\n"
-             "请在项目目录运行 `make index`（即 `.venv/bin/kb ingest`）建立索引，然后刷新本页；"
+    st.error(f"无法打开索引 “{plain(cfg.index_dir)}”：{plain(problem)}\n\n"
+             f"请在项目目录运行 `{repair_command(cfg)}` 建立索引，然后刷新本页；"
              "也可以点下面的按钮直接建立。")
     if st.button("现在建立索引", type="primary"):
         bar = st.progress(0.0, text="正在建立索引……")

@@ -6,27 +6,35 @@ import streamlit as st
 from kb import KBError, KnowledgeBase
 from ui.basket import basket, clear_basket, move_item, remove_item
 from ui.export import export_csv, export_docx, export_markdown
-from ui.render import esc, html_block
+from ui.render import esc, html_block, row_table
 
 
 def page_basket(kb: KnowledgeBase, sid: str) -> None:
     items = basket()
     if not items:
         st.info("摘录为空。在「问答」或「浏览」里点“加入摘录”，引文会连同出处收集到这里，"
-                "可以排序、删除，并导出为 Markdown、Word 或 CSV。")
+                "可以排序、删除，并导出为 Markdown、Word 或 CSV。摘录保存在本浏览器名下，刷新、换地址或重开都在。")
         return
-    st.caption(f"共 {len(items)} 条。每条引文与原文逐字一致，并附完整出处。")
+    rows = sum(1 for it in items if it.get("kind") == "row")
+    claim = "原文引文与纲要逐字一致" if rows < len(items) else ""
+    if rows:
+        claim += ("；" if claim else "") + f"{rows} 条是表格中的一行，按表格行引用"
+    st.caption(f"共 {len(items)} 条。{claim}，均附完整出处。")
     for i, it in enumerate(items):
-        with st.container(border=True):
-            st.markdown(html_block(f"{i + 1}. " + esc(it["text"])), unsafe_allow_html=True)
+        with st.container(border=True, key=f"item-{i}"):
+            if it.get("kind") == "row":
+                st.markdown(html_block(f"{i + 1}. " + esc(f"{it.get('table', '')}（表格行）"))
+                            + row_table(it.get("cells") or []), unsafe_allow_html=True)
+            else:
+                st.markdown(html_block(f"{i + 1}. " + esc(it["text"])), unsafe_allow_html=True)
             st.markdown(html_block("——" + esc(it["citation"]), "kb-meta"), unsafe_allow_html=True)
             with st.container(horizontal=True, gap="small"):
                 st.button("上移", key=f"up-{i}", icon=":material/arrow_upward:",
-                          disabled=i == 0, on_click=move_item, args=(i, -1))
+                          disabled=i == 0, on_click=move_item, args=(it["id"], -1))
                 st.button("下移", key=f"down-{i}", icon=":material/arrow_downward:",
-                          disabled=i == len(items) - 1, on_click=move_item, args=(i, 1))
+                          disabled=i == len(items) - 1, on_click=move_item, args=(it["id"], 1))
                 st.button("删除", key=f"del-{i}", icon=":material/delete:",
-                          on_click=remove_item, args=(i,))
+                          on_click=remove_item, args=(it["id"],))
     with st.container(horizontal=True, gap="small"):
         st.download_button("导出 Markdown", export_markdown(items).encode("utf-8"),
                            file_name="规划纲要摘录.md", mime="text/markdown", on_click="ignore",

@@ -11,37 +11,83 @@ from ui.config import INDICATOR_COLUMNS, LONG_QUERY
 
 CSS = """<style>
 .block-container {max-width: 1100px; padding-top: 3rem;}
+h2.kb-title {font-size: 1.5rem; margin: 0 0 .3rem 0; padding: 0;}
+[data-testid="InputInstructions"] {display: none;}
 mark.kb {background: #ffe58f; color: inherit; padding: 0 1px; border-radius: 2px;}
 .kb-text {line-height: 1.85; font-size: 1.02rem; margin: .2rem 0 .4rem 0; word-break: break-word;}
 .kb-answer {font-size: 1.15rem; line-height: 1.8; border-left: 4px solid #c0392b;
             padding: .5rem .9rem; background: rgba(192,57,43,.06); border-radius: 4px;}
+.kb-none {padding: .6rem .9rem; background: rgba(28,131,225,.08); border-radius: 4px; line-height: 1.7;}
+.kb-warn {padding: .6rem .9rem; background: rgba(255,193,7,.15); border-radius: 4px; line-height: 1.7;}
 .kb-meta {color: #6b6b6b; font-size: .85rem; margin-top: .1rem;}
 .kb-para {scroll-margin-top: 4rem; padding: .15rem .4rem; border-radius: 4px;}
 .kb-focus {background: #fff4d6; border-left: 4px solid #d48806;}
 .kb-focus-span {background: #ffe7ba; border-radius: 2px;}
-.st-key-toc button {justify-content: flex-start; text-align: left;}
-.st-key-toc button p {text-align: left;}
 .kb-anchor {color: #aaa; text-decoration: none; font-size: .8rem; margin-left: .3rem;}
-.kb-table {overflow-x: auto; margin: .3rem 0 .8rem 0;}
+.kb-copy {font-size: .85rem; padding: .15rem .7rem; border: 1px solid rgba(49,51,63,.2); border-radius: .5rem;
+          background: white; cursor: pointer; margin-left: .3rem;}
+.kb-copy:hover {border-color: #c0392b; color: #c0392b;}
+.kb-copy.kb-done {border-color: #2e7d32; color: #2e7d32;}
+.kb-actions {display: flex; align-items: center; gap: .6rem;}
+.kb-measures {margin: .2rem 0 .6rem 1.2rem; line-height: 1.8;}
+.kb-measures li {margin-bottom: .25rem;}
+.kb-more {font-size: .82rem; margin-left: .2rem;}
+.kb-table {overflow-x: auto; margin: .3rem 0 .8rem 0; -webkit-overflow-scrolling: touch;}
 .kb-table table {border-collapse: collapse; font-size: .88rem; min-width: 640px;}
-.kb-table th, .kb-table td {border: 1px solid rgba(0,0,0,.12); padding: .25rem .45rem;}
+.kb-row table {min-width: 0;}
+.kb-table th, .kb-table td {border: 1px solid rgba(0,0,0,.12); padding: .25rem .45rem; text-align: left;}
 .kb-table tr {scroll-margin-top: 4rem;}
+.kb-sort th {cursor: pointer; white-space: nowrap; background: rgba(0,0,0,.03);}
+.kb-sort th[data-dir=asc]::after {content: " ▲"; font-size: .7rem;}
+.kb-sort th[data-dir=desc]::after {content: " ▼"; font-size: .7rem;}
+a.kb-cell-link {display: block; white-space: nowrap;}
+.kb-scroll-hint {display: none; color: #6b6b6b; font-size: .8rem;}
 .kb-sub {font-weight: 600; margin-top: .8rem;}
 .kb-box {font-weight: 600; margin-top: 1rem; padding: .3rem .6rem; background: rgba(0,0,0,.04);
-         border-radius: 4px;}
+         border-radius: 4px; scroll-margin-top: 4rem;}
+/* section headings as role=heading divs: Markdown would give an h3 an anchor link made from its text */
+.kb-h {font-size: 1.35rem; font-weight: 600; line-height: 1.4; padding: .6rem 0 .2rem 0;}
+.kb-toc-title {font-weight: 600; font-size: 1.1rem; margin-bottom: .3rem;}
+.kb-tocnav details {margin: .15rem 0;}
+.kb-tocnav summary {cursor: pointer; font-size: .92rem; padding: .15rem 0;}
+.kb-tocnav a.kb-toc {display: block; padding: .12rem 0 .12rem 1rem; font-size: .88rem; text-decoration: none;
+                     color: inherit;}
+.kb-tocnav a.kb-toc:hover {color: #c0392b;}
+.kb-tocnav a.kb-here {font-weight: 600; color: #c0392b;}
+.kb-tocnav a.kb-toc-box {padding-left: 2rem; color: #8a5a00;}
+/* 加入摘录 under every paragraph of the reading view: shown when the paragraph is pointed at (or tapped) */
+[class*="st-key-addpara-"] {height: 0; position: relative; z-index: 1;}
+[class*="st-key-addpara-"] button {opacity: 0; transition: opacity .15s; position: absolute; right: 0; top: -2.6rem;
+                                   min-height: 0; padding: .1rem .5rem; background: white;}
+[data-testid="stElementContainer"]:has(.kb-para):hover + [class*="st-key-addpara-"] button,
+[class*="st-key-addpara-"]:hover button, [class*="st-key-addpara-"] button:focus {opacity: 1;}
 @media (max-width: 640px) {
-  .block-container {padding-left: .8rem; padding-right: .8rem; padding-top: 2.2rem;}
+  .block-container {padding-left: .8rem; padding-right: .8rem; padding-top: 3.6rem;}
+  h2.kb-title {font-size: 1.3rem;}
   .kb-answer {font-size: 1.05rem;}
+  .kb-scroll-hint {display: block;}
+  [class*="st-key-addpara-"] button {opacity: .55;}
 }
 </style>"""
 
-# Characters Markdown would read as syntax even inside our HTML; written as entities they stay text.
-_MD = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]$~#|"})
+# Every character HTML or Markdown could read as syntax becomes a numeric character reference, in one pass: the
+# browser shows the character itself and nothing reads it as a link, emphasis, math (KaTeX), a :color[directive],
+# an autolink (http:// www. a@b) or a table. One pass, so an entity is never escaped twice (it's, not it&amp;#x27;s).
+_ESC_TABLE = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_[]$~#|:()!{}@.+-=^"}
+                           | {"\n": "<br>", "\r": "<br>"})
+# Markdown labels (buttons, expanders, captions) take no HTML: a backslash before every ASCII punctuation
+# character makes it literal (CommonMark), and Streamlit's :color[] / :material/ directives need the colon.
+_PLAIN_TABLE = str.maketrans({c: "\\" + c for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
 
 
 def esc(text: str) -> str:
-    """Escape document text or a query for st.markdown(unsafe_allow_html=True)."""
-    return html.escape(text, quote=True).translate(_MD).replace("\n", "<br>")
+    """Document text or a query as HTML that renders exactly as the source, for st.markdown(unsafe_allow_html)."""
+    return str(text).replace("\r\n", "\n").translate(_ESC_TABLE)
+
+
+def plain(text: str) -> str:
+    """Document text as a Markdown label (st.button, st.expander, st.caption) that shows it literally."""
+    return " ".join(str(text).split()).translate(_PLAIN_TABLE)
 
 
 def mark(text: str, spans, focus: tuple[int, int] | None = None) -> str:
@@ -88,20 +134,48 @@ def parse_section(value: str | None) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2) or 0)) if m else None
 
 
-def reading_link(p: Passage, sid: str | None = None, q: str | None = None) -> str:
+def reading_link(p: Passage, q: str | None = None) -> str:
     """Relative link to the passage's place in the reading view (?page=浏览&doc=…&section=2.2&p=3#p3)."""
     params = {"page": "浏览", "doc": p.doc_id, "section": section_key(p.chapter, p.section), "hl": p.id}
     if p.para:
         params["p"] = str(p.para)
     if q:
         params["q"] = q[:LONG_QUERY]
-    if sid:
-        params["sid"] = sid
     return "?" + urlencode(params, quote_via=quote) + "#" + anchor(p)
 
 
-def link(href: str, label: str) -> str:
-    return f'<a href="{html.escape(href, quote=True)}" target="_self">{esc(label)}</a>'
+def attr(value: str) -> str:
+    """A value for an HTML attribute: quotes, ampersands and line ends as references (a blank line would end
+    the Markdown HTML block)."""
+    return html.escape(str(value), quote=True).replace("\r", "&#13;").replace("\n", "&#10;")
+
+
+def link(href: str, label: str, cls: str = "") -> str:
+    c = f' class="{attr(cls)}"' if cls else ""
+    return f'<a{c} href="{attr(href)}" target="_self">{esc(label)}</a>'
+
+
+def copy_button(text: str) -> str:
+    """A one-click 复制 button: copies text (the quotation and its citation) to the clipboard (COPY_JS)."""
+    return f'<button class="kb-copy" type="button" data-kb-copy="{attr(text)}" title="复制引文和出处">复制</button>'
+
+
+# One delegated listener for every 复制 button of the page (no "<" or "&": st.html's sanitiser would mangle them).
+COPY_JS = """<script>(function(){if(window.kbCopy)return;window.kbCopy=1;
+document.addEventListener('click',function(e){var b=e.target.closest('[data-kb-copy]');if(!b)return;
+var t=b.getAttribute('data-kb-copy');function done(){b.textContent='已复制';b.classList.add('kb-done');
+setTimeout(function(){b.textContent='复制';b.classList.remove('kb-done');},1500);}
+function fallback(){var a=document.createElement('textarea');a.value=t;a.style.position='fixed';
+document.body.appendChild(a);a.select();try{document.execCommand('copy');}catch(x){}a.remove();done();}
+if(navigator.clipboard){navigator.clipboard.writeText(t).then(done,fallback);}else{fallback();}});})();</script>"""
+
+
+def row_table(cells, cls: str = "kb-table kb-row") -> str:
+    """One table row (an indicator of 专栏1-1) as a small two-line table: column names over values."""
+    head = "".join(f"<th>{esc(c)}</th>" for c, _ in cells)
+    body = "".join(f"<td>{esc(v)}</td>" for _, v in cells)
+    return f'<div class="{cls}"><table><thead><tr>{head}</tr></thead><tbody><tr>{body}</tr></tbody>' \
+           f"</table></div>"
 
 
 def table_html(rows, focus, para) -> str:
