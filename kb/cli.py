@@ -113,7 +113,7 @@ def _print_result(res, as_json: bool) -> None:
         print("没有找到相关段落。")
     for h in res.hits:
         p = h.passage
-        page = f"（第{p.page}页）" if p.page else ""
+        page = f"（{h.citation.pages.lstrip('，')}）" if h.citation.pages else ""
         print(f"[{h.rank}] {p.doc_title if not p.heading_path else p.heading_path}{page}  score {h.score:.3f}")
         print(f"    {p.text}")
         print(f"    —— {h.citation.text}\n")

@@ -112,6 +112,7 @@ class KnowledgeBase:
         self.store = store
         self.config = config
         self._by_id = {p.id: i for i, p in enumerate(passages)}
+        self._citations: dict[str, Citation] = {}
         self._docs = {d.doc_id: d for d in documents}
         self._meta = {
             "chapter": np.array([p.chapter for p in passages], dtype=np.int32),
@@ -367,7 +368,7 @@ class KnowledgeBase:
             d = float(sig["dense"][i])
             lex = float(sig["words"][i])
             hits.append(Hit(rank, p, float(fused[i]), d if np.isfinite(d) else None,
-                            lex if lex > 0 else None, Citation.of(p)))
+                            lex if lex > 0 else None, self.citation(p)))
         return hits
 
     def search(self, query: str, k: int = 10, chapter: int | None = None, section: int | None = None,
@@ -401,6 +402,13 @@ class KnowledgeBase:
             return self.passages[self._by_id[pid]]
         except KeyError:
             raise KBError(f"no passage {pid!r}") from None
+
+    def citation(self, p: Passage) -> Citation:
+        """The passage's citation with the pages it really has (Citation.of with its document), computed once."""
+        c = self._citations.get(p.id)
+        if c is None:
+            c = self._citations[p.id] = Citation.of(p, self._docs.get(p.doc_id))
+        return c
 
     def section_passages(self, doc_id: str, chapter: int, section: int) -> list[Passage]:
         return [p for p in self.passages if p.doc_id == doc_id and p.chapter == chapter and p.section == section]

@@ -1,9 +1,14 @@
 """Typed results of a search: Citation, Hit, Answer and Result."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from ingest.records import Passage, cn
+from ingest.records import Document, Passage, cn  # noqa: F401 — re-exported by kb: the record types of its API
+
+
+def chapter_name(n: int) -> str:
+    """A chapter named by its number alone, as a citation would: 序言 / 第三章."""
+    return "序言" if n == 0 else f"第{cn(n)}章"
 
 
 @dataclass(frozen=True)
@@ -22,9 +27,24 @@ class Citation:
     page_open: bool = False       # the last page is unknown: 第69页起
 
     @classmethod
-    def of(cls, p: Passage) -> "Citation":
-        return cls(p.doc_title, p.chapter, p.chapter_title, p.section, p.section_title,
-                   p.box, p.page, p.box_title, p.chapter_ref, p.section_ref)
+    def of(cls, p: Passage, doc: Document | None = None) -> "Citation":
+        """The passage's citation; given its document, with the pages it really has: its own page(s) in a PDF,
+        the section's page range where the document gives only section pages (a text file's pages come from its
+        table of contents: 第1—5页, or 第69页起 for the last section), never a guessed page."""
+        c = cls(p.doc_title, p.chapter, p.chapter_title, p.section, p.section_title,
+                p.box, p.page, p.box_title, p.chapter_ref, p.section_ref)
+        if doc is None:
+            return c
+        if doc.paged and doc.page_breaks:
+            first = doc.page_at(p.start, p.page)
+            last = doc.page_at(max(p.start, p.end - 1), first)
+            return replace(c, page=first, page_end=last if last and first and last > first else None)
+        if not p.page:
+            return c
+        first, last = unit_pages(doc, p.chapter, p.section)
+        if first is None:
+            return c
+        return replace(c, page=first, page_end=last if last is not None else 0, page_open=last is None)
 
     @property
     def place(self) -> str:
@@ -61,6 +81,22 @@ class Citation:
 
     def __str__(self) -> str:
         return self.text
+
+
+def unit_pages(doc: Document, chapter: int, section: int) -> tuple[int | None, int | None]:
+    """(first, last) page of a section (or a chapter's preamble) in a document whose pages come from its table
+    of contents: it starts on its own page and runs to the page where the next unit starts (that page included:
+    the next unit may start halfway down it). The last unit's end is unknown: (first, None)."""
+    order: list[tuple[int, int, int | None]] = []
+    for c in doc.chapters:
+        order.append((c.number, 0, c.page))
+        order += [(c.number, s.number, s.page) for s in c.sections if s.number]
+    pos = next((i for i, (cc, ss, _) in enumerate(order) if (cc, ss) == (chapter, section)), None)
+    if pos is None or order[pos][2] is None:
+        return None, None
+    first = order[pos][2]
+    nxt = next((pg for _, _, pg in order[pos + 1:] if pg), None)
+    return first, (max(first, nxt) if nxt else None)
 
 
 @dataclass(frozen=True)

@@ -716,7 +716,7 @@ def _marked(png: bytes) -> set[int]:
 
 def test_original_page_marks_the_passage_where_it_stands(pdf_index):
     from kb import KnowledgeBase
-    from ui import pageview
+    from kb import pageview
     kb = KnowledgeBase.open(pdf_index, model="hash")
     src = pageview.source_pdf(kb, "plan")
     pages = pageview.page_texts(src)

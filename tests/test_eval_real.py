@@ -71,7 +71,7 @@ def test_copper_question_top3(real_kb):
     hits = real_kb.search("铜材料深加工目标", k=3)
     h = next(h for h in hits if "全区铜加工企业达到10家" in h.passage.text)
     assert h.citation.place == "第二章第二节" and h.passage.page == 18
-    assert h.citation.text.endswith("第二章第二节“加快发展铜材料深加工产业”，第18页")
+    assert h.citation.text.endswith("第二章第二节“加快发展铜材料深加工产业”，第18—19页")   # section range: a text file
 
 
 def test_kindergarten_paraphrase_top3(real_kb):

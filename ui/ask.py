@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ingest.records import cn
-from kb import BadQuery, KBError, KnowledgeBase, asks_for_measures, measures
+from kb import BadQuery, KBError, KnowledgeBase, asks_for_measures, chapter_name, measures
 from ui.basket import add_item
 from ui.cite import citation, item_of_answer, item_of_passage
 from ui.config import EXAMPLES, LONG_QUERY, SHOWN
@@ -54,7 +53,7 @@ def chapter_label(kb: KnowledgeBase, n: int, doc: str | None = None) -> str:
         c = None          # every document, and their chapters differ: 第X章 alone
     if c is not None:
         return c.heading or "正文开头"
-    return "序言" if n == 0 else f"第{cn(n)}章"
+    return chapter_name(n)
 
 
 def page_ask(kb: KnowledgeBase, sid: str) -> None:

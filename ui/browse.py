@@ -8,11 +8,9 @@ from urllib.parse import quote, urlencode
 
 import streamlit as st
 
-from ingest.records import Passage
-from kb import KBError, KnowledgeBase
+from kb import KBError, KnowledgeBase, Passage, pageview, unit_pages
 from ui.basket import add_item
-from ui.cite import item_of_paragraph, item_of_passage, unit_pages
-from ui import pageview
+from ui.cite import item_of_paragraph, item_of_passage
 from ui.docs import doc_ids, is_multi, set_url_doc, title_of, url_doc
 from ui.loading import cached_ask, section_blocks
 from ui.render import anchor, esc, html_block, link, mark, parse_section, plain, section_key, table_html

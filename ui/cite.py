@@ -1,48 +1,12 @@
 """Citations with honest pages, and the basket items built from passages, answers and paragraphs."""
 from __future__ import annotations
 
-from dataclasses import replace
-
-from ingest.records import Document, Passage
-from kb import Answer, Citation, KnowledgeBase
-
-
-def unit_pages(doc: Document, chapter: int, section: int) -> tuple[int | None, int | None]:
-    """(first, last) page of a section (or a chapter's preamble) in a document whose pages come from its table
-    of contents: it starts on its own page and runs to the page where the next unit starts (that page included:
-    the next unit may start halfway down it). The last unit's end is unknown: (first, None)."""
-    order: list[tuple[int, int, int | None]] = []
-    for c in doc.chapters:
-        order.append((c.number, 0, c.page))
-        order += [(c.number, s.number, s.page) for s in c.sections if s.number]
-    pos = next((i for i, (cc, ss, _) in enumerate(order) if (cc, ss) == (chapter, section)), None)
-    if pos is None:
-        return None, None
-    first = order[pos][2]
-    nxt = next((pg for _, _, pg in order[pos + 1:] if pg), None)
-    if first is None:
-        return None, None
-    return first, (max(first, nxt) if nxt else None)
+from kb import Answer, Citation, KnowledgeBase, Passage
 
 
 def citation(kb: KnowledgeBase, p: Passage, base: Citation | None = None) -> Citation:
-    """The passage's citation with the pages it really has: its own page(s) in a PDF, the section's page range
-    where the document gives only section pages (a text file cites 第1—5页 or 第69页起, never a guessed page)."""
-    c = base or Citation.of(p)
-    try:
-        doc = kb.document(p.doc_id)
-    except Exception:           # noqa: BLE001 — an unknown document keeps the page it has
-        return c
-    if doc.paged and doc.page_breaks:
-        first = doc.page_at(p.start, p.page)
-        last = doc.page_at(max(p.start, p.end - 1), first)
-        return replace(c, page=first, page_end=last if last and first and last > first else None)
-    if not p.page:
-        return c
-    first, last = unit_pages(doc, p.chapter, p.section)
-    if first is None:
-        return c
-    return replace(c, page=first, page_end=last if last is not None else 0, page_open=last is None)
+    """The passage's citation with the pages it really has (kb's Citation.of with its document)."""
+    return kb.citation(p) if base is None or base == Citation.of(p) else base
 
 
 def row_table_title(p: Passage) -> str:

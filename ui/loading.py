@@ -7,7 +7,6 @@ import time
 import streamlit as st
 
 from kb import KBError, KnowledgeBase
-from kb.targets import extract_targets
 from ui.config import MORE, Settings
 from ui.render import plain
 
@@ -41,7 +40,7 @@ def section_blocks(_kb: KnowledgeBase, kb_id: int, doc_id: str) -> dict:
 
 @st.cache_resource(show_spinner=False)
 def all_targets(_kb: KnowledgeBase, kb_id: int):
-    return extract_targets(_kb.passages)
+    return _kb.targets()
 
 
 def warm_up(cfg: Settings) -> KnowledgeBase:

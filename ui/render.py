@@ -5,9 +5,8 @@ import html
 import re
 from urllib.parse import quote, urlencode
 
-from ingest.records import Passage
+from kb import Passage
 from ui.config import INDICATOR_COLUMNS, LONG_QUERY
-
 
 CSS = """<style>
 .block-container {max-width: 1100px; padding-top: 3rem;}
