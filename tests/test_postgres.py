@@ -330,7 +330,7 @@ def test_dev_eval_within_half_a_point_of_faiss(pg_dsn, real_index, dev_path, tmp
     """The real model on the dev set: every metric within 0.005 of the default backend's (vectors reused)."""
     root = tmp_path_factory.mktemp("pg-real")
     shutil.copytree(real_index, root / "index")
-    stats = KnowledgeBase.sync([_corpus(root)], root / "index", model="m3e-small", backend="postgres")
+    stats = KnowledgeBase.sync([real_index.parent / "corpus"], root / "index", model="m3e-small", backend="postgres")
     assert stats["embedded"] == 0
     kbs = {"faiss": KnowledgeBase.open(real_index, model="m3e-small"),
            "postgres": KnowledgeBase.open(root / "index", model="m3e-small")}
