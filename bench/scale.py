@@ -324,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peers", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--reuse-from", help=argparse.SUPPRESS)
     ap.add_argument("--pg-pid", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--reuse-backend", default="",
+                    help="take vectors from this backend's index of an earlier run (e.g. faiss), even if not listed")
     ap.add_argument("--embed-each", action="store_true",
                     help="embed again for every backend (default: later backends reuse the first one's vectors)")
     args = ap.parse_args(argv)
@@ -366,8 +368,9 @@ def main(argv: list[str] | None = None) -> int:
                       "--model", args.model, "--n", str(args.n), "--seed", str(args.seed),
                       "--threads", ",".join(map(str, args.threads))]
             print(f"x{scale} {backend}: building ({len(files)} documents, model {args.model})...", file=sys.stderr)
-            first = index_dir(workdir, scale, backends[0], args.model)
-            reuse = backend != backends[0] and not args.embed_each and (first / "manifest.json").exists()
+            source = args.reuse_backend or backends[0]
+            first = index_dir(workdir, scale, source, args.model)
+            reuse = backend != source and not args.embed_each and (first / "manifest.json").exists()
             b, why = run_child("build", common + (["--reuse-from", str(first)] if reuse else []))
             if b is None:
                 notes.append(f"{scale}× {backend}: skipped, build failed: {why}")

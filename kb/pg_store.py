@@ -30,7 +30,7 @@ try:
     from psycopg import sql
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
     from pgvector.psycopg import register_vector
-    from psycopg_pool import ConnectionPool
+    from psycopg_pool import ConnectionPool, PoolTimeout
 except ImportError as e:  # backends.store_class turns this into BackendUnavailable naming the packages
     raise ImportError(f"psycopg 3 / pgvector / psycopg-pool are not installed ({e})") from None
 
@@ -99,7 +99,9 @@ def pool(dsn: str) -> ConnectionPool:
     with _lock:
         if dsn not in _pools:
             _connect(dsn).close()                          # fail now with a sentence, not in the pool's thread
+            # check: a connection broken by a server restart is replaced before use, not handed to a query
             _pools[dsn] = ConnectionPool(dsn, min_size=1, max_size=_pool_size(), configure=_configure,
+                                         check=ConnectionPool.check_connection, timeout=_timeout(),
                                          kwargs={"connect_timeout": _timeout()}, open=True, name="kb-pg")
         return _pools[dsn]
 
@@ -126,7 +128,7 @@ def _release(dsn: str, schema: str) -> None:
     try:
         with h[1]:
             h[0].execute("SELECT pg_advisory_unlock_shared(%s)", (lock_key(schema),))
-    except psycopg.Error:
+    except Exception:  # noqa: BLE001 — clean-up at exit or after a lost connection: the server drops the lock itself
         pass
 
 
@@ -193,37 +195,51 @@ CREATE TABLE {s}.passages (
     text     text NOT NULL,
     embedding vector({dim}) NOT NULL
 );
-CREATE TABLE {s}.postings (field smallint NOT NULL, term text NOT NULL, doc integer NOT NULL,
-                           tf integer NOT NULL, dl integer NOT NULL);
+CREATE TEMP TABLE kb_tf (field smallint, term text, doc integer, tf integer, dl integer) ON COMMIT DROP;
 CREATE TABLE {s}.stats (field smallint PRIMARY KEY, n integer NOT NULL, avgdl double precision NOT NULL);
+CREATE TABLE {s}.postings (
+    field  smallint NOT NULL,              -- 0 words, 1 bigrams, 2 titles, 3 section
+    term   text NOT NULL,
+    docs   integer[] NOT NULL,             -- the documents holding the term, ascending
+    scores double precision[] NOT NULL,    -- BM25 of the term in each of them
+    best   double precision NOT NULL,      -- max(scores): the term's share of a query's ceiling
+    PRIMARY KEY (field, term)
+);
+"""
+
+# BM25 computed by PostgreSQL from the term frequencies, at ingest as bm25s does (its "eager" index): document
+# frequency counted over the postings, Lucene's IDF, Robertson's TF part (bm25s's "lucene" method).
+SCORE_SQL = """
+INSERT INTO {s}.postings (field, term, docs, scores, best)
+SELECT field, term, array_agg(doc ORDER BY doc), array_agg(score ORDER BY doc), max(score)
+FROM (SELECT t.field, t.term, t.doc,
+             ln(1 + (st.n - t.df + 0.5) / (t.df + 0.5)) * t.tf / (t.tf + %(k1)s * (1 - %(b)s + %(b)s * t.dl / st.avgdl))
+             AS score
+      FROM (SELECT *, count(*) OVER (PARTITION BY field, term) AS df FROM kb_tf) t
+      JOIN {s}.stats st ON st.field = t.field) x
+GROUP BY field, term
 """
 
 INDEX_SQL = """
-CREATE INDEX ON {s}.postings (field, term) INCLUDE (doc, tf, dl);
 CREATE INDEX ON {s}.passages USING hnsw (embedding vector_ip_ops) WITH (m = {m}, ef_construction = 80);
 ANALYZE {s}.passages;
 ANALYZE {s}.postings;
 """
 
-# BM25 of every (field, document) holding a query term, computed from the postings: document frequency
-# counted over the term's postings, Lucene's IDF, Robertson's TF part (bm25s's "lucene" method); and each
-# field's ceiling (the sum over the query's terms of the best score each reaches alone) for coverage.
+# A query's BM25 per (field, document): the sum of its terms' scores; each field's ceiling (the sum of each
+# term's best score, for query coverage); the top `limit` documents per field (every section).
 BM25_SQL = """
 WITH q(field, term) AS (SELECT * FROM unnest(%(f)s::smallint[], %(t)s::text[])),
-p AS (SELECT p.field, p.term, p.doc, p.tf, p.dl, count(*) OVER (PARTITION BY p.field, p.term) AS df
-      FROM q JOIN {s}.postings p ON p.field = q.field AND p.term = q.term),
-sc AS (SELECT p.field, p.term, p.doc,
-              ln(1 + (st.n - p.df + 0.5) / (p.df + 0.5))
-              * p.tf / (p.tf + %(k1)s * (1 - %(b)s + %(b)s * p.dl / st.avgdl)) AS score
-       FROM p JOIN {s}.stats st ON st.field = p.field),
-d AS (SELECT field, doc, sum(score) AS score FROM sc GROUP BY field, doc),
-c AS (SELECT field, sum(m) AS ceiling FROM (SELECT field, term, max(score) AS m FROM sc GROUP BY field, term) x
-      GROUP BY field),
-r AS (SELECT d.field, d.doc, d.score, c.ceiling,
-             row_number() OVER (PARTITION BY d.field ORDER BY d.score DESC, d.doc) AS rk
-      FROM d JOIN c ON c.field = d.field
-      WHERE d.field = 3 OR %(allowed)s::integer[] IS NULL OR d.doc = ANY(%(allowed)s::integer[]))
-SELECT field, doc, score, ceiling FROM r WHERE field = 3 OR rk <= %(limit)s
+p AS MATERIALIZED (SELECT p.field, p.docs, p.scores, p.best
+                   FROM q JOIN {s}.postings p ON p.field = q.field AND p.term = q.term),
+c AS (SELECT field, sum(best) AS ceiling FROM p GROUP BY field),
+d AS MATERIALIZED (SELECT p.field, u.doc, sum(u.score) AS score
+                   FROM p CROSS JOIN LATERAL unnest(p.docs, p.scores) AS u(doc, score) GROUP BY p.field, u.doc)
+SELECT c.field, t.doc, t.score, c.ceiling FROM c CROSS JOIN LATERAL (
+    SELECT d.doc, d.score FROM d
+    WHERE d.field = c.field AND (c.field = 3 OR %(allowed)s::integer[] IS NULL OR d.doc = ANY(%(allowed)s::integer[]))
+    ORDER BY d.score DESC, d.doc
+    LIMIT CASE WHEN c.field = 3 THEN NULL ELSE %(limit)s END) t
 """
 
 
@@ -274,12 +290,13 @@ class PgStore:
                         for i, p in enumerate(passages):
                             cp.write_row((i, p.id, p.doc_id, p.chapter, p.section, p.box, p.page, int(section_of[i]),
                                           p.text, np.asarray(vectors[i], dtype=np.float32)))
-                    with conn.cursor().copy(sql.SQL("COPY {}.postings (field, term, doc, tf, dl) FROM STDIN").format(s)) as cp:
+                    with conn.cursor().copy("COPY kb_tf (field, term, doc, tf, dl) FROM STDIN") as cp:
                         for r in rows:
                             cp.write_row(r)
                     with conn.cursor().copy(sql.SQL("COPY {}.stats (field, n, avgdl) FROM STDIN").format(s)) as cp:
                         for r in stats:
                             cp.write_row(r)
+                    conn.execute(sql.SQL(SCORE_SQL).format(s=s), {"k1": K1, "b": B})
                     conn.execute(sql.SQL(INDEX_SQL).format(s=s, m=sql.Literal(int(config.index.hnsw_m))))
                     _before_commit(conn, schema)
                     # served from the moment it commits: a concurrent ingest's clean-up must not drop it
@@ -310,11 +327,15 @@ class PgStore:
         except (OSError, ValueError, KeyError, TypeError):
             raise IndexCorrupt(f"{folder}/{META} is damaged: {FIX}") from None
         dsn = configured_dsn() or stored
-        with pool(dsn).connection() as conn:
-            if not conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone():
-                raise IndexCorrupt(f"PostgreSQL at {where(dsn)} has no schema {schema} for {folder}: {FIX}")
-            rows = conn.execute(sql.SQL("SELECT section FROM {}.passages ORDER BY id").format(
-                sql.Identifier(schema))).fetchall()
+        try:
+            with pool(dsn).connection() as conn:
+                if not conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone():
+                    raise IndexCorrupt(f"PostgreSQL at {where(dsn)} has no schema {schema} for {folder}: {FIX}")
+                rows = conn.execute(sql.SQL("SELECT section FROM {}.passages ORDER BY id").format(
+                    sql.Identifier(schema))).fetchall()
+        except (psycopg.Error, PoolTimeout) as e:
+            raise BackendUnavailable(f"PostgreSQL at {where(dsn)} failed to open {schema} ({type(e).__name__}):"
+                                     " check the server (`make pg` starts the local one)") from None
         if len(rows) != n:
             raise IndexCorrupt(f"PostgreSQL schema {schema} holds {len(rows)} passages, {folder} has {n}: {FIX}")
         section_of = np.array([r[0] for r in rows], dtype=np.int64)
@@ -374,11 +395,16 @@ class PgStore:
         limit = max(candidates, 1)
         n_sec = int(self.section_of.max()) + 1 if n else 0
         out = {}
-        with pool(self.dsn).connection() as conn:
-            with conn.transaction():
-                out["dense"] = self._dense(conn, qvec, n, limit, allowed)
-                raw = self.bm25(conn, {"words": words, "bigrams": bigrams, "titles": words, "section": words},
-                                limit, allowed)
+        try:
+            with pool(self.dsn).connection() as conn:
+                with conn.transaction():
+                    out["dense"] = self._dense(conn, qvec, n, limit, allowed)
+                    raw = self.bm25(conn, {"words": words, "bigrams": bigrams, "titles": words, "section": words},
+                                    limit, allowed)
+        except (psycopg.Error, PoolTimeout) as e:
+            raise BackendUnavailable(f"PostgreSQL at {where(self.dsn)} failed to search {self.schema}"
+                                     f" ({type(e).__name__}: {str(e).strip().splitlines()[0][:160] if str(e).strip() else ''}):"
+                                     " check the server (`make pg` starts the local one)") from None
         for name, (docs, scores, ceiling) in raw.items():
             size = n_sec if name == "section" else n
             arr = np.zeros(size, dtype=np.float32)

@@ -59,6 +59,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _port_for(data: Path) -> int:
+    """The port this data folder had before when it is still free (a restart keeps KB_PG_DSN valid), else a new one."""
+    mark = data / "kb_port"
+    try:
+        port = int(mark.read_text())
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", port))
+        return port
+    except (OSError, ValueError):
+        port = _free_port()
+        mark.write_text(str(port))
+        return port
+
+
 def dsn(port: int) -> str:
     return f"host=127.0.0.1 port={port} user=postgres dbname=postgres"
 
@@ -94,7 +108,7 @@ def start(data: Path, fast: bool = False) -> tuple[str, int]:
             os.chown(data, *_ids())
         _run([str(bins / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
               "--locale=C", "--no-sync"])
-    port = _free_port()
+    port = _port_for(data)
     opts = f"-h 127.0.0.1 -p {port} -k '' -c max_connections=200"
     if fast:      # tests only: nothing here must survive a power cut
         opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"

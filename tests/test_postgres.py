@@ -316,7 +316,15 @@ def test_missing_dsn_advises_make_pg_and_make_pg_fixes_it(pg_dsn, tmp_path, monk
         assert last.startswith("KB_PG_DSN=")
         monkeypatch.setenv("KB_PG_DSN", last.split("=", 1)[1].strip("'"))
         kb = KnowledgeBase.build([corpus], tmp_path / "index", model="hash", backend="postgres")
+        want = _ids(kb.search("老旧小区改造", k=3))
         assert any("老旧小区" in h.passage.text for h in kb.search("老旧小区改造", k=3))
+        # the server goes away under a serving process: one sentence naming `make pg`, which brings it back
+        assert subprocess.run(make + ["pg-stop"], capture_output=True, text=True, timeout=120).returncode == 0
+        with pytest.raises(BackendUnavailable, match=r"failed to search .*`make pg`"):
+            kb.search("老旧小区改造", k=3)
+        again = subprocess.run(make + ["pg"], capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0 and again.stdout.strip().splitlines()[-1] == last     # same KB_PG_DSN
+        assert _ids(kb.search("老旧小区改造", k=3)) == want
     finally:
         stopped = subprocess.run(make + ["pg-stop"], capture_output=True, text=True, timeout=120)
     assert stopped.returncode == 0 and "stopped" in stopped.stdout
