@@ -51,8 +51,15 @@ def lite(request, tmp_path_factory):
     why = _lite_problem(tmp_path_factory.mktemp("probe"))
     if why:
         pytest.skip(why)
+    given = os.environ.get("KB_MILVUS_URI", "")
     if request.param == "lite":
+        os.environ.pop("KB_MILVUS_URI", None)
         yield None
+        if given:
+            os.environ["KB_MILVUS_URI"] = given
+        return
+    if given.startswith(("http://", "https://", "tcp://")):     # a real server given by the caller
+        yield given
         return
     port = _free_port()
     data = tmp_path_factory.mktemp("milvus-server")
