@@ -64,7 +64,8 @@ def _port_for(data: Path) -> int:
     mark = data / "kb_port"
     try:
         port = int(mark.read_text())
-        with socket.socket() as s:
+        with socket.socket() as s:      # SO_REUSEADDR as PostgreSQL binds: the old server's closed
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)     # connections may still be in TIME_WAIT
             s.bind(("127.0.0.1", port))
         return port
     except (OSError, ValueError):
