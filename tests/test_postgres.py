@@ -327,10 +327,10 @@ def test_missing_dsn_advises_make_pg_and_make_pg_fixes_it(pg_dsn, tmp_path, monk
         assert _ids(kb.search("老旧小区改造", k=3)) == want
     finally:
         stopped = subprocess.run(make + ["pg-stop"], capture_output=True, text=True, timeout=120)
-    assert stopped.returncode == 0 and "stopped" in stopped.stdout
-    from tests.pg_server import pid_of
-    assert pid_of(data) is None
-    shutil.rmtree(home, ignore_errors=True)
+        from tests.pg_server import pid_of
+        gone = pid_of(data) is None
+        shutil.rmtree(home, ignore_errors=True)
+    assert stopped.returncode == 0 and "stopped" in stopped.stdout and gone
 
 
 @pytest.mark.model
