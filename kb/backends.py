@@ -1,4 +1,5 @@
-"""Stores behind one interface: the embedded FAISS + bm25s default, and Milvus (kb/milvus_store.py)."""
+"""Stores behind one interface: the embedded FAISS + bm25s default, Milvus (kb/milvus_store.py) and PostgreSQL
+(kb/pg_store.py)."""
 from __future__ import annotations
 
 import os
@@ -62,9 +63,13 @@ class FaissStore:
         return out
 
 
+ALIASES = {"pg": "postgres", "postgresql": "postgres"}
+
+
 def backend_name(name: str | None = None, recorded: str | None = None) -> str:
     """The backend asked for (argument, then KB_BACKEND), else the one the index folder recorded, else faiss."""
-    return (name or os.environ.get("KB_BACKEND") or recorded or "faiss").lower()
+    name = (name or os.environ.get("KB_BACKEND") or recorded or "faiss").lower()
+    return ALIASES.get(name, name)
 
 
 def store_class(name: str):
@@ -77,4 +82,11 @@ def store_class(name: str):
             raise BackendUnavailable(f"the milvus backend needs pymilvus (and milvus-lite for a local path):"
                                      f" pip install pymilvus milvus-lite ({e})") from None
         return MilvusStore
-    raise BackendUnavailable(f"unknown backend {name!r}: use KB_BACKEND=faiss or KB_BACKEND=milvus")
+    if name == "postgres":
+        try:
+            from .pg_store import PgStore
+        except ImportError as e:
+            raise BackendUnavailable(f"the postgres backend needs psycopg 3, psycopg-pool and pgvector:"
+                                     f" pip install 'psycopg[binary,pool]' pgvector ({e})") from None
+        return PgStore
+    raise BackendUnavailable(f"unknown backend {name!r}: use KB_BACKEND=faiss, milvus or postgres")

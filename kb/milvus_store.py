@@ -13,13 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest import tokenize
 from ingest.records import Passage
 
 from .config import Config
 from .errors import BackendUnavailable, IndexCorrupt
-from .store import current_folder
-from .signals import Lexical, title_text
+from .signals import Lexical
+from .store import generations
 
 try:
     from pymilvus import DataType, Function, FunctionType, MilvusClient
@@ -102,24 +101,28 @@ def connect(uri: str) -> MilvusClient:
     return client
 
 
-def _words(text: str) -> str:
-    """The text as the default backend's jieba words (domain dictionary, search mode), space-joined: Milvus
-    scores BM25 over exactly the tokens bm25s does, whatever tokenizer the server has."""
-    return " ".join(tokenize.words(text))
+def term(token: str) -> str:
+    """One of our tokens as a term every Milvus analyzer keeps whole and unchanged: its UTF-8 bytes in lowercase
+    hex behind a letter (`t` + hex). Milvus 2.5 documents only the standard, jieba and (2.5.11+, special builds)
+    lindera tokenizers; standard splits on punctuation and, like Unicode word breaking, may split ideographs;
+    whitespace exists from 2.6 on. An ASCII letter-and-digit run is one term for all of them and for Milvus Lite."""
+    return "t" + token.encode("utf-8").hex()
 
 
-def _analyzer(kind: str, lite: bool) -> dict:
-    """Every lexical field holds space-joined tokens made here (jieba words or character bigrams): Milvus has a
-    whitespace tokenizer; Milvus Lite's "standard" (\\w+) is equivalent on these tokens."""
-    return {"tokenizer": "standard" if lite else "whitespace"}
+def terms(tokens: list[str]) -> str:
+    """A field's text: the tokens bm25s indexes (kb/signals.Lexical.corpora), encoded, space-separated."""
+    return " ".join(term(t) for t in tokens)
+
+
+ANALYZER = {"tokenizer": "standard"}     # documented in Milvus 2.5 and implemented by Milvus Lite
 
 
 def _clip(text: str) -> str:
     b = text.encode("utf-8")
     if len(b) <= MAX_VARCHAR:
-        return text or EMPTY
+        return text or term(EMPTY)
     log.warning("text of %d bytes clipped to Milvus's VARCHAR limit", len(b))
-    return b[:MAX_VARCHAR].decode("utf-8", errors="ignore")
+    return b[:MAX_VARCHAR].decode("ascii", errors="ignore").rsplit(" ", 1)[0]     # whole terms only
 
 
 def _bm25_field(schema, name: str, analyzer: dict) -> None:
@@ -159,11 +162,12 @@ class MilvusStore:
             Path(uri).parent.mkdir(parents=True, exist_ok=True)
         client = connect(uri)
         prefix = collection_prefix(index_dir)
-        live = set()
-        try:
-            live = set(json.loads((current_folder(index_dir) / META).read_text(encoding="utf-8"))["collections"].values())
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
+        live = set()                  # the collections every generation folder kept (current and the one before)
+        for folder in [index_dir / g for g in generations(index_dir)] + [index_dir]:
+            try:
+                live |= set(json.loads((folder / META).read_text(encoding="utf-8"))["collections"].values())
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
         gen = f"{prefix}_{time.time_ns():x}"
         names = {"passages": f"{gen}_p", "sections": f"{gen}_s"}
         try:
@@ -176,9 +180,9 @@ class MilvusStore:
             schema.add_field("id", DataType.INT64, is_primary=True)
             schema.add_field("dense", DataType.FLOAT_VECTOR, dim=int(dim))
             schema.add_field("section", DataType.INT64)
-            _bm25_field(schema, "words", _analyzer("tokens", lite))
-            _bm25_field(schema, "titles", _analyzer("tokens", lite))
-            _bm25_field(schema, "bigrams", _analyzer("bigrams", lite))
+            _bm25_field(schema, "words", ANALYZER)
+            _bm25_field(schema, "titles", ANALYZER)
+            _bm25_field(schema, "bigrams", ANALYZER)
             params = client.prepare_index_params()
             if hnsw:
                 params.add_index(field_name="dense", index_type="HNSW", metric_type="COSINE",
@@ -189,26 +193,20 @@ class MilvusStore:
                 _bm25_index(params, f)
             client.create_collection(names["passages"], schema=schema, index_params=params, consistency_level="Strong")
 
-            section_words, section_of = Lexical.sections(passages)
-            section_text: list[list[str]] = [[] for _ in section_words]
-            for i, p in enumerate(passages):
-                s = section_text[section_of[i]]
-                if not s:
-                    s.append(p.section_title or p.chapter_title or "")
-                s.append(p.text)
+            corpora, section_of = Lexical.corpora(passages)
             sschema = MilvusClient.create_schema(auto_id=False)
             sschema.add_field("id", DataType.INT64, is_primary=True)
-            _bm25_field(sschema, "text", _analyzer("tokens", lite))
+            _bm25_field(sschema, "text", ANALYZER)
             sparams = client.prepare_index_params()
             _bm25_index(sparams, "text")
             client.create_collection(names["sections"], schema=sschema, index_params=sparams, consistency_level="Strong")
 
             rows = [{"id": i, "dense": vectors[i].astype(np.float32).tolist(), "section": int(section_of[i]),
-                     "words": _clip(_words(p.text)), "titles": _clip(_words(title_text(p))),
-                     "bigrams": _clip(" ".join(tokenize.bigrams(p.text)))} for i, p in enumerate(passages)]
+                     "words": _clip(terms(corpora["words"][i])), "titles": _clip(terms(corpora["titles"][i])),
+                     "bigrams": _clip(terms(corpora["bigrams"][i]))} for i in range(len(passages))]
             for s in range(0, len(rows), BATCH):
                 client.insert(names["passages"], rows[s:s + BATCH])
-            srows = [{"id": j, "text": _clip(_words("\n".join(t)))} for j, t in enumerate(section_text)]
+            srows = [{"id": j, "text": _clip(terms(t))} for j, t in enumerate(corpora["section"])]
             for s in range(0, len(srows), BATCH):
                 client.insert(names["sections"], srows[s:s + BATCH])
             for c in names.values():
@@ -274,7 +272,7 @@ class MilvusStore:
         best = self._best.setdefault((collection, field), {})
         todo = [t for t in toks if t not in best]
         if todo:
-            res = self._search(collection, f"{field}_bm25", todo, 1, BM25)
+            res = self._search(collection, f"{field}_bm25", [term(t) for t in todo], 1, BM25)
             if len(best) > 100_000:
                 best.clear()
             best.update({t: (abs(r[0]["distance"]) if len(r) else 0.0) for t, r in zip(todo, res)})
@@ -285,7 +283,7 @@ class MilvusStore:
         out = np.zeros(n_total, dtype=np.float32)
         if n_total == 0 or not toks:
             return out
-        res = self._search(collection, f"{field}_bm25", [" ".join(toks)], min(limit, n_total, MAX_TOPK), BM25, filter)
+        res = self._search(collection, f"{field}_bm25", [terms(toks)], min(limit, n_total, MAX_TOPK), BM25, filter)
         if not res[0]:
             return out
         ceiling = self._ceiling(collection, field, toks)

@@ -153,15 +153,20 @@ class Lexical:
         return words, of
 
     @classmethod
-    def build(cls, passages: list[Passage]) -> "Lexical":
-        import bm25s
+    def corpora(cls, passages: list[Passage]) -> tuple[dict[str, list[list[str]]], np.ndarray]:
+        """The token lists each field indexes (every backend indexes these), and passage → section document."""
         section_words, section_of = cls.sections(passages)
-        corpora = {
+        return {
             "words": [tokenize.words(p.text) or ["∅"] for p in passages],
             "bigrams": [tokenize.bigrams(p.text) or ["∅"] for p in passages],
             "titles": [tokenize.words(title_text(p)) or ["∅"] for p in passages],
             "section": [w or ["∅"] for w in section_words],
-        }
+        }, section_of
+
+    @classmethod
+    def build(cls, passages: list[Passage]) -> "Lexical":
+        import bm25s
+        corpora, section_of = cls.corpora(passages)
         models = {}
         for name, corpus in corpora.items():
             m = bm25s.BM25(k1=1.2, b=0.75)

