@@ -18,7 +18,7 @@ from ingest.records import Passage
 from .config import Config
 from .errors import BackendUnavailable, IndexCorrupt
 from .signals import Lexical
-from .store import generations
+from .store import current_folder
 
 try:
     from pymilvus import DataType, Function, FunctionType, MilvusClient
@@ -162,12 +162,11 @@ class MilvusStore:
             Path(uri).parent.mkdir(parents=True, exist_ok=True)
         client = connect(uri)
         prefix = collection_prefix(index_dir)
-        live = set()                  # the collections every generation folder kept (current and the one before)
-        for folder in [index_dir / g for g in generations(index_dir)] + [index_dir]:
-            try:
-                live |= set(json.loads((folder / META).read_text(encoding="utf-8"))["collections"].values())
-            except (OSError, ValueError, KeyError, TypeError):
-                pass
+        live = set()
+        try:
+            live = set(json.loads((current_folder(index_dir) / META).read_text(encoding="utf-8"))["collections"].values())
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
         gen = f"{prefix}_{time.time_ns():x}"
         names = {"passages": f"{gen}_p", "sections": f"{gen}_s"}
         try:

@@ -24,7 +24,7 @@ from ingest.records import Passage
 from .config import Config
 from .errors import BackendUnavailable, IndexCorrupt
 from .signals import Lexical
-from .store import generations
+from .store import current_folder
 
 try:
     import psycopg
@@ -265,12 +265,11 @@ class PgStore:
                                      " port=5432 user=kb dbname=kb'): start a local server with `make pg`")
         index_dir = Path(index_dir or "index")
         prefix = generation_prefix(index_dir)
-        live = set()                  # the schemas every generation folder kept (the current one and the one before)
-        for folder in [index_dir / g for g in generations(index_dir)] + [index_dir]:
-            try:
-                live.add(json.loads((folder / META).read_text(encoding="utf-8"))["schema"])
-            except (OSError, ValueError, KeyError, TypeError):
-                pass
+        live = set()                  # the schema served now (readers of older ones hold advisory locks)
+        try:
+            live.add(json.loads((current_folder(index_dir) / META).read_text(encoding="utf-8"))["schema"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
         _ensure_vector(dsn)
         drop_stale(dsn, prefix, live)
         n, dim = vectors.shape if vectors.ndim == 2 and vectors.shape[0] else (0, vectors.shape[-1] if vectors.ndim == 2 else 0)

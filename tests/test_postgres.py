@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from ingest import tokenize
+from kb.store import current_folder
 from kb import IndexCorrupt, KnowledgeBase, evaluate, query
 from kb.config import load_config
 from kb.errors import BackendUnavailable
@@ -59,12 +60,12 @@ def pair(pg_dsn, hash_kb, tmp_path_factory):
 def test_index_folder_records_postgres(pair, pg_dsn):
     _, p, root = pair
     assert p.manifest["backend"] == "postgres" and p.manifest["index_type"] == "pg-exact"
-    meta = json.loads((root / "index" / "postgres.json").read_text(encoding="utf-8"))
+    meta = json.loads((current_folder(root / "index") / "postgres.json").read_text(encoding="utf-8"))
     from psycopg.conninfo import conninfo_to_dict
     assert meta["schema"].startswith(meta["prefix"] + "_") and conninfo_to_dict(meta["dsn"]) == conninfo_to_dict(pg_dsn)
     assert not list((root / "index").glob("*.faiss")) and not list((root / "index").glob("bm25_*"))
     # the sentence signal stays plain files in the folder, as for every backend
-    assert (root / "index" / "sentences.npy").exists()
+    assert (current_folder(root / "index") / "sentences.npy").exists()
     import psycopg
     with psycopg.connect(pg_dsn) as c:
         n, text = c.execute(f'SELECT count(*), max(text) FILTER (WHERE id = 0) FROM "{meta["schema"]}".passages').fetchone()
@@ -174,7 +175,7 @@ def test_incremental_add_and_remove(pg_dsn, tmp_path):
     KnowledgeBase.sync([], tmp_path / "index", model="hash", backend="postgres", remove=[Path(EXTRA[0]).stem])
     kb = KnowledgeBase.open(tmp_path / "index", model="hash")
     assert len(kb.passages) == n0 and all(h.passage.doc_id != Path(EXTRA[0]).stem for h in kb.search("智慧停车泊位"))
-    meta = json.loads((tmp_path / "index" / "postgres.json").read_text(encoding="utf-8"))
+    meta = json.loads((current_folder(tmp_path / "index") / "postgres.json").read_text(encoding="utf-8"))
     assert meta["schema"] in _schemas(pg_dsn, meta["prefix"])
 
 
@@ -195,7 +196,7 @@ def test_failed_or_killed_ingest_leaves_previous_data_served(pg_dsn, tmp_path, h
     corpus = _corpus(tmp_path)
     KnowledgeBase.sync([corpus], tmp_path / "index", model="hash", backend="postgres")
     before = KnowledgeBase.open(tmp_path / "index", model="hash")
-    meta = json.loads((tmp_path / "index" / "postgres.json").read_text(encoding="utf-8"))
+    meta = json.loads((current_folder(tmp_path / "index") / "postgres.json").read_text(encoding="utf-8"))
     (corpus / EXTRA[0]).write_text(EXTRA[1], encoding="utf-8")
     r = subprocess.run([sys.executable, "-c", CHILD_KILL, str(corpus), str(tmp_path / "index"), how],
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
@@ -237,7 +238,7 @@ def test_app_processes_and_cli_ingests_share_one_database(pg_dsn, tmp_path):
     env = {**os.environ, "KB_BACKEND": "postgres", "KB_MODEL": "hash", "KB_PG_DSN": pg_dsn}
     subprocess.run(KB + ["--index", str(tmp_path / "index"), "ingest", str(corpus)], env=env, cwd=ROOT,
                    check=True, capture_output=True, timeout=120)
-    served = json.loads((tmp_path / "index" / "postgres.json").read_text(encoding="utf-8"))
+    served = json.loads((current_folder(tmp_path / "index") / "postgres.json").read_text(encoding="utf-8"))
     stop = tmp_path / "stop"
     readers = [subprocess.Popen([sys.executable, "-c", READER, str(tmp_path / "index"), str(stop)], env=env, cwd=ROOT,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
@@ -271,7 +272,7 @@ def test_missing_schema_says_what_to_run_and_that_fixes_it(pg_dsn, tmp_path):
     env.pop("KB_INDEX", None)
     subprocess.run(KB + ["ingest", "corpus"], env={**env, "KB_BACKEND": "postgres"}, cwd=tmp_path, check=True,
                    capture_output=True, timeout=120)
-    meta = json.loads((tmp_path / "index" / "postgres.json").read_text(encoding="utf-8"))
+    meta = json.loads((current_folder(tmp_path / "index") / "postgres.json").read_text(encoding="utf-8"))
     with psycopg.connect(pg_dsn, autocommit=True) as c:
         c.execute(f'DROP SCHEMA "{meta["schema"]}" CASCADE')
     with pytest.raises(IndexCorrupt, match=r"KB_BACKEND=postgres kb ingest corpus --replace") as e:
@@ -284,7 +285,7 @@ def test_missing_schema_says_what_to_run_and_that_fixes_it(pg_dsn, tmp_path):
     subprocess.run(KB + advice[2:], env={**env, "KB_BACKEND": "postgres"}, cwd=tmp_path, check=True,
                    capture_output=True, timeout=120)
     assert KnowledgeBase.open(tmp_path / "index", model="hash").search("老旧小区改造", k=3)
-    (tmp_path / "index" / "postgres.json").unlink()
+    (current_folder(tmp_path / "index") / "postgres.json").unlink()
     with pytest.raises(IndexCorrupt, match="postgres.json"):
         KnowledgeBase.open(tmp_path / "index", model="hash")
 
@@ -294,7 +295,7 @@ def test_unreachable_server_is_one_sentence(pg_dsn, tmp_path, monkeypatch):
     monkeypatch.setenv("KB_PG_TIMEOUT", "2")
     with pytest.raises(BackendUnavailable, match=r"cannot reach PostgreSQL at 127\.0\.0\.1:9/postgres.*make pg"):
         KnowledgeBase.sync([_corpus(tmp_path)], tmp_path / "index", model="hash", backend="postgres")
-    assert not (tmp_path / "index").exists()
+    assert current_folder(tmp_path / "index") is None          # nothing was written but the writer's lock file
 
 
 def test_missing_dsn_advises_make_pg_and_make_pg_fixes_it(pg_dsn, tmp_path, monkeypatch):
