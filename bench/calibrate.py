@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from bench.common import ROOT, open_kb_or_exit  # noqa: E402
-from kb import answer as answering, evaluate, query as querying, verdict  # noqa: E402
+from kb import answer as answering, query as querying, verdict  # noqa: E402
+from kb.evaluation import metrics as evaluate  # noqa: E402
 
 TUNE = ROOT / "eval" / "blind" / "tune.jsonl"
 PRECISION = 0.85

@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import ingest  # noqa: E402
 from bench.common import DEV_SET  # noqa: E402
-from kb import KnowledgeBase, evaluate  # noqa: E402
+from kb import KnowledgeBase
+from kb.evaluation import metrics as evaluate  # noqa: E402
 from tests import docgen  # noqa: E402
 
 

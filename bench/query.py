@@ -19,7 +19,7 @@ from bench.common import (  # noqa: E402
     percentile_ms,
     raw_corpus_text,
 )
-from kb.evaluate import load_questions  # noqa: E402
+from kb.evaluation.metrics import load_questions  # noqa: E402
 
 
 def timed_pair(a, b, queries: list[str]) -> tuple[list[float], list[float]]:
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         print(format_rows(["threads", "queries/s", f"vs {threads[0]} thread(s)"], rows))
         return 0
 
-    from kb.peers import DensePeer, raw_chunks
+    from kb.evaluation.peers import DensePeer, raw_chunks
 
     print("building the dense-chunk peer (250/50 chunks, same model)...", file=sys.stderr)
     peer = DensePeer(raw_chunks(raw_corpus_text()), load_model(), name="dense-chunk")

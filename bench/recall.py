@@ -20,7 +20,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import percentile_ms  # noqa: E402
 from bench.scale import WORKDIR, corpus_dir, index_dir, machine, queries, write_section  # noqa: E402
 
-EF_CONSTRUCTION = 80   # as kb/signals.Dense.build
 
 
 def flat(vectors: np.ndarray):
@@ -32,8 +31,9 @@ def flat(vectors: np.ndarray):
 
 def hnsw(vectors: np.ndarray, m: int, ef_search: int):
     import faiss
+    from kb.config import IndexCfg
     index = faiss.IndexHNSWFlat(vectors.shape[1], m, faiss.METRIC_INNER_PRODUCT)
-    index.hnsw.efConstruction = EF_CONSTRUCTION
+    index.hnsw.efConstruction = IndexCfg().hnsw_ef_construction       # as kb/store/faiss.Dense.build
     index.add(vectors)
     index.hnsw.efSearch = ef_search
     return index
@@ -63,7 +63,7 @@ def recall(exact_ids, exact_sims, approx_ids, approx_sims, k: int = 10) -> tuple
 
 def load_vectors(workdir: Path, scale: int, model: str) -> np.ndarray:
     """The passage vectors of the faiss index at this scale (built here when bench/scale.py has not)."""
-    from kb.store import current_folder
+    from kb.store.folder import current_folder
     folder = index_dir(workdir, scale, "faiss", model)
     if current_folder(folder) is None:
         from bench import synth
@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join([
         f"### HNSW recall against exact search (`bench/recall.py --scales {args.scales} --model {args.model}`)",
         "",
-        f"Machine: {machine()}. HNSW: M={cfg.hnsw_m}, efConstruction={EF_CONSTRUCTION}, efSearch={cfg.hnsw_ef_search}"
+        f"Machine: {machine()}. HNSW: M={cfg.hnsw_m}, efConstruction={cfg.hnsw_ef_construction}, efSearch={cfg.hnsw_ef_search}"
         " (kb/config.py IndexCfg); exact: IndexFlatIP. Each query is searched alone (as `kb.ask` does). Recall (ids):"
         " share of the exact top-10 ids the HNSW returns; recall (ties): share of HNSW top-10 whose score reaches"
         " the exact 10th score (the synthetic copies repeat many passages verbatim, so equal vectors tie)."

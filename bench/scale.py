@@ -117,7 +117,7 @@ def _read(path: str) -> str:
 
 def queries(n: int, seed: int = 0, path: Path = DEV_SET) -> tuple[list[str], list[str]]:
     """(n timed queries drawn with replacement, the distinct dev questions for warm-up)."""
-    from kb.evaluate import load_questions
+    from kb.evaluation.metrics import load_questions
     questions = [q.question for q in load_questions(path)]
     return random.Random(seed).choices(questions, k=n), list(dict.fromkeys(questions))
 
@@ -149,7 +149,7 @@ def child_build(args) -> dict:
         shutil.copytree(args.reuse_from, out)
     stats = KnowledgeBase.sync([corpus], index_dir=out, model=args.model, backend=args.backend, replace=True)
     stats.pop("reports", None)          # Document records, not JSON; the counts are what the table needs
-    from kb.store import read_manifest
+    from kb.store.folder import read_manifest
     manifest = read_manifest(out)
     stats["chars"] = sum(d["chars"] for d in manifest["documents"])
     stats["index_type"] = manifest.get("index_type")
@@ -218,7 +218,7 @@ def child_query(args) -> dict:
     peers_build = {}
     if args.peers:
         from bench.common import load_model, raw_corpus_text
-        from kb.peers import BM25Peer, DensePeer, raw_chunks, raw_lines
+        from kb.evaluation.peers import BM25Peer, DensePeer, raw_chunks, raw_lines
         raw = raw_corpus_text(Path(args.corpus))
         res["raw_chars"] = len(raw)
         t = time.perf_counter()

@@ -9,7 +9,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kb import KnowledgeBase, evaluate  # noqa: E402
+from kb import KnowledgeBase
+from kb.evaluation import metrics as evaluate  # noqa: E402
 from kb import answer as answering  # noqa: E402
 from kb import query as querying  # noqa: E402
 from kb.fusion import fuse, top  # noqa: E402

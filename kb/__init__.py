@@ -2,12 +2,12 @@
 it returns; nothing else of kb/ is for the faces (the app, the CLI)."""
 from . import pageview
 from .answer import asks_for_measures, measures
-from .errors import (BackendUnavailable, BadQuery, ConfigError, IndexBusy, IndexCorrupt, IndexMissing, IndexStale,
-                     KBError, ModelMismatch, ModelUnavailable)
+from .config import Environment, environment
+from .errors import BackendUnavailable, BadQuery, ConfigError, IndexBusy, IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch, ModelUnavailable
 from .knowledge import KnowledgeBase
 from .records import Answer, Citation, Document, Hit, Measure, Passage, Result, chapter_name, unit_pages
 
 __all__ = ["KnowledgeBase", "Result", "Hit", "Answer", "Citation", "Measure", "Passage", "Document",
-           "chapter_name", "unit_pages", "asks_for_measures", "measures", "pageview",
+           "chapter_name", "unit_pages", "asks_for_measures", "measures", "pageview", "environment", "Environment",
            "KBError", "IndexMissing", "IndexStale", "IndexCorrupt", "IndexBusy", "ModelMismatch", "ModelUnavailable",
            "BadQuery", "BackendUnavailable", "ConfigError"]

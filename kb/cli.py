@@ -179,7 +179,7 @@ def cmd_rm(a) -> int:
 
 
 def cmd_eval(a) -> int:
-    from . import evaluate
+    from .evaluation import metrics as evaluate
     questions = evaluate.load_questions(a.file)
     kb = _open(a)
 
@@ -194,7 +194,7 @@ def cmd_eval(a) -> int:
     out = report.to_json(len(lens), statistics.mean(lens), max(lens))
     rows = [("product", report)]
     if a.peers:
-        from . import peers
+        from .evaluation import peers
         from .embed import load_model
         raw = "\n".join(Path(d["source"]).read_text(encoding="utf-8") for d in kb.manifest["documents"]
                         if Path(d["source"]).suffix == ".txt" and Path(d["source"]).exists())

@@ -1,6 +1,7 @@
 """Settings in one place: the defaults are the dataclasses below; a TOML file named by KB_CONFIG (or passed to
 `load_config`) overrides some of them, and is validated whole (file, key and expected type named on error).
-The environment (KB_*) is read here and nowhere else: `environment()`.
+The environment (KB_*) is read here and nowhere else in kb/ and ui/: `environment()`. (ingest/, a package that
+never imports kb, reads KB_CACHE once, in ingest/readers/pdf.py, for its OCR cache.)
 
 Where the numbers come from is said beside each default (README, "Where the numbers come from").
 """
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tempfile
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -147,6 +147,19 @@ class Environment:
     milvus_token: str
     milvus_timeout: float
     pg_dsn: str | None                 # KB_PG_DSN: libpq connection string for the postgres backend
+    pg_timeout: int                    # KB_PG_TIMEOUT: seconds to connect (default 10)
+    pg_pool: int                       # KB_PG_POOL: connections per process (default 8)
+
+
+def _whole(e: typing.Mapping[str, str], name: str, default: int, what: str) -> int:
+    raw = e.get(name) or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 1:
+        raise ConfigError(f"{name}={raw!r}: expected {what}")
+    return value
 
 
 def environment(env: typing.Mapping[str, str] | None = None) -> Environment:
@@ -167,11 +180,14 @@ def environment(env: typing.Mapping[str, str] | None = None) -> Environment:
         cache=Path(e.get("KB_CACHE") or Path.home() / ".cache" / "guihua-kb"),
         runtime=runtime,
         corpus=Path(e.get("KB_CORPUS") or "corpus"),
-        baskets=Path(e.get("KB_BASKETS") or Path(tempfile.gettempdir()) / "kb-baskets"),
+        # baskets are the users' work: kept outside temporary folders, so they survive restarts and reboots
+        baskets=Path(e.get("KB_BASKETS") or Path.home() / ".local" / "share" / "guihua-kb" / "baskets"),
         milvus_uri=e.get("KB_MILVUS_URI") or None,
         milvus_token=e.get("KB_MILVUS_TOKEN", ""),
         milvus_timeout=milvus_timeout,
         pg_dsn=e.get("KB_PG_DSN") or None,
+        pg_timeout=_whole(e, "KB_PG_TIMEOUT", 10, "a whole number of seconds ≥ 1"),
+        pg_pool=_whole(e, "KB_PG_POOL", 8, "a whole number of connections ≥ 1"),
     )
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import time
 from pathlib import Path
@@ -18,16 +17,16 @@ from ingest.records import Document, Passage
 from . import answer as answering
 from . import query as querying
 from . import verdict
-from .config import Config, default_index_dir, load_config
+from .config import Config, default_index_dir, environment, load_config
 from .embed import configured_model, load_embedder, resolve_model
 from .errors import IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch
 from .fusion import fuse, top
 from .records import Citation, Hit, Result
-from .backends import backend_name, store_class
-from . import writer
-from .signals import Sentences, embed_text, sentence_units
-from .store import current, current_name, read_index, read_previous
-from .writer import LOCK_TIMEOUT, write_generation, writer_lock
+from .store import backend_name, store_class
+from .store import writer
+from .store.signals import Sentences, embed_text, sentence_units
+from .store.folder import current, current_name, read_index, read_previous
+from .store.writer import LOCK_TIMEOUT, write_generation, writer_lock
 
 Progress = Callable[[float, str], None]
 
@@ -46,10 +45,10 @@ def pipeline_fingerprint() -> str:
     """Hash of the code and data that turn files into passages and lexical indexes: when it changes,
     documents are re-parsed (vectors of unchanged passages are still reused)."""
     import ingest as ingest_pkg
-    from . import signals
+    from .store import faiss, signals
     h = hashlib.sha256()
     files = sorted(Path(ingest_pkg.__file__).parent.rglob("*.py")) + sorted(
-        (Path(ingest_pkg.__file__).parent / "data").glob("*")) + [Path(signals.__file__)]
+        (Path(ingest_pkg.__file__).parent / "data").glob("*")) + [Path(signals.__file__), Path(faiss.__file__)]
     for f in files:
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
@@ -150,7 +149,7 @@ class KnowledgeBase:
     def _open_current(cls, index_dir: Path, model, config: Config, check_sources: bool) -> "KnowledgeBase":
         gen = current(index_dir)
         manifest = gen.manifest
-        wanted = model or os.environ.get("KB_MODEL") or manifest.get("model")
+        wanted = model or environment().model or manifest.get("model")
         model_id, _ = resolve_model(wanted)
         if model_id != manifest.get("model"):
             raise ModelMismatch(f"{index_dir} was built with model {manifest.get('model')!r} but {model_id!r} is"

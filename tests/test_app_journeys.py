@@ -279,7 +279,7 @@ def test_policy_writer_keeps_the_basket(server, browser, tmp_path):
     # each quotation is verbatim from the source: the delivered text file flattened the punctuation (,"), the
     # quotation restores the original's (，“”) and is otherwise the source's characters in order
     from kb import KnowledgeBase
-    from kb.evaluate import normalise
+    from kb.evaluation.metrics import normalise
     doc_text = KnowledgeBase.open(server.index, model="m3e-small").document().text
     quote = md.split("## 摘录 2\n\n", 1)[1].split("\n\n——", 1)[0]
     assert COPPER in quote and quote in doc_text

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from kb.embed import bundled_model_path
-from kb.onnx_embed import FastTokenizer
+from kb.embed.onnx import FastTokenizer
 
 TEXTS = ["铜材料深加工目标", "力争到“十四五”末，全区铜加工企业达到10家，实现营业收入100亿元以上。",
          "GDP 增长 6.5%，ABC abc", "😀🚀", "铜" * 1000, "", "  全角　空格  "]

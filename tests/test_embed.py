@@ -4,7 +4,8 @@ import sys
 import numpy as np
 import pytest
 
-from kb.embed import DEFAULT_MODEL, HashEmbedder, bundled_model_path, load_embedder, resolve_model
+from kb.embed import DEFAULT_MODEL, bundled_model_path, load_embedder, resolve_model
+from kb.embed.hash import HashEmbedder
 
 
 def test_bundled_model_found_without_import():

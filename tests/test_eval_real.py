@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from kb import evaluate, peers
+from kb.evaluation import metrics as evaluate, peers
 from kb.cli import main
 
 pytestmark = pytest.mark.model

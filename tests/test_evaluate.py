@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kb import evaluate as evaluate_mod
-from kb.evaluate import Question, evaluate, format_table, is_hit, load_questions, normalise
-from kb.peers import build_peers, raw_chunks, raw_lines
+from kb.evaluation import metrics as evaluate_mod
+from kb.evaluation.metrics import Question, evaluate, format_table, is_hit, load_questions, normalise
+from kb.evaluation.peers import build_peers, raw_chunks, raw_lines
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "weibin-14th-five-year-plan-outline.txt"
 

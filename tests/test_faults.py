@@ -18,9 +18,10 @@ import numpy as np
 import pytest
 
 from kb import IndexBusy, IndexCorrupt, IndexMissing, IndexStale, KnowledgeBase
-from kb import knowledge, store
+from kb import knowledge
+from kb.store import folder as store
 from kb.cli import main
-from kb.store import current_folder
+from kb.store.folder import current_folder
 
 from .conftest import OUTLINE
 
@@ -201,7 +202,7 @@ def test_stray_generations_and_temp_files_are_cleaned(site):
 # ---------------------------------------------------------------- kills at every step
 KILLER = textwrap.dedent("""
     import os, signal, sys
-    import kb.writer
+    import kb.store.writer
     target, log = int(sys.argv[1]), sys.argv[2]
     steps = []
     def checkpoint(step):
@@ -210,7 +211,7 @@ KILLER = textwrap.dedent("""
             f.write(step + "\\n")
         if len(steps) - 1 == target:
             os.kill(os.getpid(), signal.SIGKILL)
-    kb.writer.checkpoint = checkpoint
+    kb.store.writer.checkpoint = checkpoint
     from kb.cli import main
     sys.exit(main(sys.argv[3:]))
 """)
@@ -259,11 +260,11 @@ def test_kill_at_every_step_leaves_an_index_and_the_next_ingest_completes(site, 
 # ---------------------------------------------------------------- concurrent writers
 WRITER = textwrap.dedent("""
     import sys, time
-    import kb.writer
+    import kb.store.writer
     def checkpoint(step):
         if step == "store built":
             time.sleep(0.5)                       # hold the lock long enough for the other writer to arrive
-    kb.writer.checkpoint = checkpoint
+    kb.store.writer.checkpoint = checkpoint
     from kb.cli import main
     sys.exit(main(sys.argv[1:]))
 """)

@@ -152,7 +152,7 @@ def test_saved_web_page_keeps_the_site_chrome_out():
 # ---------------------------------------------------------------- the real model: dev figures per format
 
 def _dev_figures(kb, qs):
-    from kb import evaluate
+    from kb.evaluation import metrics as evaluate
 
     def product(q):
         r = kb.ask(q, k=10)
@@ -173,7 +173,8 @@ def format_index(real_index, tmp_path_factory):
 @pytest.mark.model
 @pytest.mark.parametrize("name", sorted(FORMATS))
 def test_dev_figures_within_003_of_the_text_file(name, format_index, real_kb, dev_path):
-    from kb import KnowledgeBase, evaluate
+    from kb import KnowledgeBase
+    from kb.evaluation import metrics as evaluate
     path = FORMATS[name]()
     qs = evaluate.load_questions(dev_path)
     base = _dev_figures(real_kb, qs)
@@ -226,7 +227,7 @@ def test_scan_is_read_with_ocr_into_the_same_structure(scan, text_doc):
 
 def test_scan_quotations_and_pages(scan, text_doc):
     from rapidfuzz.distance import Levenshtein
-    from kb.evaluate import normalise
+    from kb.evaluation.metrics import normalise
     path, doc, _ = scan
     ps = ingest.passages(doc)
     copper = next(p for p in ps if "铜加工企业达到10家" in p.text)

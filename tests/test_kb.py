@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb import (BadQuery, IndexCorrupt, IndexMissing, IndexStale, KBError, KnowledgeBase, ModelMismatch)
-from kb.store import current_folder, read_manifest
+from kb import BadQuery, IndexCorrupt, IndexMissing, IndexStale, KBError, KnowledgeBase, ModelMismatch
+from kb.store.folder import current_folder, read_manifest
 
 from .conftest import OUTLINE
 
@@ -171,11 +171,11 @@ def test_failed_write_keeps_the_old_index(tmp_path, monkeypatch):
     before = (current_folder(idx) / "manifest.json").read_text(encoding="utf-8")
     generations = sorted(p.name for p in idx.iterdir())
     (corpus / "extra.txt").write_text("第一章 新增\n\n新增内容一段。\n", encoding="utf-8")
-    from kb import signals
+    from kb.store import faiss as faiss_store
 
     def boom(self, folder):
         raise OSError("disk full")
-    monkeypatch.setattr(signals.Lexical, "save", boom)
+    monkeypatch.setattr(faiss_store.Lexical, "save", boom)
     with pytest.raises(OSError):
         KnowledgeBase.sync([corpus], idx, model="hash")
     assert (current_folder(idx) / "manifest.json").read_text(encoding="utf-8") == before

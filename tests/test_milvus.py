@@ -11,9 +11,10 @@ import time
 import numpy as np
 import pytest
 
-from kb import IndexCorrupt, KnowledgeBase, evaluate
+from kb import IndexCorrupt, KnowledgeBase
+from kb.evaluation import metrics as evaluate
 from kb.errors import BackendUnavailable
-from kb.store import current_folder
+from kb.store.folder import current_folder
 
 from .conftest import OUTLINE
 
@@ -130,12 +131,12 @@ def test_fields_hold_exactly_the_bm25s_tokens_in_a_2_5_analyzer(pair):
     """Milvus 2.5 documents the standard tokenizer (whitespace arrives in 2.6): every token is stored as one
     ASCII letter-and-digit term, which decodes back to exactly what bm25s indexes for that passage."""
     import re
-    from kb.milvus_store import ANALYZER, connect, term
-    from kb.signals import Lexical
+    from kb.store.milvus import ANALYZER, connect, term
+    from kb.store.signals import corpora as token_lists
     f, m, root = pair
     assert ANALYZER == {"tokenizer": "standard"}
     assert term("老旧小区") == "t" + "老旧小区".encode().hex() and re.fullmatch(r"t[0-9a-f]+", term("3.01%"))
-    corpora, _ = Lexical.corpora(f.passages)
+    corpora, _ = token_lists(f.passages)
     rows = connect(m.store.uri).query(m.store.passages, filter="id in [0, 7, 100]",
                                       output_fields=["id", "words", "bigrams", "titles"])
     assert len(rows) == 3
@@ -209,7 +210,7 @@ def test_env_selects_backend_and_uri(lite, tmp_path, monkeypatch):
 
 
 def test_rebuild_replaces_collections_and_keeps_two_indexes_apart(lite, tmp_path):
-    from kb.milvus_store import connect
+    from kb.store.milvus import connect
     corpus = _corpus(tmp_path)
     KnowledgeBase.sync([corpus], tmp_path / "a", model="hash", backend="milvus")
     KnowledgeBase.sync([corpus], tmp_path / "b", model="hash", backend="milvus")
@@ -228,7 +229,7 @@ def test_rebuild_replaces_collections_and_keeps_two_indexes_apart(lite, tmp_path
 
 
 def test_missing_collection_says_what_to_run(lite, tmp_path):
-    from kb.milvus_store import connect
+    from kb.store.milvus import connect
     corpus = _corpus(tmp_path)
     KnowledgeBase.sync([corpus], tmp_path / "index", model="hash", backend="milvus")
     meta = json.loads((current_folder(tmp_path / "index") / "milvus.json").read_text(encoding="utf-8"))

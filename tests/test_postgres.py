@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 
 from ingest import tokenize
-from kb.store import current_folder
-from kb import IndexCorrupt, KnowledgeBase, evaluate, query
+from kb.store.folder import current_folder
+from kb import IndexCorrupt, KnowledgeBase, query
+from kb.evaluation import metrics as evaluate
 from kb.config import load_config
 from kb.errors import BackendUnavailable
 
@@ -76,14 +77,14 @@ def test_index_folder_records_postgres(pair, pg_dsn):
 
 def test_password_is_not_written_to_the_index_folder(pair):
     from psycopg.conninfo import conninfo_to_dict
-    from kb.pg_store import public_dsn
+    from kb.store.postgres import public_dsn
     assert conninfo_to_dict(public_dsn("host=db port=5432 user=kb password=s3cret dbname=kb")) == {
         "host": "db", "port": "5432", "user": "kb", "dbname": "kb"}
 
 
 def test_bm25_in_sql_equals_bm25s(pair):
     """Raw BM25 computed by PostgreSQL against bm25s's, field by field, on the dev questions."""
-    from kb.pg_store import pool
+    from kb.store.postgres import pool
     f, p, _ = pair
     lex = f.store.lexical
     texts = [q.question for q in evaluate.load_questions(ROOT / "eval" / "dev.jsonl")] + list(QUERIES)
@@ -181,7 +182,8 @@ def test_incremental_add_and_remove(pg_dsn, tmp_path):
 
 CHILD_KILL = """
 import os, signal, sys
-from kb import pg_store, KnowledgeBase
+from kb.store import postgres as pg_store
+from kb import KnowledgeBase
 def die(conn, schema):
     print(schema, flush=True)
     os.kill(os.getpid(), signal.SIGKILL if sys.argv[3] == "kill" else 0)

@@ -7,8 +7,8 @@ import pytest
 from kb import KnowledgeBase
 from kb.cli import main
 from kb.errors import IndexCorrupt
-from kb.signals import sentence_units
-from kb.store import current_folder
+from kb.store.signals import sentence_units
+from kb.store.folder import current_folder
 
 from .conftest import OUTLINE
 

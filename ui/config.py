@@ -1,9 +1,10 @@
 """Settings read from the environment on every run, and the app's fixed constants."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from kb import environment
 
 PAGES = ["问答", "浏览", "摘录", "指标"]
 EXAMPLES = ["铜材料深加工目标", "到十四五末要改造多少个老旧小区", "孩子上幼儿园难怎么解决",
@@ -26,11 +27,5 @@ class Settings:
 
 def settings() -> Settings:
     """The settings as the environment has them now (read per run, not per import)."""
-    return Settings(
-        index_dir=os.environ.get("KB_INDEX", "index"),
-        model=os.environ.get("KB_MODEL") or None,
-        corpus=os.environ.get("KB_CORPUS", "corpus"),
-        # baskets are the users' work: kept outside temporary folders, so they survive restarts and reboots
-        basket_dir=Path(os.environ.get("KB_BASKETS")
-                        or Path.home() / ".local" / "share" / "guihua-kb" / "baskets"),
-    )
+    env = environment()
+    return Settings(index_dir=str(env.index), model=env.model, corpus=str(env.corpus), basket_dir=env.baskets)

@@ -1,4 +1,4 @@
-"""Run the configured sentence-transformers model through ONNX Runtime: exported once, cached, ~40x less overhead."""
+"""Run the configured sentence-transformers model through ONNX Runtime: exported once, cached, a few ms per query instead of ~100 ms of torch overhead (README)."""
 from __future__ import annotations
 
 import hashlib
@@ -11,13 +11,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelUnavailable
+from ..config import environment
+from ..query import MAX_QUERY_CHARS
+from ..errors import ModelUnavailable
 
 MAX_TOKENS = 512
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("KB_CACHE", Path.home() / ".cache" / "guihua-kb")) / "onnx"
+    return environment().cache / "onnx"
 
 
 def _key(model_id: str, location: str) -> str:
@@ -147,5 +149,4 @@ class OnnxEmbedder:
         return out
 
     def encode_query(self, text: str) -> np.ndarray:
-        from .embed import MAX_QUERY_CHARS
         return self._run([self.query_prefix + text[:MAX_QUERY_CHARS]])[0]

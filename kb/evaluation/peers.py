@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from kb.evaluate import normalise
+from .metrics import normalise
 
 __all__ = [
     "Peer",

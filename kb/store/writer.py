@@ -1,5 +1,5 @@
 """Writing the index folder: one writer at a time (a file lock), a new generation made current in one atomic
-step (CURRENT replaced with os.replace), and what killed writers left recovered or removed. Layout: kb/store.py."""
+step (CURRENT replaced with os.replace), and what killed writers left recovered or removed. Layout: kb/store/folder.py."""
 from __future__ import annotations
 
 import hashlib
@@ -15,8 +15,8 @@ import numpy as np
 
 from ingest.records import Document, Passage
 
-from .errors import IndexBusy, IndexCorrupt
-from .store import GEN, LOCK, MANIFEST, POINTER, SCHEMA, Generation, doc_to_json, generations, listing, pointer
+from ..errors import IndexBusy, IndexCorrupt
+from .folder import GEN, LOCK, MANIFEST, POINTER, SCHEMA, Generation, doc_to_json, generations, listing, pointer
 
 LOCK_TIMEOUT = 600.0          # seconds a second writer waits for the first before giving up
 

@@ -1,5 +1,5 @@
 """Reading the index folder: generations of plain files, each listed with size and checksum in its manifest,
-the current one named by the CURRENT pointer file (kb/writer.py writes them, one writer at a time).
+the current one named by the CURRENT pointer file (kb/store/writer.py writes them, one writer at a time).
 
     index/
       CURRENT            {"generation": "g000007", "manifest_sha256": …, "previous": "g000006"}
@@ -24,7 +24,7 @@ import numpy as np
 
 from ingest.records import Block, BoxInfo, Chapter, Document, Passage, Report, Section, TocEntry
 
-from .errors import IndexCorrupt, IndexMissing
+from ..errors import IndexCorrupt, IndexMissing
 
 SCHEMA = 7                    # 7: generation folders, CURRENT pointer, per-file sizes and checksums
 LEGACY_SCHEMA = 6             # one folder of files renamed into place; still read, converted by the next ingest

@@ -1,5 +1,5 @@
 """The Milvus backend: dense vectors and Milvus's own BM25 over our jieba words and bigrams, behind the Store
-protocol of kb/backends.py."""
+protocol of kb/store/__init__.py."""
 from __future__ import annotations
 
 import hashlib
@@ -15,10 +15,10 @@ import numpy as np
 
 from ingest.records import Passage
 
-from .config import Config
-from .errors import BackendUnavailable, IndexCorrupt
-from .signals import Lexical
-from .store import current_folder
+from ..config import Config, IndexCfg, environment
+from ..errors import BackendUnavailable, IndexCorrupt
+from .signals import corpora as token_lists
+from .folder import current_folder
 
 try:
     from pymilvus import DataType, Function, FunctionType, MilvusClient
@@ -88,8 +88,8 @@ def connect(uri: str) -> MilvusClient:
                 raise BackendUnavailable(f"KB_MILVUS_URI={uri}: a Milvus Lite path must end in .db")
             client = MilvusClient(uri)
         else:
-            client = MilvusClient(uri=uri, token=os.environ.get("KB_MILVUS_TOKEN", ""),
-                                  timeout=float(os.environ.get("KB_MILVUS_TIMEOUT", "10")))
+            env = environment()
+            client = MilvusClient(uri=uri, token=env.milvus_token, timeout=env.milvus_timeout)
     except BackendUnavailable:
         raise
     except Exception as e:  # noqa: BLE001 — connection failures come in many types (grpc, MilvusException, OSError)
@@ -110,7 +110,7 @@ def term(token: str) -> str:
 
 
 def terms(tokens: list[str]) -> str:
-    """A field's text: the tokens bm25s indexes (kb/signals.Lexical.corpora), encoded, space-separated."""
+    """A field's text: the tokens bm25s indexes (kb/store/signals.corpora), encoded, space-separated."""
     return " ".join(term(t) for t in tokens)
 
 
@@ -132,10 +132,10 @@ def _bm25_field(schema, name: str, analyzer: dict) -> None:
                                  input_field_names=[name], output_field_names=[f"{name}_bm25"]))
 
 
-def _bm25_index(params, name: str) -> None:
-    # k1, b as bm25s in kb/signals.Lexical; Milvus's IDF is Lucene's, as is bm25s's default
+def _bm25_index(params, name: str, cfg: IndexCfg) -> None:
+    # k1, b as the default backend's bm25s (config.IndexCfg); Milvus's IDF is Lucene's, as is bm25s's default
     params.add_index(field_name=f"{name}_bm25", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
-                     params={"bm25_k1": 1.2, "bm25_b": 0.75})
+                     params={"bm25_k1": cfg.bm25_k1, "bm25_b": cfg.bm25_b})
 
 
 class MilvusStore:
@@ -143,7 +143,8 @@ class MilvusStore:
     name = "milvus"
 
     def __init__(self, client: MilvusClient, uri: str, passages: str, sections: str, section_of: np.ndarray,
-                 kind: str, ef: int, prefix: str):
+                 kind: str, ef: int, prefix: str, cfg: IndexCfg = IndexCfg()):
+        self.cfg = cfg
         self.client, self.uri = client, uri
         self.passages, self.sections = passages, sections
         self.section_of = section_of
@@ -155,7 +156,7 @@ class MilvusStore:
     def build(cls, passages: list[Passage], vectors: np.ndarray, config: Config, index_dir=None) -> "MilvusStore":
         """Create a fresh generation of collections and insert everything; the live generation is left alone."""
         index_dir = Path(index_dir or "index")
-        uri = os.environ.get("KB_MILVUS_URI") or default_uri(index_dir)
+        uri = environment().milvus_uri or default_uri(index_dir)
         lite = is_lite(uri)
         if lite:
             uri = str(Path(uri).resolve())
@@ -185,19 +186,19 @@ class MilvusStore:
             params = client.prepare_index_params()
             if hnsw:
                 params.add_index(field_name="dense", index_type="HNSW", metric_type="COSINE",
-                                 params={"M": config.index.hnsw_m, "efConstruction": 80})
+                                 params={"M": config.index.hnsw_m, "efConstruction": config.index.hnsw_ef_construction})
             else:
                 params.add_index(field_name="dense", index_type="FLAT", metric_type="COSINE", params={})
             for f in ("words", "titles", "bigrams"):
-                _bm25_index(params, f)
+                _bm25_index(params, f, config.index)
             client.create_collection(names["passages"], schema=schema, index_params=params, consistency_level="Strong")
 
-            corpora, section_of = Lexical.corpora(passages)
+            corpora, section_of = token_lists(passages)
             sschema = MilvusClient.create_schema(auto_id=False)
             sschema.add_field("id", DataType.INT64, is_primary=True)
             _bm25_field(sschema, "text", ANALYZER)
             sparams = client.prepare_index_params()
-            _bm25_index(sparams, "text")
+            _bm25_index(sparams, "text", config.index)
             client.create_collection(names["sections"], schema=sschema, index_params=sparams, consistency_level="Strong")
 
             rows = [{"id": i, "dense": vectors[i].astype(np.float32).tolist(), "section": int(section_of[i]),
@@ -218,7 +219,7 @@ class MilvusStore:
                     pass
             raise BackendUnavailable(f"Milvus at {uri} refused the index ({e.message if hasattr(e, 'message') else e})") from None
         return cls(client, uri, names["passages"], names["sections"], section_of,
-                   "milvus-hnsw" if hnsw else "milvus-flat", config.index.hnsw_ef_search, prefix)
+                   "milvus-hnsw" if hnsw else "milvus-flat", config.index.hnsw_ef_search, prefix, config.index)
 
     def save(self, folder: Path) -> None:
         meta = {"uri": self.uri, "collections": {"passages": self.passages, "sections": self.sections},
@@ -258,7 +259,7 @@ class MilvusStore:
                                      f" check the server or {FIX}") from None
         kind = meta.get("kind", "milvus-flat")
         return cls(client, uri, passages, sections, section_of, kind, config.index.hnsw_ef_search,
-                   meta.get("prefix", ""))
+                   meta.get("prefix", ""), config.index)
 
     # ---------------------------------------------------------------- search
     def _search(self, collection: str, anns: str, data: list, limit: int, params: dict, filter: str = "") -> list:
@@ -314,7 +315,7 @@ class MilvusStore:
             if ids.size <= MAX_FILTER_IDS:
                 flt = f"id in [{','.join(map(str, ids))}]"
             else:
-                limit = max(candidates * 4, 1)
+                limit = max(candidates * self.cfg.overfetch, 1)
         n_sec = int(self.section_of.max()) + 1 if n else 0
         jobs = {
             "dense": (self._dense, qvec, n, limit, flt),

@@ -1,5 +1,5 @@
 """The PostgreSQL backend: pgvector for the dense signal and BM25 computed in SQL over postings of exactly the
-jieba words, bigrams, titles and sections that bm25s indexes, behind the Store protocol of kb/backends.py.
+jieba words, bigrams, titles and sections that bm25s indexes, behind the Store protocol of kb/store/__init__.py.
 
 Each ingest writes a new generation (one schema: passages, postings, stats) in one transaction; the index
 folder's postgres.json names the generation it serves, so the folder rename stays the one commit point.
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 import time
 import weakref
@@ -21,10 +20,10 @@ import numpy as np
 
 from ingest.records import Passage
 
-from .config import Config
-from .errors import BackendUnavailable, IndexCorrupt
-from .signals import Lexical
-from .store import current_folder
+from ..config import Config, IndexCfg, environment
+from ..errors import BackendUnavailable, IndexCorrupt
+from .signals import corpora as token_lists
+from .folder import current_folder
 
 try:
     import psycopg
@@ -38,20 +37,19 @@ except ImportError as e:  # backends.store_class turns this into BackendUnavaila
 META = "postgres.json"
 FIX = "rebuild it with `KB_BACKEND=postgres kb ingest corpus --replace`"
 FIELDS = ("words", "bigrams", "titles", "section")     # postings.field is the position in this tuple
-K1, B = 1.2, 0.75                                      # as bm25s in kb/signals.Lexical (Lucene IDF, Robertson TF)
 
 
-# ---------------------------------------------------------------- settings (read here only, as milvus_store does)
+# ---------------------------------------------------------------- settings (KB_PG_*, read in kb/config.py)
 def configured_dsn() -> str | None:
-    return os.environ.get("KB_PG_DSN") or None
+    return environment().pg_dsn
 
 
 def _timeout() -> int:
-    return int(os.environ.get("KB_PG_TIMEOUT", "10"))
+    return environment().pg_timeout
 
 
 def _pool_size() -> int:
-    return int(os.environ.get("KB_PG_POOL", "8"))
+    return environment().pg_pool
 
 
 def public_dsn(dsn: str) -> str:
@@ -170,8 +168,8 @@ def _ensure_vector(dsn: str) -> None:
 def postings(passages: list[Passage]) -> tuple[list[tuple[int, str, int, int, int]], list[tuple[int, int, float]],
                                                np.ndarray]:
     """Rows (field, term, doc, tf, doc length) and (field, documents, mean length) from the very corpora
-    bm25s indexes (kb/signals.Lexical.corpora), and passage → section document."""
-    corpora, section_of = Lexical.corpora(passages)
+    bm25s indexes (kb/store/signals.corpora), and passage → section document."""
+    corpora, section_of = token_lists(passages)
     rows, stats = [], []
     for f, name in enumerate(FIELDS):
         docs = corpora[name]
@@ -248,7 +246,9 @@ class PgStore:
     """Passage i is row id i of the generation's passages table; sections are postings field 3."""
     name = "postgres"
 
-    def __init__(self, dsn: str, schema: str, section_of: np.ndarray, kind: str, ef: int, prefix: str, dim: int):
+    def __init__(self, dsn: str, schema: str, section_of: np.ndarray, kind: str, ef: int, prefix: str, dim: int,
+                 cfg: IndexCfg = IndexCfg()):
+        self.k1, self.b = cfg.bm25_k1, cfg.bm25_b        # as the default backend's bm25s (Lucene IDF, Robertson TF)
         self.dsn, self.schema, self.section_of = dsn, schema, section_of
         self.kind, self.ef, self.prefix, self.dim = kind, ef, prefix, dim
         _hold(dsn, schema)
@@ -297,7 +297,7 @@ class PgStore:
                     with conn.cursor().copy(sql.SQL("COPY {}.stats (field, n, avgdl) FROM STDIN").format(s)) as cp:
                         for r in stats:
                             cp.write_row(r)
-                    conn.execute(sql.SQL(SCORE_SQL).format(s=s), {"k1": K1, "b": B})
+                    conn.execute(sql.SQL(SCORE_SQL).format(s=s), {"k1": config.index.bm25_k1, "b": config.index.bm25_b})
                     conn.execute(sql.SQL(INDEX_SQL).format(s=s, m=sql.Literal(int(config.index.hnsw_m))))
                     _before_commit(conn, schema)
                     # served from the moment it commits: a concurrent ingest's clean-up must not drop it
@@ -308,7 +308,8 @@ class PgStore:
                                          f" ({str(e).strip().splitlines()[0][:200]}); the index served before is"
                                          " unchanged") from None
         kind = "pg-hnsw" if n > config.index.exact_up_to else "pg-exact"
-        store = cls(dsn, schema, np.asarray(section_of, dtype=np.int64), kind, config.index.hnsw_ef_search, prefix, int(dim))
+        store = cls(dsn, schema, np.asarray(section_of, dtype=np.int64), kind, config.index.hnsw_ef_search, prefix, int(dim),
+                    config.index)
         _release(dsn, schema)                               # the store now holds its own lock
         return store
 
@@ -342,7 +343,7 @@ class PgStore:
         section_of = np.array([r[0] for r in rows], dtype=np.int64)
         kind = "pg-hnsw" if n > config.index.exact_up_to else "pg-exact"
         return cls(dsn, schema, section_of, kind, config.index.hnsw_ef_search, meta.get("prefix", ""),
-                   int(meta.get("dimension", manifest.get("dimension", 0))))
+                   int(meta.get("dimension", manifest.get("dimension", 0))), config.index)
 
     # ---------------------------------------------------------------- search
     def bm25(self, conn, terms: dict[str, list[str]], limit: int, allowed: np.ndarray | None = None
@@ -359,7 +360,7 @@ class PgStore:
             ids = None if allowed is None else [int(i) for i in np.flatnonzero(allowed)]
             for field, doc, score, ceiling in conn.execute(
                     sql.SQL(BM25_SQL).format(s=self._s),
-                    {"f": f, "t": t, "k1": K1, "b": B, "allowed": ids, "limit": limit}):
+                    {"f": f, "t": t, "k1": self.k1, "b": self.b, "allowed": ids, "limit": limit}):
                 name = FIELDS[field]
                 out[name][0].append(doc)
                 out[name][1].append(score)
