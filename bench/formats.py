@@ -76,7 +76,7 @@ def main() -> None:
         toc = f"{r.toc_matched}/{r.toc_entries}" if r.toc_entries else "no TOC"
         figures = " / ".join(f"{got[k]:.3f}" for k in ("hit@1", "hit@5", "mrr@10", "answer_hit"))
         print(f"| {name} | {r.pages} | {r.chapters}/{r.sections}/{r.boxes} | {toc} | {r.furniture_chars} "
-              f"| {r.glyphs_repaired} | {parse_s:.2f} | {stats['embed_s']:.1f} | {figures} | {'; '.join(notes)} |")
+              f"| {r.glyphs_repaired} | {parse_s:.2f} | {stats.embed_s:.1f} | {figures} | {'; '.join(notes)} |")
 
 
 if __name__ == "__main__":

@@ -147,8 +147,8 @@ def child_build(args) -> dict:
         shutil.rmtree(p)
     if args.reuse_from:     # vectors (and parsed documents) of the faiss build at this scale: embed nothing again
         shutil.copytree(args.reuse_from, out)
-    stats = KnowledgeBase.sync([corpus], index_dir=out, model=args.model, backend=args.backend, replace=True)
-    stats.pop("reports", None)          # Document records, not JSON; the counts are what the table needs
+    stats = KnowledgeBase.sync([corpus], index_dir=out, model=args.model, backend=args.backend,
+                               replace=True).to_json()
     from kb.store.folder import read_manifest
     manifest = read_manifest(out)
     stats["chars"] = sum(d["chars"] for d in manifest["documents"])

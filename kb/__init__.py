@@ -5,9 +5,9 @@ from .answer import asks_for_measures, measures
 from .config import Environment, environment
 from .errors import BackendUnavailable, BadQuery, ConfigError, IndexBusy, IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch, ModelUnavailable
 from .knowledge import KnowledgeBase
-from .records import Answer, Citation, Document, Hit, Measure, Passage, Result, chapter_name, unit_pages
+from .records import Answer, Citation, Document, Hit, Measure, Passage, Result, SyncStats, chapter_name, unit_pages
 
-__all__ = ["KnowledgeBase", "Result", "Hit", "Answer", "Citation", "Measure", "Passage", "Document",
+__all__ = ["KnowledgeBase", "Result", "Hit", "Answer", "Citation", "Measure", "Passage", "Document", "SyncStats",
            "chapter_name", "unit_pages", "asks_for_measures", "measures", "pageview", "environment", "Environment",
            "KBError", "IndexMissing", "IndexStale", "IndexCorrupt", "IndexBusy", "ModelMismatch", "ModelUnavailable",
            "BadQuery", "BackendUnavailable", "ConfigError"]

@@ -27,27 +27,27 @@ def _print_progress(frac: float, msg: str) -> None:
 
 def cmd_ingest(a) -> int:
     paths = a.paths or ["corpus"]
-    stats = KnowledgeBase.sync(paths, a.index, a.model, progress=_print_progress, replace=a.replace)
+    stats = KnowledgeBase.sync(paths, a.index, model=a.model, progress=_print_progress, replace=a.replace)
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    if stats["up_to_date"]:
-        print(f"index {a.index or default_index_dir()} is up to date: {stats['documents']} documents,"
-              f" {stats['passages']} passages, nothing re-embedded ({stats['seconds'] * 1000:.0f} ms)")
+    if stats.up_to_date:
+        print(f"index {a.index or default_index_dir()} is up to date: {stats.documents} documents,"
+              f" {stats.passages} passages, nothing re-embedded ({stats.seconds * 1000:.0f} ms)")
     else:
-        print(f"indexed {stats['documents']} documents ({stats['parsed']} parsed, {stats['reused_docs']} unchanged),"
-              f" {stats['passages']} passages, {stats['embedded']} embedded with {stats['model']}"
-              f" in {stats['seconds']:.1f} s (parse {stats['parse_s']:.2f} s, embed {stats['embed_s']:.1f} s,"
-              f" index {stats['index_s']:.2f} s) → {a.index or default_index_dir()}")
-    if stats.get("repaired"):
-        print(f"kb: rebuilt the damaged {', '.join(stats['repaired'])} of the previous index", file=sys.stderr)
-    for doc in stats.get("reports", []):
+        print(f"indexed {stats.documents} documents ({stats.parsed} parsed, {stats.reused_docs} unchanged),"
+              f" {stats.passages} passages, {stats.embedded} embedded with {stats.model}"
+              f" in {stats.seconds:.1f} s (parse {stats.parse_s:.2f} s, embed {stats.embed_s:.1f} s,"
+              f" index {stats.index_s:.2f} s) → {a.index or default_index_dir()}")
+    if stats.repaired:
+        print(f"kb: rebuilt the damaged {', '.join(stats.repaired)} of the previous index", file=sys.stderr)
+    for doc in stats.reports:
         lines = report_lines(doc)
         print("  " + lines[0])
         for w in doc.report.warnings if doc.report else ():
             print(f"kb: warning: {doc.source}: {w}", file=sys.stderr)
-    for reason in stats.get("skipped", []):
+    for reason in stats.skipped:
         print(f"kb: skipped {reason}", file=sys.stderr)
-    return 1 if stats.get("skipped") else 0
+    return 1 if stats.skipped else 0
 
 
 def report_lines(doc) -> list[str]:
@@ -173,8 +173,8 @@ def cmd_ls(a) -> int:
 
 
 def cmd_rm(a) -> int:
-    stats = KnowledgeBase.sync([], a.index, a.model, remove=a.docs)
-    print(f"removed {', '.join(a.docs)}: {stats['documents']} documents, {stats['passages']} passages left")
+    stats = KnowledgeBase.sync([], a.index, model=a.model, remove=a.docs)
+    print(f"removed {', '.join(a.docs)}: {stats.documents} documents, {stats.passages} passages left")
     return 0
 
 

@@ -21,7 +21,7 @@ from .config import Config, default_index_dir, environment, load_config
 from .embed import configured_model, load_embedder, resolve_model
 from .errors import IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch
 from .fusion import fuse, top
-from .records import Citation, Hit, Result
+from .records import Citation, Hit, Result, SyncStats
 from .store import backend_name, store_class
 from .store import writer
 from .store.signals import Sentences, embed_text, sentence_units
@@ -175,20 +175,21 @@ class KnowledgeBase:
         return kb
 
     @classmethod
-    def build(cls, paths: Iterable[str | Path], index_dir: str | Path | None = None, model: str | None = None,
+    def build(cls, paths: Iterable[str | Path], index_dir: str | Path | None = None, *, model: str | None = None,
               progress: Progress | None = None, config: Config | None = None, replace: bool = False,
               remove: Iterable[str] = (), backend: str | None = None) -> "KnowledgeBase":
-        """Ingest files/folders into the index. Unchanged documents are not re-parsed, unchanged passages
-        not re-embedded; other documents already in the index are kept unless replace=True."""
-        stats = cls.sync(paths, index_dir, model, progress, config, replace, remove, backend)
-        kb = cls.open(index_dir, model=model or stats["model"], config=config, check_sources=False)
-        kb.last_build = stats
-        return kb
+        """Ingest files/folders into the index (as `sync`) and open it."""
+        stats = cls.sync(paths, index_dir, model=model, progress=progress, config=config, replace=replace,
+                         remove=remove, backend=backend)
+        return cls.open(index_dir, model=model or stats.model, config=config, check_sources=False)
 
     @classmethod
-    def sync(cls, paths, index_dir=None, model=None, progress=None, config=None, replace=False,
-             remove=(), backend: str | None = None, lock_timeout: float = LOCK_TIMEOUT) -> dict:
-        """Bring the index folder up to date; return what was done (counts and seconds). One writer at a time:
+    def sync(cls, paths: Iterable[str | Path], index_dir: str | Path | None = None, *, model: str | None = None,
+             progress: Progress | None = None, config: Config | None = None, replace: bool = False,
+             remove: Iterable[str] = (), backend: str | None = None, lock_timeout: float = LOCK_TIMEOUT) -> SyncStats:
+        """Bring the index folder up to date: unchanged documents are not re-parsed, unchanged passages not
+        re-embedded; documents already in the index are kept unless replace=True; `remove` names documents to
+        drop. Returns what was done (SyncStats). One writer at a time:
         a second one waits up to lock_timeout seconds for the first, then IndexBusy. Damaged files of the
         current index are rebuilt; what is intact is reused (vectors are never computed twice)."""
         index_dir = Path(index_dir or default_index_dir())
@@ -282,10 +283,8 @@ class KnowledgeBase:
                      and bool(prev_sentences or not sentence_units(prev_passages)[0]))
         if unchanged:
             progress(1.0, "索引已是最新")
-            return {"model": model_id, "documents": len(docs), "parsed": 0, "reused_docs": reused, "skipped": skipped,
-                    "reports": [],
-                    "embedded": 0, "passages": pm["passages"], "up_to_date": True, "repaired": [],
-                    "seconds": time.perf_counter() - t0, "parse_s": t_parse, "embed_s": 0.0, "index_s": 0.0}
+            return SyncStats(model_id, len(docs), pm["passages"], parsed=0, reused_docs=reused, up_to_date=True,
+                             skipped=tuple(skipped), seconds=time.perf_counter() - t0, parse_s=t_parse)
         ordered = [docs[k] for k in sorted(docs)]
         passages = [p for d in ordered for p in ingest.passages(d)]
         embedder = load_embedder(configured_model(model))
@@ -315,11 +314,9 @@ class KnowledgeBase:
                          extra_writers=(store.save, sentences.save))
         t_index = time.perf_counter() - t_index
         progress(1.0, "完成")
-        return {"model": model_id, "documents": len(ordered), "parsed": parsed, "reused_docs": reused, "skipped": skipped,
-                "reports": reports,
-                "embedded": embedded, "passages": len(passages), "up_to_date": False,
-                "repaired": list(prev.damaged),
-                "seconds": time.perf_counter() - t0, "parse_s": t_parse, "embed_s": t_embed, "index_s": t_index}
+        return SyncStats(model_id, len(ordered), len(passages), parsed=parsed, reused_docs=reused, embedded=embedded,
+                         skipped=tuple(skipped), repaired=tuple(prev.damaged), reports=tuple(reports),
+                         seconds=time.perf_counter() - t0, parse_s=t_parse, embed_s=t_embed, index_s=t_index)
 
     # ---------------------------------------------------------------- search
     def _allowed(self, chapter=None, section=None, box=None, doc=None) -> np.ndarray | None:

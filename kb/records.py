@@ -83,6 +83,32 @@ class Citation:
         return self.text
 
 
+@dataclass(frozen=True)
+class SyncStats:
+    """What `KnowledgeBase.sync` did: counts and seconds, the documents parsed this run (with their ingest
+    reports), the files skipped and the damaged files of the previous index that were rebuilt."""
+    model: str
+    documents: int                        # in the index now
+    passages: int
+    parsed: int = 0                       # documents read from their files this run
+    reused_docs: int = 0                  # documents unchanged since the last ingest
+    embedded: int = 0                     # passages and sentences embedded this run (the rest reused)
+    up_to_date: bool = False              # nothing to do
+    skipped: tuple[str, ...] = ()         # one line per file that could not be read (the others were indexed)
+    repaired: tuple[str, ...] = ()        # damaged files of the previous index, rebuilt
+    reports: tuple[Document, ...] = ()    # documents parsed this run, each with its ingest report
+    seconds: float = 0.0
+    parse_s: float = 0.0
+    embed_s: float = 0.0
+    index_s: float = 0.0
+
+    def to_json(self) -> dict:
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "reports"}
+        out |= {"skipped": list(self.skipped), "repaired": list(self.repaired),
+                "reports": [d.doc_id for d in self.reports]}
+        return out
+
+
 def unit_pages(doc: Document, chapter: int, section: int) -> tuple[int | None, int | None]:
     """(first, last) page of a section (or a chapter's preamble) in a document whose pages come from its table
     of contents: it starts on its own page and runs to the page where the next unit starts (that page included:

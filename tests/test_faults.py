@@ -83,7 +83,7 @@ def _copy_site(base: Path, root: Path) -> Path:
     shutil.copytree(base / "corpus", root / "corpus")
     shutil.copytree(base / "index", root / "index")
     # the copy's manifest names the base corpus; re-ingest once so it names this one (nothing re-embedded)
-    assert KnowledgeBase.sync([root / "corpus"], root / "index", model="hash", replace=True)["embedded"] == 0
+    assert KnowledgeBase.sync([root / "corpus"], root / "index", model="hash", replace=True).embedded == 0
     return root
 
 
@@ -299,7 +299,7 @@ def test_a_writer_that_cannot_wait_is_refused_and_the_advice_works(site):
     finally:
         held.release()
     assert _docs(idx) == {"manufacturing", "city"}                     # nothing lost, nothing half-written
-    assert KnowledgeBase.sync(["corpus"], idx, model="hash", lock_timeout=0.3)["documents"] == 3   # again: done
+    assert KnowledgeBase.sync(["corpus"], idx, model="hash", lock_timeout=0.3).documents == 3   # again: done
     _tidy(idx)
 
 
@@ -427,8 +427,8 @@ def test_stale_check_works_from_another_directory(site, monkeypatch):
 def test_relative_and_absolute_paths_are_the_same_source(site):
     idx = site / "index"
     again = KnowledgeBase.sync([str((site / "corpus").resolve())], idx, model="hash")
-    assert again["up_to_date"] and again["embedded"] == 0
-    assert KnowledgeBase.sync(["./corpus/../corpus/city.txt"], idx, model="hash")["up_to_date"]
+    assert again.up_to_date and again.embedded == 0
+    assert KnowledgeBase.sync(["./corpus/../corpus/city.txt"], idx, model="hash").up_to_date
 
 
 def test_missing_file_is_not_an_id_clash(site, capsys):

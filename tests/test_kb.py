@@ -143,23 +143,23 @@ def test_reingest_is_incremental(tmp_path):
     shutil.copy(OUTLINE, corpus / OUTLINE.name)
     idx = tmp_path / "index"
     first = KnowledgeBase.sync([corpus], idx, model="hash")
-    assert first["embedded"] == first["passages"] > 200
+    assert first.embedded == first.passages > 200
     again = KnowledgeBase.sync([corpus], idx, model="hash")
-    assert again["up_to_date"] and again["embedded"] == 0
+    assert again.up_to_date and again.embedded == 0
     # a second document: only its passages are embedded
     (corpus / "second.txt").write_text("第一章 测试\n\n全区新建口袋公园10个，绿化覆盖率达到40%。\n", encoding="utf-8")
     third = KnowledgeBase.sync([corpus], idx, model="hash")
-    assert third["documents"] == 2 and third["embedded"] == 1 and third["reused_docs"] == 1
+    assert third.documents == 2 and third.embedded == 1 and third.reused_docs == 1
     # a changed document makes the index stale until re-ingested
     (corpus / "second.txt").write_text("第一章 测试\n\n全区新建口袋公园12个。\n", encoding="utf-8")
     with pytest.raises(IndexStale, match="second.txt changed"):
         KnowledgeBase.open(idx, model="hash")
     fourth = KnowledgeBase.sync([corpus], idx, model="hash")
-    assert fourth["embedded"] == 1
+    assert fourth.embedded == 1
     kb = KnowledgeBase.open(idx, model="hash")
     assert any("口袋公园12个" in h.passage.text for h in kb.search("口袋公园"))
     removed = KnowledgeBase.sync([], idx, model="hash", remove=["second"])
-    assert removed["documents"] == 1 and removed["embedded"] == 0
+    assert removed.documents == 1 and removed.embedded == 0
 
 
 def test_failed_write_keeps_the_old_index(tmp_path, monkeypatch):

@@ -250,11 +250,11 @@ def test_reingest_without_kb_backend_keeps_milvus(lite, tmp_path, monkeypatch):
     corpus = _corpus(tmp_path)
     idx = tmp_path / "index"
     KnowledgeBase.sync([corpus], idx, model="hash", backend="milvus")
-    assert KnowledgeBase.sync([corpus], idx, model="hash")["up_to_date"]
+    assert KnowledgeBase.sync([corpus], idx, model="hash").up_to_date
     (corpus / "parks.txt").write_text("第一章 绿化\n\n全区新建口袋公园10个，绿化覆盖率达到40%。\n", encoding="utf-8")
     stats = KnowledgeBase.sync([corpus], idx, model="hash")
     kb = KnowledgeBase.open(idx, model="hash")
-    assert kb.manifest["backend"] == "milvus" and kb.store.name == "milvus" and stats["embedded"] == 1
+    assert kb.manifest["backend"] == "milvus" and kb.store.name == "milvus" and stats.embedded == 1
     assert not list(idx.rglob("dense.faiss")) and not list(idx.rglob("bm25_*"))
     assert any("口袋公园10个" in h.passage.text for h in kb.search("口袋公园", k=3))
 

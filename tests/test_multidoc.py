@@ -24,7 +24,7 @@ def three_docs(tmp_path_factory):
     make_pdf(corpus / "city-plan.pdf", PAGES)
     idx = corpus.parent / "index"
     stats = KnowledgeBase.sync([corpus], idx, model="hash")
-    assert stats["documents"] == 3
+    assert stats.documents == 3
     return corpus, idx, KnowledgeBase.open(idx, model="hash")
 
 
@@ -53,7 +53,7 @@ def test_remove_one_document_keeps_the_others(three_docs, tmp_path):
     copy = tmp_path / "index"
     shutil.copytree(idx, copy)
     stats = KnowledgeBase.sync([], copy, model="hash", remove=["city-plan"])
-    assert stats["documents"] == 2 and stats["embedded"] == 0
+    assert stats.documents == 2 and stats.embedded == 0
     kb = KnowledgeBase.open(copy, model="hash")
     assert {d.doc_id for d in kb.documents} == {"report-2022", "weibin-14th-five-year-plan-outline"}
 

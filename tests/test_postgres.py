@@ -167,7 +167,7 @@ def test_incremental_add_and_remove(pg_dsn, tmp_path):
     n0 = len(KnowledgeBase.open(tmp_path / "index", model="hash").passages)
     (corpus / EXTRA[0]).write_text(EXTRA[1], encoding="utf-8")
     stats = KnowledgeBase.sync([corpus], tmp_path / "index", model="hash", backend="postgres")
-    assert stats["parsed"] == 1 and stats["reused_docs"] == 1 and 0 < stats["embedded"] < 5   # only the new one
+    assert stats.parsed == 1 and stats.reused_docs == 1 and 0 < stats.embedded < 5   # only the new one
     kb = KnowledgeBase.open(tmp_path / "index", model="hash")
     assert len(kb.passages) > n0
     hit = kb.search("智慧停车泊位", k=1)[0]
@@ -341,7 +341,7 @@ def test_dev_eval_within_half_a_point_of_faiss(pg_dsn, real_index, dev_path, tmp
     root = tmp_path_factory.mktemp("pg-real")
     shutil.copytree(real_index, root / "index")
     stats = KnowledgeBase.sync([real_index.parent / "corpus"], root / "index", model="m3e-small", backend="postgres")
-    assert stats["embedded"] == 0
+    assert stats.embedded == 0
     kbs = {"faiss": KnowledgeBase.open(real_index, model="m3e-small"),
            "postgres": KnowledgeBase.open(root / "index", model="m3e-small")}
     qs = evaluate.load_questions(dev_path)

@@ -42,7 +42,7 @@ def test_sentences_are_stored_and_reused(corpus, tmp_path):
     assert kb.signals(__import__("kb").query.parse("老旧小区改造"))["sentences"].shape == (len(kb.passages),)
     assert np.isfinite(kb.sentences.scores(q, len(kb.passages))).sum() > 0
     again = KnowledgeBase.sync([corpus], idx, model="hash", replace=True)
-    assert first["embedded"] > 0 and again["embedded"] == 0
+    assert first.embedded > 0 and again.embedded == 0
     assert np.array_equal(np.load(current_folder(idx) / "sentences.npy"), vecs)
 
 
