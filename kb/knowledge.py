@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import shlex
 import re
 import time
 from pathlib import Path
@@ -39,6 +40,12 @@ def _source_key(path: str | Path) -> str:
     """How a source file is recorded: its absolute path, so `kb` run from any directory finds it (indexes
     written before stored paths relative to the working directory; those are read relative to it)."""
     return str(Path(path).resolve())
+
+
+def _ingest_command(index_dir: Path, model: str) -> str:
+    """The command that rebuilds this index with this model, as a user types it (--index only when not the default)."""
+    where = "" if Path(index_dir) == default_index_dir() else f" --index {shlex.quote(str(index_dir))}"
+    return f"kb ingest corpus --model {shlex.quote(str(model))}{where}"
 
 
 def pipeline_fingerprint() -> str:
@@ -153,7 +160,8 @@ class KnowledgeBase:
         model_id, _ = resolve_model(wanted)
         if model_id != manifest.get("model"):
             raise ModelMismatch(f"{index_dir} was built with model {manifest.get('model')!r} but {model_id!r} is"
-                                f" configured: run `kb ingest corpus --model {wanted}` or set KB_MODEL={manifest.get('model')}")
+                                f" configured: run `{_ingest_command(index_dir, wanted)}`"
+                                f" or set KB_MODEL={manifest.get('model')}")
         if check_sources:
             for d in manifest.get("documents", []):
                 src = Path(d["source"])
@@ -163,7 +171,7 @@ class KnowledgeBase:
         embedder = load_embedder(wanted)
         if embedder.dim != manifest["dimension"]:
             raise ModelMismatch(f"model {model_id!r} gives {embedder.dim}-dim vectors, the index holds"
-                                f" {manifest['dimension']}: rebuild with `kb ingest corpus --model {wanted}`")
+                                f" {manifest['dimension']}: rebuild with `{_ingest_command(index_dir, wanted)}`")
         store = store_class(manifest.get("backend", "faiss")).load(gen.folder, config, len(passages), manifest)
         try:
             sentences = Sentences.load(gen.folder, len(passages), manifest["dimension"])
@@ -408,9 +416,6 @@ class KnowledgeBase:
 
     def section_passages(self, doc_id: str, chapter: int, section: int) -> list[Passage]:
         return [p for p in self.passages if p.doc_id == doc_id and p.chapter == chapter and p.section == section]
-
-    def highlight_terms(self, query: str) -> list[str]:
-        return answering.terms_for_highlight(querying.parse(query))
 
     @staticmethod
     def highlight(text: str, terms) -> list[tuple[int, int]]:

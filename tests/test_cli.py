@@ -139,14 +139,15 @@ def test_model_mismatch_advice_works_as_typed(tmp_path, outline_path):
     import shutil
     (tmp_path / "corpus").mkdir()
     shutil.copy(outline_path, tmp_path / "corpus")
-    assert _kb(["--model", "hash", "ingest", "corpus"], tmp_path).returncode == 0
-    out = _kb(["ask", "铜材料深加工目标"], tmp_path, {"KB_MODEL": "m3e-small"}, text=True)
+    import shlex
+    assert _kb(["--model", "hash", "--index", "纲要 索引", "ingest", "corpus"], tmp_path).returncode == 0
+    out = _kb(["--index", "纲要 索引", "ask", "铜材料深加工目标"], tmp_path, {"KB_MODEL": "m3e-small"}, text=True)
     assert out.returncode == 1 and "Traceback" not in out.stderr
     advice = re.search(r"`(kb ingest [^`]+)`", out.stderr).group(1)
-    assert "--model m3e-small" in advice
-    fixed = _kb(advice.split()[1:], tmp_path, text=True)
+    assert "--model m3e-small" in advice and "--index '纲要 索引'" in advice      # the index it was about
+    fixed = _kb(shlex.split(advice)[1:], tmp_path, text=True)
     assert fixed.returncode == 0, fixed.stderr
-    again = _kb(["ask", "铜材料深加工目标"], tmp_path, {"KB_MODEL": "m3e-small"}, text=True)
+    again = _kb(["--index", "纲要 索引", "ask", "铜材料深加工目标"], tmp_path, {"KB_MODEL": "m3e-small"}, text=True)
     assert again.returncode == 0 and "全区铜加工企业达到10家" in again.stdout
 
 
