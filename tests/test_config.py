@@ -78,3 +78,21 @@ def test_environment_is_read_in_one_place():
         environment({"KB_MILVUS_TIMEOUT": "soon"})
     with pytest.raises(ConfigError, match="KB_RUNTIME='gpu': expected onnx or torch"):
         environment({"KB_RUNTIME": "gpu"})
+
+
+def test_the_app_blames_a_bad_config_not_the_index_and_opens_once_it_is_fixed(tmp_path, hash_index, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from .conftest import ROOT
+    f = tmp_path / "kb.toml"
+    f.write_text("[fusion]\nwieght = 2\n", encoding="utf-8")
+    for k, v in {"KB_CONFIG": str(f), "KB_INDEX": str(hash_index), "KB_MODEL": "hash",
+                 "KB_BASKETS": str(tmp_path / "baskets")}.items():
+        monkeypatch.setenv(k, v)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    msg = at.error[0].value.replace("\\", "")
+    assert not at.exception and "设置有误" in msg and "wieght: unknown key" in msg and str(f) in msg
+    assert "现在建立索引" not in [b.label for b in at.button] and "ingest" not in msg   # no rebuild advice
+    f.write_text("[fusion]\nwords = 0.8\n", encoding="utf-8")                     # fixed: the page opens
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception and not at.error and [t.label for t in at.tabs][:2] == ["问答", "浏览"]

@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from kb import KBError, KnowledgeBase
+from kb import ConfigError, KBError, KnowledgeBase
 from ui.config import MORE, Settings
 from ui.render import plain
 
@@ -62,6 +62,9 @@ def open_or_stop(cfg: Settings) -> KnowledgeBase:
     """The knowledge base, or a message saying what to run (never a stack trace)."""
     try:
         return load_kb(cfg.index_dir, cfg.model)
+    except ConfigError as e:               # the settings, not the index: rebuilding would not help
+        st.error(f"设置有误，索引未打开：{plain(str(e))}\n\n请改正后刷新本页（`kb config` 列出现在生效的设置）。")
+        st.stop()
     except KBError as e:
         problem = str(e)
     except Exception as e:  # a broken install must still read as a sentence
