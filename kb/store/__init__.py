@@ -3,6 +3,9 @@
 backend indexes the same way is signals.py."""
 from __future__ import annotations
 
+import importlib
+import json
+
 from pathlib import Path
 from typing import Protocol
 
@@ -11,7 +14,7 @@ import numpy as np
 from ingest.records import Passage
 
 from ..config import Config, environment
-from ..errors import BackendUnavailable
+from ..errors import BackendUnavailable, IndexCorrupt
 
 SIGNALS = ("dense", "words", "bigrams", "titles", "section")
 
@@ -46,22 +49,42 @@ def backend_name(name: str | None = None, recorded: str | None = None) -> str:
     return ALIASES.get(name, name)
 
 
+# backend → (module of kb/store/, class, what to install when its client library is missing)
+BACKENDS = {
+    "faiss": ("faiss", "FaissStore", None),
+    "milvus": ("milvus", "MilvusStore", "the milvus backend needs pymilvus (and milvus-lite for a local path):"
+                                        " pip install pymilvus milvus-lite"),
+    "postgres": ("postgres", "PgStore", "the postgres backend needs psycopg 3, psycopg-pool and pgvector:"
+                                        " pip install 'psycopg[binary,pool]' pgvector"),
+}
+
+
 def store_class(name: str):
-    if name == "faiss":
-        from .faiss import FaissStore
-        return FaissStore
-    if name == "milvus":
-        try:
-            from .milvus import MilvusStore
-        except ImportError as e:
-            raise BackendUnavailable(f"the milvus backend needs pymilvus (and milvus-lite for a local path):"
-                                     f" pip install pymilvus milvus-lite ({e})") from None
-        return MilvusStore
-    if name == "postgres":
-        try:
-            from .postgres import PgStore
-        except ImportError as e:
-            raise BackendUnavailable(f"the postgres backend needs psycopg 3, psycopg-pool and pgvector:"
-                                     f" pip install 'psycopg[binary,pool]' pgvector ({e})") from None
-        return PgStore
-    raise BackendUnavailable(f"unknown backend {name!r}: use KB_BACKEND=faiss, milvus or postgres")
+    if name not in BACKENDS:
+        raise BackendUnavailable(f"unknown backend {name!r}: use KB_BACKEND=faiss, milvus or postgres")
+    module, cls, needs = BACKENDS[name]
+    try:
+        mod = importlib.import_module(f"{__name__}.{module}")
+    except ImportError as e:
+        if needs is None:
+            raise
+        raise BackendUnavailable(f"{needs} ({e})") from None
+    return getattr(mod, cls)
+
+
+def write_meta(folder: Path, name: str, meta: dict) -> None:
+    """A server backend's note in the generation folder: what names its data (URI, collections, schema)."""
+    (Path(folder) / name).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def read_meta(folder: Path, name: str, what: str, fix: str) -> dict:
+    """The note write_meta wrote; IndexCorrupt (with the command that fixes it) when missing or damaged."""
+    try:
+        meta = json.loads((Path(folder) / name).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IndexCorrupt(f"{folder} has no {name} ({what}): {fix}") from None
+    except (OSError, ValueError):
+        raise IndexCorrupt(f"{folder}/{name} is damaged: {fix}") from None
+    if not isinstance(meta, dict):
+        raise IndexCorrupt(f"{folder}/{name} is damaged: {fix}")
+    return meta

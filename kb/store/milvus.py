@@ -18,6 +18,7 @@ from ingest.records import Passage
 from ..config import Config, IndexCfg, environment
 from ..errors import BackendUnavailable, IndexCorrupt
 from .signals import corpora as token_lists
+from . import read_meta, write_meta
 from .folder import current_folder
 
 try:
@@ -222,20 +223,17 @@ class MilvusStore:
                    "milvus-hnsw" if hnsw else "milvus-flat", config.index.hnsw_ef_search, prefix, config.index)
 
     def save(self, folder: Path) -> None:
-        meta = {"uri": self.uri, "collections": {"passages": self.passages, "sections": self.sections},
-                "kind": self.kind, "prefix": self.prefix}
-        (Path(folder) / META).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+        write_meta(folder, META, {"uri": self.uri, "collections": {"passages": self.passages, "sections": self.sections},
+                                  "kind": self.kind, "prefix": self.prefix})
 
     @classmethod
     def load(cls, folder: Path, config: Config, n: int, manifest: dict) -> "MilvusStore":
         folder = Path(folder)
+        meta = read_meta(folder, META, "Milvus connection", FIX)
         try:
-            meta = json.loads((folder / META).read_text(encoding="utf-8"))
             uri, cols = meta["uri"], meta["collections"]
             passages, sections = cols["passages"], cols["sections"]
-        except FileNotFoundError:
-            raise IndexCorrupt(f"{folder} has no {META} (Milvus connection): {FIX}") from None
-        except (OSError, ValueError, KeyError, TypeError):
+        except (KeyError, TypeError):
             raise IndexCorrupt(f"{folder}/{META} is damaged: {FIX}") from None
         if is_lite(uri) and not Path(uri).exists():
             raise IndexCorrupt(f"the Milvus Lite database {uri} of {folder} is gone: {FIX}")

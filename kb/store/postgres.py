@@ -23,6 +23,7 @@ from ingest.records import Passage
 from ..config import Config, IndexCfg, environment
 from ..errors import BackendUnavailable, IndexCorrupt
 from .signals import corpora as token_lists
+from . import read_meta, write_meta
 from .folder import current_folder
 
 try:
@@ -314,19 +315,16 @@ class PgStore:
         return store
 
     def save(self, folder: Path) -> None:
-        meta = {"dsn": public_dsn(self.dsn), "schema": self.schema, "kind": self.kind, "prefix": self.prefix,
-                "dimension": self.dim}
-        (Path(folder) / META).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+        write_meta(folder, META, {"dsn": public_dsn(self.dsn), "schema": self.schema, "kind": self.kind,
+                                  "prefix": self.prefix, "dimension": self.dim})
 
     @classmethod
     def load(cls, folder: Path, config: Config, n: int, manifest: dict) -> "PgStore":
         folder = Path(folder)
+        meta = read_meta(folder, META, "PostgreSQL connection", FIX)
         try:
-            meta = json.loads((folder / META).read_text(encoding="utf-8"))
             schema, stored = meta["schema"], meta["dsn"]
-        except FileNotFoundError:
-            raise IndexCorrupt(f"{folder} has no {META} (PostgreSQL connection): {FIX}") from None
-        except (OSError, ValueError, KeyError, TypeError):
+        except (KeyError, TypeError):
             raise IndexCorrupt(f"{folder}/{META} is damaged: {FIX}") from None
         dsn = configured_dsn() or stored
         try:
