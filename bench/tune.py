@@ -9,12 +9,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kb import KnowledgeBase
+from kb import KnowledgeBase  # noqa: E402
 from kb.evaluation import metrics as evaluate  # noqa: E402
-from kb import answer as answering  # noqa: E402
-from kb import query as querying  # noqa: E402
-from kb.fusion import fuse, top  # noqa: E402
-from kb.records import Citation, Hit  # noqa: E402
 
 
 def main() -> None:
@@ -24,7 +20,7 @@ def main() -> None:
     a = ap.parse_args()
     kb = KnowledgeBase.open(a.index)
     qs = evaluate.load_questions(a.file)
-    cache = {q.id: (querying.parse(q.question), kb.signals(querying.parse(q.question))) for q in qs}
+    cache = {q.question: kb.query_signals(q.question) for q in qs}          # the ranking hook: signals once
     grid = {"dense": [1.0], "words": [0.4, 0.6, 0.8], "bigrams": [0.4, 0.6, 0.8],
             "titles": [0.0, 0.2], "section": [0.3, 0.4, 0.6, 0.8]}
     rows = []
@@ -32,12 +28,8 @@ def main() -> None:
         cfg = replace(kb.config.fusion, **dict(zip(grid, values)))
 
         def search(text, cfg=cfg):
-            q, sig = cache[next(x.id for x in qs if x.question == text)]
-            fused = fuse(sig, cfg)
-            hits = [Hit(r, kb.passages[i], float(fused[i]), None, None, Citation.of(kb.passages[i]))
-                    for r, i in enumerate(top(fused, 10), 1)]
-            ans = answering.extract(q, hits, kb.config.answer)
-            return [h.passage.text for h in hits], ans.text if ans else None
+            r = kb.ask(text, k=10, fusion=cfg, signals=cache[text])      # ranked and answered exactly as ask()
+            return (*evaluate.result_texts(r), r.answerable)
         rep = evaluate.evaluate(qs, search).to_json(0, 0, 0)
         rows.append((rep["mrr@10"], rep["hit@5"], rep["hit@1"], rep["answer_hit"], dict(zip(grid, values))))
     rows.sort(key=lambda r: r[:3], reverse=True)

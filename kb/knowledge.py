@@ -18,7 +18,7 @@ from ingest.records import Document, Passage
 from . import answer as answering
 from . import query as querying
 from . import verdict
-from .config import Config, default_index_dir, environment, load_config
+from .config import Config, Fusion, default_index_dir, environment, load_config
 from .embed import configured_model, load_embedder, resolve_model
 from .errors import IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch
 from .fusion import fuse, top
@@ -356,16 +356,18 @@ class KnowledgeBase:
             out["sentences"] = self.sentences.scores(qvec, n)
         return out
 
-    def _hits(self, q: querying.Query, k: int, allowed) -> list[Hit]:
+    def _hits(self, q: querying.Query, k: int, allowed, fusion: Fusion | None = None,
+              signals: dict[str, np.ndarray] | None = None) -> list[Hit]:
         if not self.passages:
             return []
-        sig = self.signals(q, allowed)
-        fused = fuse(sig, self.config.fusion, allowed)
-        if q.period and self.config.fusion.period:
+        f = fusion or self.config.fusion
+        sig = self.signals(q, allowed) if signals is None else signals
+        fused = fuse(sig, f, allowed)
+        if q.period and f.period:
             past = self._meta["past"]
-            fused = fused + self.config.fusion.period * (past if q.period == "past" else ~past)
-        if q.asks_projects and self.config.fusion.projects:
-            fused = fused + self.config.fusion.projects * self._meta["project_box"]
+            fused = fused + f.period * (past if q.period == "past" else ~past)
+        if q.asks_projects and f.projects:
+            fused = fused + f.projects * self._meta["project_box"]
         hits = []
         for rank, i in enumerate(top(fused, k), 1):
             p = self.passages[i]
@@ -375,17 +377,25 @@ class KnowledgeBase:
                             lex if lex > 0 else None, self.citation(p)))
         return hits
 
+    def query_signals(self, query: str) -> dict[str, np.ndarray]:
+        """Every signal's scores for a query (the ranking hook: compute once, then rank it under many fusion
+        settings with `search`/`ask(..., fusion=…, signals=…)`, as bench/tune.py does)."""
+        return self.signals(querying.parse(query))
+
     def search(self, query: str, k: int = 10, chapter: int | None = None, section: int | None = None,
-               box: str | None = None, doc: str | None = None) -> list[Hit]:
-        """Ranked passages for a query; BadQuery when it is empty."""
+               box: str | None = None, doc: str | None = None, *, fusion: Fusion | None = None,
+               signals: dict[str, np.ndarray] | None = None) -> list[Hit]:
+        """Ranked passages for a query; BadQuery when it is empty. `fusion` overrides the configured weights,
+        `signals` reuses what query_signals computed (both for tuning)."""
         q = querying.parse(query)
-        return self._hits(q, max(1, int(k)), self._allowed(chapter, section, box, doc))
+        return self._hits(q, max(1, int(k)), self._allowed(chapter, section, box, doc), fusion, signals)
 
     def ask(self, query: str, k: int = 10, chapter: int | None = None, section: int | None = None,
-            box: str | None = None, doc: str | None = None) -> Result:
+            box: str | None = None, doc: str | None = None, *, fusion: Fusion | None = None,
+            signals: dict[str, np.ndarray] | None = None) -> Result:
         """Search plus the verbatim answer sentence(s) with highlights and citation."""
         q = querying.parse(query)
-        hits = self._hits(q, max(1, int(k)), self._allowed(chapter, section, box, doc))
+        hits = self._hits(q, max(1, int(k)), self._allowed(chapter, section, box, doc), fusion, signals)
         ans = answering.extract(q, hits, self.config.answer)
         conf = verdict.confidence(verdict.features(q, hits, ans)) if hits else 0.0
         ok = ans is not None and verdict.answerable(conf)

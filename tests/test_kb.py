@@ -210,3 +210,16 @@ def test_open_skips_rehash_when_size_and_mtime_unchanged(tmp_path, monkeypatch):
     with pytest.raises(IndexStale):
         KnowledgeBase.open(idx, model="hash")
     assert len(calls) == 1
+
+
+def test_the_ranking_hook_ranks_as_search_does(any_kb):
+    """query_signals + search/ask(fusion=…, signals=…) is what bench/tune.py grid-searches with: the same
+    ranking as a plain search under the configured weights, another under other weights."""
+    from dataclasses import replace
+    q = "十三五期间实施了多少个千万元以上项目"
+    sig = any_kb.query_signals(q)
+    assert [h.passage.id for h in any_kb.search(q, signals=sig)] == [h.passage.id for h in any_kb.search(q)]
+    assert any_kb.ask(q, signals=sig, fusion=any_kb.config.fusion).answer == any_kb.ask(q).answer
+    words_only = replace(any_kb.config.fusion, dense=0.0, sentences=0.0, bigrams=0.0, titles=0.0, section=0.0)
+    assert [h.passage.id for h in any_kb.search(q, signals=sig, fusion=words_only)] != \
+        [h.passage.id for h in any_kb.search(q)]
