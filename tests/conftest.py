@@ -1,6 +1,8 @@
 """Shared fixtures: the real outline, a fast index with the hash embedder, and (once) the real model's index."""
 from __future__ import annotations
 
+import contextlib
+
 import os
 import shutil
 import tempfile
@@ -17,6 +19,20 @@ from . import pg_server
 ROOT = Path(__file__).resolve().parent.parent
 OUTLINE = ROOT / "corpus" / "weibin-14th-five-year-plan-outline.txt"
 DEV = ROOT / "eval" / "dev.jsonl"
+
+
+@contextlib.contextmanager
+def environ(name: str, value: str):
+    """A session-wide environment variable for a session fixture (monkeypatch is per test), restored after."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 @pytest.fixture(scope="session")
@@ -70,13 +86,8 @@ def pg_dsn():
     t = time.perf_counter()
     dsn, pid = pg_server.start(root / "data", fast=True)
     print(f"\nPostgreSQL started in {time.perf_counter() - t:.2f} s (pid {pid})")
-    before = os.environ.get("KB_PG_DSN")
-    os.environ["KB_PG_DSN"] = dsn
-    yield dsn
-    if before is None:
-        os.environ.pop("KB_PG_DSN", None)
-    else:
-        os.environ["KB_PG_DSN"] = before
+    with environ("KB_PG_DSN", dsn):
+        yield dsn
     pg_server.stop(root / "data")
     shutil.rmtree(root, ignore_errors=True)
 

@@ -16,7 +16,7 @@ from kb.evaluation import metrics as evaluate
 from kb.errors import BackendUnavailable
 from kb.store.folder import current_folder
 
-from .conftest import OUTLINE
+from .conftest import OUTLINE, environ
 
 pytestmark = pytest.mark.milvus
 
@@ -79,13 +79,8 @@ def lite(request, tmp_path_factory):
                 if proc.poll() is not None or time.monotonic() > end:
                     pytest.fail(f"milvus_lite server did not start: {proc.stderr.read().decode()[-500:]}")
                 time.sleep(0.2)
-        before = os.environ.get("KB_MILVUS_URI")
-        os.environ["KB_MILVUS_URI"] = uri
-        yield uri
-        if before is None:
-            os.environ.pop("KB_MILVUS_URI", None)
-        else:
-            os.environ["KB_MILVUS_URI"] = before
+        with environ("KB_MILVUS_URI", uri):
+            yield uri
     finally:
         proc.terminate()
         try:
