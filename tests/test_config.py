@@ -81,12 +81,16 @@ def test_environment_is_read_in_one_place():
 
 
 def test_the_app_blames_a_bad_config_not_the_index_and_opens_once_it_is_fixed(tmp_path, hash_index, monkeypatch):
+    import shutil
+
     from streamlit.testing.v1 import AppTest
 
     from .conftest import ROOT
+    index = tmp_path / "index"                 # an index no earlier app test opened (the app caches what it opens)
+    shutil.copytree(hash_index, index)
     f = tmp_path / "kb.toml"
     f.write_text("[fusion]\nwieght = 2\n", encoding="utf-8")
-    for k, v in {"KB_CONFIG": str(f), "KB_INDEX": str(hash_index), "KB_MODEL": "hash",
+    for k, v in {"KB_CONFIG": str(f), "KB_INDEX": str(index), "KB_MODEL": "hash",
                  "KB_BASKETS": str(tmp_path / "baskets")}.items():
         monkeypatch.setenv(k, v)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
