@@ -6,7 +6,7 @@ import streamlit as st
 
 from kb import BadQuery, KBError, KnowledgeBase, asks_for_measures, chapter_name, measures
 from ui.basket import add_item
-from ui.cite import citation, item_of_answer, item_of_passage
+from ui.cite import item_of_answer, item_of_passage
 from ui.config import EXAMPLES, LONG_QUERY, SHOWN
 from ui.docs import doc_ids, is_multi, set_url_doc, short_title, title_of, url_doc
 from ui.export import quotation
@@ -140,7 +140,7 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
 
 def render_answer(kb: KnowledgeBase, a, q: str, sure: str) -> None:
     p = kb.passage(a.passage_id)
-    c = citation(kb, p, a.citation)
+    c = a.citation
     item = item_of_answer(kb, a)
     if item["kind"] == "row":
         # an indicator row answers as a row of its table, not as a sentence built from its cells
@@ -172,7 +172,7 @@ def render_measures(kb: KnowledgeBase, best, q: str) -> None:
 
 def render_hit(kb: KnowledgeBase, hit, terms, q: str) -> None:
     p = hit.passage
-    c = citation(kb, p, hit.citation)
+    c = hit.citation
     item = item_of_passage(kb, p, hit.citation)
     with st.container(border=True, key=f"hit-{hit.rank}"):
         where = esc(p.heading_path) + esc(c.pages.replace("，", " · "))

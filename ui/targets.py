@@ -7,7 +7,6 @@ import re
 import streamlit as st
 
 from kb import KnowledgeBase
-from ui.cite import citation
 from ui.config import INDICATOR_COLUMNS
 from ui.docs import is_multi
 from ui.export import csv_bytes
@@ -93,7 +92,7 @@ def page_targets(kb: KnowledgeBase, sid: str) -> None:
     table, csv_rows = [], []
     for t in targets:
         p = kb.passage(t.passage_id)
-        pages = citation(kb, p).pages.lstrip("，").removeprefix("第").removesuffix("页")
+        pages = kb.citation(p).pages.lstrip("，").removeprefix("第").removesuffix("页")
         row = ([p.doc_title] if multi else []) + [t.area, t.text, "、".join(t.values), t.place, pages]
         table.append(row + [reading_link(p)])
         csv_rows.append(row + [t.passage_id])
