@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from bench.common import ROOT, open_kb_or_exit  # noqa: E402
-from kb import answer as answering, query as querying, verdict  # noqa: E402
+from kb import verdict  # noqa: E402
 from kb.evaluation import metrics as evaluate  # noqa: E402
 
 TUNE = ROOT / "eval" / "blind" / "tune.jsonl"
@@ -34,10 +34,7 @@ def main() -> None:
     qs = evaluate.load_questions(TUNE)
     X, y, silent = [], [], []
     for q in qs:
-        pq = querying.parse(q.question)
-        hits = kb.search(q.question, k=10)
-        ans = answering.extract(pq, hits, kb.config.answer)
-        f = verdict.features(pq, hits, ans)
+        hits, ans, f = kb.evidence(q.question, k=10)       # exactly what ask() decides from
         X.append([f[k] for k in verdict.FEATURES])
         y.append(0 if q.type == "none" else 1)
         silent.append(ans is None)       # no sentence to vouch for: "not in the outline" whatever the confidence
@@ -48,6 +45,8 @@ def main() -> None:
     best = None
     for t in sorted(set(np.round(p, 4))):
         said_none = (p < t) | silent      # as KnowledgeBase.ask decides
+        if not said_none.any():
+            continue
         precision = float((y[said_none] == 0).mean())
         recall = float((said_none & (y == 0)).sum() / max((y == 0).sum(), 1))
         if precision >= PRECISION and (best is None or recall > best[2]):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Callable
 
 from ingest import sentences, tokenize
 from ingest.records import Passage
@@ -92,7 +93,17 @@ def _window(text: str, spans, max_chars: int) -> tuple[int, int]:
     return best_w
 
 
-def extract(q: Query, hits: list[Hit], cfg: AnswerCfg) -> Answer | None:
+def _best_cosine(units: list[tuple[int, int, float]], s: int, e: int) -> float | None:
+    """The best cosine of the sentence units that overlap text[s:e]."""
+    cos = [c for a, b, c in units if a < e and b > s]
+    return max(cos) if cos else None
+
+
+def extract(q: Query, hits: list[Hit], cfg: AnswerCfg,
+            sentence_cosines: Callable[[Hit], list[tuple[int, int, float]]] | None = None) -> Answer | None:
+    """The sentence of the top passages that best answers q: the rarer question words it shares, the passage's
+    score, a figure for a quantity question, and (when `sentence_cosines` gives each passage's sentence units
+    with their cosine to the query) how close its meaning is, for questions worded unlike the text."""
     if not hits:
         return None
     qtext = "".join(q.terms) if q.terms else q.text
@@ -125,10 +136,18 @@ def extract(q: Query, hits: list[Hit], cfg: AnswerCfg) -> Answer | None:
     df = {g: sum(1 for c in cands if g in c[3]) for g in qgrams}
     weight = {g: math.log(1 + len(cands) / n) for g, n in df.items() if n}
     total = sum(weight.values()) or 1.0
+    units: dict[str, list[tuple[int, int, float]]] = {}
+    if sentence_cosines is not None and cfg.sentence_dense:
+        for h, *_ in cands:
+            if h.passage.id not in units:
+                units[h.passage.id] = sentence_cosines(h)
     best = None
     for h, s, e, grams in cands:
         sent = h.passage.text[s:e]
         score = sum(w for g, w in weight.items() if g in grams) / total + cfg.hit_prior * h.score / max(hits[0].score, 1e-9)
+        cos = _best_cosine(units.get(h.passage.id, ()), s, e) if units else None
+        if cos is not None:
+            score += cfg.sentence_dense * cos
         if q.wants_number and _DIGIT.search(sent):
             score += 0.15 + (0.1 if _TARGET.search(sent) else 0.0)
         if figure and states_figure(q, sent):

@@ -22,10 +22,10 @@ from .config import Config, Fusion, default_index_dir, environment, load_config
 from .embed import configured_model, load_embedder, resolve_model
 from .errors import IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch
 from .fusion import fuse, top
-from .records import Citation, Hit, Result, SyncStats
+from .records import Answer, Citation, Hit, Result, SyncStats
 from .store import backend_name, store_class
 from .store import writer
-from .store.signals import Sentences, embed_text, sentence_units
+from .store.signals import VOCABULARY_FILES, Sentences, Vocabulary, embed_text, sentence_units
 from .store.folder import current, current_name, read_index, read_previous
 from .store.writer import LOCK_TIMEOUT, write_generation, writer_lock
 
@@ -86,6 +86,15 @@ def _previous_sentences(folder: Path, passages: list[Passage], dim: int, model_i
     return {_hash(model_id, t): v for t, v in zip(texts, old.vectors)}
 
 
+def _previous_vocabulary(folder: Path, dim: int, model_id: str) -> dict[str, np.ndarray]:
+    """Word vectors of the index being replaced, by hash: words already embedded are never embedded again."""
+    try:
+        old = Vocabulary.load(folder, 2 ** 31 - 1, dim)
+    except (OSError, ValueError, EOFError, KeyError):
+        return {}
+    return {_hash(model_id, w): v for w, v in zip(old.words, old.vectors)}
+
+
 def _embed_reusing(texts: list[str], model_id: str, embedder, prev: dict[str, np.ndarray], report
                    ) -> tuple[np.ndarray, list[str], int]:
     """Vectors for texts, reusing those of unchanged texts (by hash); (vectors, hashes, how many embedded)."""
@@ -107,10 +116,12 @@ class KnowledgeBase:
     """An opened index: passages, documents, vectors and lexical indexes, ready to search."""
 
     def __init__(self, index_dir: Path, manifest: dict, passages: list[Passage], documents: list[Document],
-                 embedder, store, config: Config, sentences: Sentences | None = None):
+                 embedder, store, config: Config, sentences: Sentences | None = None,
+                 vocabulary: Vocabulary | None = None):
         self.index_dir = Path(index_dir)
         self.generation = ""                  # the generation folder opened ("" for the older layout)
         self.sentences = sentences
+        self.vocabulary = vocabulary          # None for an index written before it existed (no `nearby` signal)
         self.manifest = manifest
         self.passages = passages
         self.documents = documents
@@ -119,6 +130,7 @@ class KnowledgeBase:
         self.config = config
         self._by_id = {p.id: i for i, p in enumerate(passages)}
         self._citations: dict[str, Citation] = {}
+        self._qvecs: dict[str, np.ndarray] = {}
         self._docs = {d.doc_id: d for d in documents}
         self._meta = {
             "chapter": np.array([p.chapter for p in passages], dtype=np.int32),
@@ -178,7 +190,14 @@ class KnowledgeBase:
         except (OSError, ValueError, EOFError) as e:
             raise IndexCorrupt(f"{index_dir} is damaged ({type(e).__name__}: sentence vectors):"
                                " rebuild it with `kb ingest corpus`") from None
-        kb = cls(index_dir, manifest, passages, documents, embedder, store, config, sentences)
+        vocabulary = None
+        if all(f in manifest.get("files", {}) for f in VOCABULARY_FILES):
+            try:
+                vocabulary = Vocabulary.load(gen.folder, len(passages), manifest["dimension"])
+            except (OSError, ValueError, EOFError, KeyError) as e:
+                raise IndexCorrupt(f"{index_dir} is damaged ({type(e).__name__}: vocabulary):"
+                                   " rebuild it with `kb ingest corpus`") from None
+        kb = cls(index_dir, manifest, passages, documents, embedder, store, config, sentences, vocabulary)
         kb.generation = gen.name
         return kb
 
@@ -226,6 +245,7 @@ class KnowledgeBase:
             prev_passages = [p for d in prev.documents for p in ingest.passages(d)]   # same parser, same passages
         prev_vecs: dict[str, np.ndarray] = {}
         prev_sentences: dict[str, np.ndarray] = {}
+        prev_words: dict[str, np.ndarray] = {}
         if pm.get("model") == model_id:
             hashes = prev.hashes
             if hashes is None and prev_passages is not None and prev.embeddings is not None:
@@ -235,6 +255,8 @@ class KnowledgeBase:
             if prev_passages is not None and prev.intact("sentences.npy", "sentence_of.npy"):
                 prev_sentences = _previous_sentences(prev.generation.folder, prev_passages, int(pm["dimension"]),
                                                      model_id)
+            if prev.intact(*VOCABULARY_FILES):
+                prev_words = _previous_vocabulary(prev.generation.folder, int(pm["dimension"]), model_id)
         recorded = pm.get("backend") or ("milvus" if "milvus.json" in prev.files else None)
         backend = backend_name(backend, recorded)
         writer.checkpoint("read previous")
@@ -288,7 +310,8 @@ class KnowledgeBase:
                      and prev_passages is not None and parsed == 0 and not remove and not replace
                      and pm.get("model") == model_id and pm.get("backend", "faiss") == backend and same_pipeline
                      and set(d["doc_id"] for d in pm.get("documents", [])) == set(docs)
-                     and bool(prev_sentences or not sentence_units(prev_passages)[0]))
+                     and bool(prev_sentences or not sentence_units(prev_passages)[0])
+                     and prev.intact(*VOCABULARY_FILES))
         if unchanged:
             progress(1.0, "索引已是最新")
             return SyncStats(model_id, len(docs), pm["passages"], parsed=0, reused_docs=reused, up_to_date=True,
@@ -304,6 +327,10 @@ class KnowledgeBase:
         sent_vecs, _, _ = _embed_reusing(sent_texts, model_id, embedder, prev_sentences,
                                          lambda f: progress(0.7 + 0.2 * f, "向量化句子"))
         sentences = Sentences(sent_vecs, sent_owner)
+        words, indptr, rows, weights = Vocabulary.postings(passages, config.index.bm25_k1, config.index.bm25_b)
+        word_vecs, _, _ = _embed_reusing(words, model_id, embedder, prev_words,
+                                         lambda f: progress(0.85 + 0.05 * f, "向量化词表"))
+        vocabulary = Vocabulary(words, word_vecs, indptr, rows, weights)
         t_embed = time.perf_counter() - t_embed
         writer.checkpoint("embedded")
         progress(0.9, "建立索引")
@@ -319,7 +346,7 @@ class KnowledgeBase:
                           for d in ordered],
         }
         write_generation(index_dir, manifest, passages, ordered, vecs, hashes,
-                         extra_writers=(store.save, sentences.save))
+                         extra_writers=(store.save, sentences.save, vocabulary.save))
         t_index = time.perf_counter() - t_index
         progress(1.0, "完成")
         return SyncStats(model_id, len(ordered), len(passages), parsed=parsed, reused_docs=reused, embedded=embedded,
@@ -341,10 +368,28 @@ class KnowledgeBase:
             m &= self._meta["doc"] == str(doc)
         return m
 
+    def _query_vector(self, q: querying.Query) -> np.ndarray:
+        """The query's embedding, computed once per query text (ranking and answering both use it)."""
+        cache = self._qvecs
+        v = cache.get(q.text)
+        if v is None:
+            v = self.embedder.encode_query(q.text)
+            if len(cache) >= 64:
+                cache.pop(next(iter(cache)))
+            cache[q.text] = v
+        return v
+
+    def _sentence_cosines(self, q: querying.Query):
+        """For answering: a hit's sentence units with their cosine to the query (None without sentence vectors)."""
+        if self.sentences is None or not self.config.answer.sentence_dense:
+            return None
+        qvec = self._query_vector(q)
+        return lambda h: self.sentences.of_passage(self._by_id[h.passage.id], h.passage, qvec)
+
     def signals(self, q: querying.Query, allowed: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """Every signal's score for every passage (dense: cosine of the top candidates, -inf elsewhere)."""
         n = len(self.passages)
-        qvec = self.embedder.encode_query(q.text)
+        qvec = self._query_vector(q)
         words = list(q.terms)
         for e in q.expansions:
             words += tokenize.words(e)
@@ -354,6 +399,8 @@ class KnowledgeBase:
         out = self.store.signals(qvec, words, bis, n, self.config.fusion.candidates, allowed)
         if self.sentences is not None and self.config.fusion.sentences:
             out["sentences"] = self.sentences.scores(qvec, n)
+        if self.vocabulary is not None and self.config.fusion.nearby:
+            out["nearby"] = self.vocabulary.scores(qvec, self.config.fusion.nearby_words, q.text, n)
         return out
 
     def _hits(self, q: querying.Query, k: int, allowed, fusion: Fusion | None = None,
@@ -396,11 +443,19 @@ class KnowledgeBase:
         """Search plus the verbatim answer sentence(s) with highlights and citation."""
         q = querying.parse(query)
         hits = self._hits(q, max(1, int(k)), self._allowed(chapter, section, box, doc), fusion, signals)
-        ans = answering.extract(q, hits, self.config.answer)
+        ans = answering.extract(q, hits, self.config.answer, self._sentence_cosines(q))
         conf = verdict.confidence(verdict.features(q, hits, ans)) if hits else 0.0
         ok = ans is not None and verdict.answerable(conf)
         # not answered: nothing is vouched for, the closest passages are still shown
         return Result(q.raw, tuple(hits), ans if ok else None, tuple(answering.terms_for_highlight(q)), ok, conf)
+
+    def evidence(self, query: str, k: int = 10) -> tuple[list[Hit], Answer | None, dict[str, float]]:
+        """What `ask` decides from: the hits, the answer sentence before the verdict, and the verdict's features
+        (bench/calibrate.py fits the no-answer verdict on exactly these)."""
+        q = querying.parse(query)
+        hits = self._hits(q, max(1, int(k)), None)
+        ans = answering.extract(q, hits, self.config.answer, self._sentence_cosines(q))
+        return hits, ans, verdict.features(q, hits, ans)
 
     # ---------------------------------------------------------------- reading
     def document(self, doc_id: str | None = None) -> Document:
