@@ -28,8 +28,9 @@ class Fusion:
     sentences: float = 0.25           # dense cosine of the passage's best sentence; chosen on eval/blind/tune.jsonl
     section: float = 0.6              # BM25 of the passage's whole section (parent context)
     period: float = 0.5               # bonus for the plan period asked about (十三五 review / 十四五 plans); tuned on tune.jsonl
-    projects: float = 0.2             # bonus for passages of project boxes (专栏…重点项目) on a question about projects;
-                                      # tune hit@1 0.774→0.798, test part unchanged (0.733)
+    projects: float = 0.2             # bonus for passages of project boxes (专栏…重点项目) on a question about projects,
+                                      # the same malus on any other question (tune hit@1 0.774→0.798; the malus keeps
+                                      # 铜材料深加工目标 on its target sentence once `nearby` is on: tune unchanged)
     nearby: float = 0.3               # BM25 over the document words nearest the question in meaning (Vocabulary);
     nearby_words: int = 5             # chosen on tune.jsonl (hit@1 0.798→0.833), then checked once on both test sets
     rrf_k: int = 60

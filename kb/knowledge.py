@@ -130,7 +130,6 @@ class KnowledgeBase:
         self.config = config
         self._by_id = {p.id: i for i, p in enumerate(passages)}
         self._citations: dict[str, Citation] = {}
-        self._qvecs: dict[str, np.ndarray] = {}
         self._docs = {d.doc_id: d for d in documents}
         self._meta = {
             "chapter": np.array([p.chapter for p in passages], dtype=np.int32),
@@ -368,28 +367,17 @@ class KnowledgeBase:
             m &= self._meta["doc"] == str(doc)
         return m
 
-    def _query_vector(self, q: querying.Query) -> np.ndarray:
-        """The query's embedding, computed once per query text (ranking and answering both use it)."""
-        cache = self._qvecs
-        v = cache.get(q.text)
-        if v is None:
-            v = self.embedder.encode_query(q.text)
-            if len(cache) >= 64:
-                cache.pop(next(iter(cache)))
-            cache[q.text] = v
-        return v
-
-    def _sentence_cosines(self, q: querying.Query):
+    def _sentence_cosines(self, qvec: np.ndarray | None):
         """For answering: a hit's sentence units with their cosine to the query (None without sentence vectors)."""
-        if self.sentences is None or not self.config.answer.sentence_dense:
+        if self.sentences is None or not self.config.answer.sentence_dense or qvec is None:
             return None
-        qvec = self._query_vector(q)
         return lambda h: self.sentences.of_passage(self._by_id[h.passage.id], h.passage, qvec)
 
-    def signals(self, q: querying.Query, allowed: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    def signals(self, q: querying.Query, allowed: np.ndarray | None = None,
+                qvec: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """Every signal's score for every passage (dense: cosine of the top candidates, -inf elsewhere)."""
         n = len(self.passages)
-        qvec = self._query_vector(q)
+        qvec = self.embedder.encode_query(q.text) if qvec is None else qvec
         words = list(q.terms)
         for e in q.expansions:
             words += tokenize.words(e)
@@ -413,8 +401,8 @@ class KnowledgeBase:
         if q.period and f.period:
             past = self._meta["past"]
             fused = fused + f.period * (past if q.period == "past" else ~past)
-        if q.asks_projects and f.projects:
-            fused = fused + f.projects * self._meta["project_box"]
+        if f.projects:         # project boxes list project names: they answer questions about projects, little else
+            fused = fused + (f.projects if q.asks_projects else -f.projects) * self._meta["project_box"]
         hits = []
         for rank, i in enumerate(top(fused, k), 1):
             p = self.passages[i]
@@ -442,8 +430,13 @@ class KnowledgeBase:
             signals: dict[str, np.ndarray] | None = None) -> Result:
         """Search plus the verbatim answer sentence(s) with highlights and citation."""
         q = querying.parse(query)
-        hits = self._hits(q, max(1, int(k)), self._allowed(chapter, section, box, doc), fusion, signals)
-        ans = answering.extract(q, hits, self.config.answer, self._sentence_cosines(q))
+        allowed = self._allowed(chapter, section, box, doc)
+        # encoded once: ranking and the answer's sentences share it (tuning passes its signals: the sentences need it)
+        qvec = self.embedder.encode_query(q.text) if signals is None or self._sentence_cosines(0) else None
+        if signals is None:
+            signals = self.signals(q, allowed, qvec)
+        hits = self._hits(q, max(1, int(k)), allowed, fusion, signals)
+        ans = answering.extract(q, hits, self.config.answer, self._sentence_cosines(qvec))
         conf = verdict.confidence(verdict.features(q, hits, ans)) if hits else 0.0
         ok = ans is not None and verdict.answerable(conf)
         # not answered: nothing is vouched for, the closest passages are still shown
@@ -453,8 +446,9 @@ class KnowledgeBase:
         """What `ask` decides from: the hits, the answer sentence before the verdict, and the verdict's features
         (bench/calibrate.py fits the no-answer verdict on exactly these)."""
         q = querying.parse(query)
-        hits = self._hits(q, max(1, int(k)), None)
-        ans = answering.extract(q, hits, self.config.answer, self._sentence_cosines(q))
+        qvec = self.embedder.encode_query(q.text)
+        hits = self._hits(q, max(1, int(k)), None, None, self.signals(q, None, qvec))
+        ans = answering.extract(q, hits, self.config.answer, self._sentence_cosines(qvec))
         return hits, ans, verdict.features(q, hits, ans)
 
     # ---------------------------------------------------------------- reading

@@ -117,7 +117,8 @@ def _damage(path: Path, how: str) -> None:
 
 TARGETS = ["CURRENT", "manifest.json", "passages.jsonl", "documents.jsonl", "embeddings.npy", "hashes.json",
            "sentences.npy", "sentence_of.npy", "dense.faiss", "section_of.npy", "bm25_words",
-           "bm25_bigrams/vocab.index.json", "bm25_titles/data.csc.index.npy", "bm25_section/params.index.json"]
+           "bm25_bigrams/vocab.index.json", "bm25_titles/data.csc.index.npy", "bm25_section/params.index.json",
+           "vocabulary.json", "vocabulary.npy", "vocabulary_postings.npz"]
 
 
 @pytest.mark.parametrize("how", ["delete", "empty", "truncate", "garbage"])
@@ -174,7 +175,8 @@ def test_every_listed_file_is_verified(index_copy):
     gen = current_folder(idx)
     listed = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))["files"]
     assert {"embeddings.npy", "documents.jsonl", "dense.faiss", "section_of.npy", "sentences.npy",
-            "sentence_of.npy", "bm25_words/vocab.index.json"} <= set(listed)
+            "sentence_of.npy", "bm25_words/vocab.index.json", "vocabulary.json", "vocabulary.npy",
+            "vocabulary_postings.npz"} <= set(listed)
     for name, meta in listed.items():
         p = gen / name
         assert p.stat().st_size == meta["size"]

@@ -147,7 +147,7 @@ def test_signals_match_the_default_backend(pair):
     for text in QUERIES:
         q = query.parse(text)
         sf, sm = f.signals(q), m.signals(q)
-        assert set(sm) == set(sf) == {"dense", "words", "bigrams", "titles", "section", "sentences"}
+        assert set(sm) == set(sf) == {"dense", "words", "bigrams", "titles", "section", "sentences", "nearby"}
         # the sentence signal is read from the index folder whatever the backend: the same numbers
         assert np.allclose(sm["sentences"], sf["sentences"])
         for name in sf:

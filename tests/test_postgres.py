@@ -125,7 +125,7 @@ def test_signals_match_the_default_backend(pair):
     for text in QUERIES:
         q = query.parse(text)
         sf, sp = f.signals(q), p.signals(q)
-        assert set(sp) == set(sf) == {"dense", "words", "bigrams", "titles", "section", "sentences"}
+        assert set(sp) == set(sf) == {"dense", "words", "bigrams", "titles", "section", "sentences", "nearby"}
         for name in sf:
             assert sp[name].shape == sf[name].shape == (len(f.passages),)
             top = np.argsort(-sf[name])[:100]            # what fusion reads: each signal's top candidates

@@ -20,6 +20,13 @@ def embed_text(p: Passage) -> str:
     return f"{p.heading_path}\n{p.text}"
 
 
+def cosines(vectors: np.ndarray, qvec: np.ndarray) -> np.ndarray:
+    """vectors · qvec (unit vectors: cosines) in numpy's own loop, not BLAS: right after onnxruntime encoded the
+    query its threads still spin, and a multi-threaded BLAS product competes with them (3934 words: 2.6 ms with
+    BLAS, 0.27 ms without, measured on 2 cores)."""
+    return np.einsum("ij,j->i", vectors, qvec.astype(np.float32, copy=False))
+
+
 MIN_SENTENCE = 6          # characters: a shorter last piece says too little to embed alone
 GLUE_BELOW = 20           # characters: a shorter sentence is embedded together with the next one
 
@@ -83,14 +90,14 @@ class Sentences:
         spans = unit_spans(p)
         if len(spans) != b - a:               # vectors of another segmentation: no sentence scores
             return []
-        cos = self.vectors[a:b] @ qvec.astype(np.float32)
+        cos = cosines(self.vectors[a:b], qvec)
         return [(s, e, float(c)) for (s, e), c in zip(spans, cos)]
 
     def scores(self, qvec: np.ndarray, n_total: int) -> np.ndarray:
         """Full-length array: each passage's best sentence cosine, -inf for a passage without sentences."""
         best = np.full(n_total, -np.inf, dtype=np.float32)
         if self.owner.size:
-            np.maximum.at(best, self.owner, self.vectors @ qvec.astype(np.float32))
+            np.maximum.at(best, self.owner, cosines(self.vectors, qvec))
         return best
 
 
@@ -196,7 +203,7 @@ class Vocabulary:
     def _nearest(self, qvec: np.ndarray, k: int, query_text: str) -> list[int]:
         if k <= 0 or not self.words:
             return []
-        sims = self.vectors @ qvec.astype(np.float32)
+        sims = cosines(self.vectors, qvec)
         m = min(len(self.words), 4 * k)
         order = np.argpartition(-sims, m - 1)[:m]
         order = order[np.argsort(-sims[order], kind="stable")]
