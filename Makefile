@@ -36,6 +36,8 @@ ask: install index
 
 eval: install index
 	$(BIN)/kb --index $(INDEX) eval eval/dev.jsonl --peers
+	$(BIN)/kb --index $(INDEX) eval eval/fresh/test.jsonl --peers
+	$(BIN)/kb --index $(INDEX) eval eval/blind/test.jsonl --peers
 
 bench: install index system-deps
 	$(BIN)/python bench/query.py --index $(INDEX)
