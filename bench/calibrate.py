@@ -3,8 +3,14 @@
     .venv/bin/python bench/calibrate.py [--index index]
 
 A logistic regression of "the outline answers this question" (type != none) on the verdict's features, then the
-threshold: the lowest confidence below which "纲要中未写明" is said with a no-answer precision of at least 0.85
-on the tuning part, taking the one with the best recall. eval/blind/test.jsonl is not read here.
+threshold: the one below which "纲要中未写明" is said with a no-answer precision of at least 0.90 on the tuning
+questions (both tuning sets, eval/blind/tune.jsonl and eval/tune2/tune.jsonl), taking the one with the best recall.
+It also reports how many of 40 questions about something else entirely (eval/tune2/offtopic.jsonl: 周杰伦, 红烧肉,
+英超) the verdict refuses: few, because such questions look like colloquial ones to these features (fitting on them
+with a feature for words the documents never use did not separate the two).
+The target is 0.85; the margin keeps answerable questions answered on questions it was not fitted on (fitted at
+0.85 it declined enough answerable ones to lower answer-hit on the tuning sets, 0.744 → 0.714, and on dev). No
+test set is read here.
 """
 from __future__ import annotations
 
@@ -22,8 +28,9 @@ from bench.common import ROOT, open_kb_or_exit  # noqa: E402
 from kb import verdict  # noqa: E402
 from kb.evaluation import metrics as evaluate  # noqa: E402
 
-TUNE = ROOT / "eval" / "blind" / "tune.jsonl"
-PRECISION = 0.85
+TUNE = (ROOT / "eval" / "blind" / "tune.jsonl", ROOT / "eval" / "tune2" / "tune.jsonl")
+OFFTOPIC = ROOT / "eval" / "tune2" / "offtopic.jsonl"      # measured (how many are refused), not fitted on
+PRECISION = 0.90
 
 
 def main() -> None:
@@ -31,33 +38,38 @@ def main() -> None:
     ap.add_argument("--index", default=None)
     a = ap.parse_args()
     kb = open_kb_or_exit(a.index)
-    qs = evaluate.load_questions(TUNE)
+    qs = [q for f in TUNE for q in evaluate.load_questions(f)]
+    off = evaluate.load_questions(OFFTOPIC)
     X, y, silent = [], [], []
-    for q in qs:
+    for q in qs + off:
         hits, ans, f = kb.evidence(q.question, k=10)       # exactly what ask() decides from
         X.append([f[k] for k in verdict.FEATURES])
         y.append(0 if q.type == "none" else 1)
         silent.append(ans is None)       # no sentence to vouch for: "not in the outline" whatever the confidence
     from sklearn.linear_model import LogisticRegression
     X, y, silent = np.array(X), np.array(y), np.array(silent)
-    model = LogisticRegression(C=1.0, class_weight="balanced").fit(X, y)
-    p = model.predict_proba(X)[:, 1]
+    n = len(qs)
+    model = LogisticRegression(C=1.0, class_weight="balanced").fit(X[:n], y[:n])
+    p_all = model.predict_proba(X)[:, 1]
+    p, y_in, silent_in = p_all[:n], y[:n], silent[:n]
     best = None
     for t in sorted(set(np.round(p, 4))):
-        said_none = (p < t) | silent      # as KnowledgeBase.ask decides
+        said_none = (p < t) | silent_in   # as KnowledgeBase.ask decides
         if not said_none.any():
             continue
-        precision = float((y[said_none] == 0).mean())
-        recall = float((said_none & (y == 0)).sum() / max((y == 0).sum(), 1))
+        precision = float((y_in[said_none] == 0).mean())
+        recall = float((said_none & (y_in == 0)).sum() / max((y_in == 0).sum(), 1))
         if precision >= PRECISION and (best is None or recall > best[2]):
             best = (float(t), precision, recall)
     if best is None:
         raise SystemExit(f"no threshold reaches no-answer precision {PRECISION} on the tuning part")
+    off_refused = float(((p_all[n:] < best[0]) | silent[n:]).mean()) if off else 0.0
     out = {"weights": dict(zip(verdict.FEATURES, map(float, model.coef_[0]))),
            "intercept": float(model.intercept_[0]), "threshold": best[0],
-           "fitted_on": "eval/blind/tune.jsonl", "fitted": time.strftime("%Y-%m-%d"),
+           "fitted_on": " + ".join(str(f.relative_to(ROOT)) for f in TUNE), "fitted": time.strftime("%Y-%m-%d"),
            "tune": {"no_answer_precision": round(best[1], 3), "no_answer_recall": round(best[2], 3),
-                    "questions": len(qs), "unanswerable": int((y == 0).sum())}}
+                    "questions": len(qs), "unanswerable": int((y_in == 0).sum()),
+                    "offtopic_refused": round(off_refused, 3), "offtopic_questions": len(off)}}
     verdict.DATA.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(out, ensure_ascii=False, indent=2))
 

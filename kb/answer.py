@@ -135,7 +135,9 @@ def extract(q: Query, hits: list[Hit], cfg: AnswerCfg,
     # every sentence (the topic) do not tell them apart, the rarer ones (what was asked) do
     df = {g: sum(1 for c in cands if g in c[3]) for g in qgrams}
     weight = {g: math.log(1 + len(cands) / n) for g, n in df.items() if n}
-    total = sum(weight.values()) or 1.0
+    # divided by what every question bigram would weigh, those no candidate has counting as the rarest: a sentence
+    # sharing one common word with a question worded otherwise covers little of it (the sentence's meaning decides)
+    total = sum(math.log(1 + len(cands) / max(n, 1)) for n in df.values()) or 1.0
     units: dict[str, list[tuple[int, int, float]]] = {}
     if sentence_cosines is not None and cfg.sentence_dense:
         for h, *_ in cands:

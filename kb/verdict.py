@@ -1,6 +1,8 @@
-"""Whether the document answers a question: a confidence from what the answer and the top passage share with
-the question, calibrated by logistic regression on the blind tuning questions (bench/calibrate.py writes
-kb/data/verdict.json; eval/blind/test.jsonl is never used for it)."""
+"""Whether the document answers a question: a confidence from what the answer says of what the question asks,
+calibrated by logistic regression on the blind tuning questions (bench/calibrate.py writes kb/data/verdict.json
+from eval/blind/tune.jsonl and eval/tune2/tune.jsonl; no test set is used for it). The top passage's share of the
+question's words was a fourth feature until the second tuning set: fitted on both sets it took a negative weight
+(it repeats the answer's share) and refused the client's own example 铜材料深加工目标."""
 from __future__ import annotations
 
 import json
@@ -12,7 +14,7 @@ from .answer import states_figure
 from .query import Query
 from .records import Answer, Hit
 
-FEATURES = ("asked_gap", "answer_coverage", "top_coverage", "dense")
+FEATURES = ("asked_gap", "answer_coverage", "dense")
 DATA = Path(__file__).parent / "data" / "verdict.json"
 
 
@@ -24,7 +26,6 @@ def features(q: Query, hits: list[Hit], answer: Answer | None) -> dict[str, floa
     """The measurements the confidence is computed from (all in 0..1)."""
     words = _content_words(q)
     text = answer.text if answer else ""
-    top = hits[0].passage if hits else None
     # the question asks for a figure (多少所) or a named thing (哪家公司) that the answer does not state
     gap = 0.0
     if q.figure is not None:
@@ -39,7 +40,6 @@ def features(q: Query, hits: list[Hit], answer: Answer | None) -> dict[str, floa
     return {
         "asked_gap": gap,
         "answer_coverage": sum(w in text for w in words) / len(words) if words else 0.0,
-        "top_coverage": (sum(w in top.text + top.heading_path for w in words) / len(words)) if words and top else 0.0,
         "dense": float(hits[0].dense) if hits and hits[0].dense is not None else 0.0,
     }
 

@@ -40,12 +40,13 @@ def test_asked_gap(question, answer, gap):
 
 
 def test_confidence_is_a_probability_and_the_gap_lowers_it():
-    base = {"asked_gap": 0.0, "answer_coverage": 0.8, "top_coverage": 0.8, "dense": 0.75}
+    base = {"asked_gap": 0.0, "answer_coverage": 0.8, "dense": 0.75}
     sure = verdict.confidence(base)
     unsure = verdict.confidence(base | {"asked_gap": 1.0})
     assert 0.0 < unsure < sure < 1.0
     model = json.loads(verdict.DATA.read_text(encoding="utf-8"))
-    assert model["fitted_on"] == "eval/blind/tune.jsonl" and set(model["weights"]) == set(verdict.FEATURES)
+    assert model["fitted_on"] == "eval/blind/tune.jsonl + eval/tune2/tune.jsonl"         # tuning questions only
+    assert set(model["weights"]) == set(verdict.FEATURES)
 
 
 def test_ask_json_says_whether_the_outline_answers(capsys, hash_index):
@@ -56,7 +57,7 @@ def test_ask_json_says_whether_the_outline_answers(capsys, hash_index):
 
 
 def test_no_answer_keeps_the_closest_passages(hash_kb):
-    r = hash_kb.ask("周杰伦的新歌", k=3)
+    r = hash_kb.ask("全区要建几个5G基站", k=3)                   # a count the outline never gives
     assert r.answerable is False and r.answer is None and len(r.hits) == 3
 
 
