@@ -63,6 +63,15 @@ def build_index(tmp_path_factory, name: str, model: str, extra: dict[str, bytes]
     return d
 
 
+@pytest.fixture()
+def corpus(tmp_path) -> Path:
+    """A corpus folder of its own holding the outline (for tests that ingest, change or damage it)."""
+    d = tmp_path / "corpus"
+    d.mkdir()
+    shutil.copy(OUTLINE, d / OUTLINE.name)
+    return d
+
+
 @pytest.fixture(scope="session")
 def hash_index(tmp_path_factory) -> Path:
     """An index of the outline built with the deterministic hash embedder (no model weights, ~1 s)."""

@@ -1,10 +1,8 @@
 """The `nearby` signal (the document's own words nearest a question in meaning) and the sentence's meaning in
 answer selection: files in the index folder, agreement with bm25s, reuse, older indexes, and the answer rule."""
 import json
-import shutil
 
 import numpy as np
-import pytest
 
 from ingest.records import Passage
 from kb import KnowledgeBase
@@ -13,8 +11,6 @@ from kb.config import AnswerCfg
 from kb.records import Citation, Hit
 from kb.store.folder import current_folder
 from kb.store.signals import VOCABULARY_FILES, Vocabulary, corpora
-
-from .conftest import OUTLINE
 
 
 def test_postings_give_bm25s_scores(outline_passages):
@@ -47,14 +43,6 @@ def test_nearest_words_leave_out_what_the_question_says(hash_kb):
     assert v.nearest(qvec, 0, q) == []
     s = v.scores(qvec, 5, q, len(hash_kb.passages))
     assert s.shape == (len(hash_kb.passages),) and 0 < s.max() <= 1.0 + 1e-6       # query coverage
-
-
-@pytest.fixture()
-def corpus(tmp_path):
-    d = tmp_path / "corpus"
-    d.mkdir()
-    shutil.copy(OUTLINE, d / OUTLINE.name)
-    return d
 
 
 def test_vocabulary_is_stored_listed_and_reused(corpus, tmp_path):

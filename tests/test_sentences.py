@@ -1,5 +1,4 @@
 """The sentence-level dense signal: units, files in the index folder, reuse, and repair of damaged files."""
-import shutil
 
 import numpy as np
 import pytest
@@ -10,7 +9,6 @@ from kb.errors import IndexCorrupt
 from kb.store.signals import sentence_units
 from kb.store.folder import current_folder
 
-from .conftest import OUTLINE
 
 
 def test_units_read_a_lead_phrase_with_its_sentence(outline_passages):
@@ -22,14 +20,6 @@ def test_units_read_a_lead_phrase_with_its_sentence(outline_passages):
     assert not any(outline_passages[i].kind == "row" for i in owner)
     for t, i in zip(texts, owner):
         assert t in outline_passages[i].text                   # verbatim pieces of their passage
-
-
-@pytest.fixture()
-def corpus(tmp_path):
-    d = tmp_path / "corpus"
-    d.mkdir()
-    shutil.copy(OUTLINE, d / OUTLINE.name)
-    return d
 
 
 def test_sentences_are_stored_and_reused(corpus, tmp_path):
