@@ -100,11 +100,16 @@ def _open(a) -> KnowledgeBase:
     return KnowledgeBase.open(a.index, model=a.model)
 
 
+BY_MEANING = "（问题里的词在纲要中都没有出现：以下是按意思找到的最接近的内容，请对照原文判断是否相关。）"
+
+
 def _print_result(res, as_json: bool) -> None:
     if as_json:
         print(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
         return
     sure = "" if res.confidence is None else f"（把握 {res.confidence:.0%}）"
+    if res.hits and not res.shares_words:
+        print(BY_MEANING)
     if res.answer:
         print(f"答：{res.answer.text}{sure}\n   —— {res.answer.citation.text}\n")
     elif res.hits:

@@ -440,7 +440,9 @@ class KnowledgeBase:
         conf = verdict.confidence(verdict.features(q, hits, ans)) if hits else 0.0
         ok = ans is not None and verdict.answerable(conf)
         # not answered: nothing is vouched for, the closest passages are still shown
-        return Result(q.raw, tuple(hits), ans if ok else None, tuple(answering.terms_for_highlight(q)), ok, conf)
+        shares = bool(np.max(signals["words"], initial=0.0) > 0)       # a word of the question is in the documents
+        return Result(q.raw, tuple(hits), ans if ok else None, tuple(answering.terms_for_highlight(q)), ok, conf,
+                      shares)
 
     def evidence(self, query: str, k: int = 10) -> tuple[list[Hit], Answer | None, dict[str, float]]:
         """What `ask` decides from: the hits, the answer sentence before the verdict, and the verdict's features

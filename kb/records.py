@@ -176,9 +176,13 @@ class Result:
     terms: tuple[str, ...] = field(default=())  # query terms used for highlighting
     answerable: bool = True                     # the document answers the question (kb/verdict.py)
     confidence: float | None = None             # calibrated P(the document answers it), 0..1
+    shares_words: bool = True                   # some word of the question occurs in the documents; False: the
+                                                # hits were found by meaning alone (a colloquial question, or one
+                                                # about something else entirely: 周杰伦的新歌)
 
     def to_json(self) -> dict:
         return {"query": self.query, "answerable": self.answerable,
                 "confidence": None if self.confidence is None else round(self.confidence, 3),
+                "shares_words": self.shares_words,
                 "answer": self.answer.to_json() if self.answer else None,
                 "hits": [h.to_json() for h in self.hits]}

@@ -685,6 +685,14 @@ def test_a_question_the_outline_does_not_answer_says_so(env):
     assert not any("kb-answer" in m.value for m in at.markdown)
 
 
+def test_a_question_sharing_no_word_with_the_outline_says_it_was_found_by_meaning(env):
+    """周杰伦的新歌: none of its words is in the outline; what is shown was found by meaning alone, and the page says
+    so (a question with the outline's words does not get the note)."""
+    note = "问题里的词在纲要中都没有出现"
+    assert note in texts(ok(app(q="周杰伦的新歌")))
+    assert note not in texts(ok(app(q="老旧小区改造")))
+
+
 # ---------------------------------------------------------------- the original page of a PDF
 
 PDF_PAGES = [["关于加快发展铜产业的实施意见", "", "第一章 总体要求", "第一节 指导思想",

@@ -115,6 +115,8 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
     st.html(COPY_JS, unsafe_allow_javascript=True)
 
     sure = f"把握 {result.confidence:.0%}" if result.confidence is not None else ""
+    if result.hits and not result.shares_words:
+        st.caption("问题里的词在纲要中都没有出现：以下是按意思找到的最接近的内容，请对照原文判断是否相关。")
     if result.answer:
         render_answer(kb, result.answer, q, sure)
     elif result.hits:
