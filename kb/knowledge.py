@@ -430,13 +430,7 @@ class KnowledgeBase:
             signals: dict[str, np.ndarray] | None = None) -> Result:
         """Search plus the verbatim answer sentence(s) with highlights and citation."""
         q = querying.parse(query)
-        allowed = self._allowed(chapter, section, box, doc)
-        # encoded once: ranking and the answer's sentences share it (tuning passes its signals: the sentences need it)
-        qvec = self.embedder.encode_query(q.text) if signals is None or self._sentence_cosines(0) else None
-        if signals is None:
-            signals = self.signals(q, allowed, qvec)
-        hits = self._hits(q, max(1, int(k)), allowed, fusion, signals)
-        ans = answering.extract(q, hits, self.config.answer, self._sentence_cosines(qvec))
+        hits, ans, signals = self._answer(q, k, self._allowed(chapter, section, box, doc), fusion, signals)
         conf = verdict.confidence(verdict.features(q, hits, ans)) if hits else 0.0
         ok = ans is not None and verdict.answerable(conf)
         # not answered: nothing is vouched for, the closest passages are still shown
@@ -448,10 +442,19 @@ class KnowledgeBase:
         """What `ask` decides from: the hits, the answer sentence before the verdict, and the verdict's features
         (bench/calibrate.py fits the no-answer verdict on exactly these)."""
         q = querying.parse(query)
-        qvec = self.embedder.encode_query(q.text)
-        hits = self._hits(q, max(1, int(k)), None, None, self.signals(q, None, qvec))
-        ans = answering.extract(q, hits, self.config.answer, self._sentence_cosines(qvec))
+        hits, ans, _ = self._answer(q, k, None, None, None)
         return hits, ans, verdict.features(q, hits, ans)
+
+    def _answer(self, q: querying.Query, k: int, allowed, fusion: Fusion | None,
+                signals: dict[str, np.ndarray] | None) -> tuple[list[Hit], Answer | None, dict[str, np.ndarray]]:
+        """The hits and the answer sentence before the verdict. The query is encoded once: ranking and the
+        answer's sentences share it (a tuning run passes its signals; the sentences still need the vector)."""
+        wants_sentences = self.sentences is not None and bool(self.config.answer.sentence_dense)
+        qvec = self.embedder.encode_query(q.text) if signals is None or wants_sentences else None
+        if signals is None:
+            signals = self.signals(q, allowed, qvec)
+        hits = self._hits(q, max(1, int(k)), allowed, fusion, signals)
+        return hits, answering.extract(q, hits, self.config.answer, self._sentence_cosines(qvec)), signals
 
     # ---------------------------------------------------------------- reading
     def document(self, doc_id: str | None = None) -> Document:
