@@ -110,7 +110,6 @@ def _embed_reusing(texts: list[str], model_id: str, embedder, prev: dict[str, np
 OPEN_ATTEMPTS = 10        # a reader retries when a writer swapped the generation it was reading
 
 _PROJECT_BOX = re.compile(r"项目|工程")
-_REVIEW = re.compile(r"成就|回顾|成效|总结")      # section titles of a plan's review of the last period
 
 class KnowledgeBase:
     """An opened index: passages, documents, vectors and lexical indexes, ready to search."""
@@ -137,7 +136,7 @@ class KnowledgeBase:
             "box": np.array([p.box or "" for p in passages], dtype=object),
             "doc": np.array([p.doc_id for p in passages], dtype=object),
             # about the period a plan reviews: its 成就/回顾 section, or text naming the 十三五 period
-            "past": np.array([bool(_REVIEW.search(p.section_title or "")) or "十三五" in p.text for p in passages],
+            "past": np.array([querying.looks_back(p.section_title, p.text) for p in passages],
                              dtype=bool),
             # inside a box listing projects (专栏2-1 制造业高质量发展重点项目, …重大工程)
             "project_box": np.array([bool(p.box) and bool(_PROJECT_BOX.search(p.box_title or "")) for p in passages],

@@ -17,6 +17,13 @@ MAX_QUERY_CHARS = 512
 _PAST = re.compile(r"十三五|过去五年|过去几年|这几年|近几年|近年来|已经|目前|现在|以来|完成了|取得了|建成了|"
                    r"20(?:1\d|20)年")      # 2020 and before: the base year and the period reviewed
 _PROJECTS = re.compile(r"项目|工程")
+_REVIEW = re.compile(r"成就|回顾|成效|总结")      # section titles of a plan's review of the last period
+
+
+def looks_back(section_title: str | None, text: str) -> bool:
+    """Whether text of a plan is about the period it reviews: its section is the review (成就, 回顾), or it names
+    the 十三五 period."""
+    return bool(_REVIEW.search(section_title or "")) or "十三五" in text
 _PLAN = re.compile(r"十四五|到20[2-3]\d|20(?:2[1-9]|3\d)年|[要将]|计划|打算|力争|今后|未来")
 _NUMBER_INTENT = re.compile(r"多少|几个|几家|几处|数量|目标|达到|比例|比重|增长|率|基数|指标|\d")
 # a question that asks for a quantity, and the unit it asks in when it names one: the answer must state a figure

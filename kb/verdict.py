@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .answer import states_figure
-from .query import Query
+from .query import Query, looks_back
 from .records import Answer, Hit
 
 FEATURES = ("asked_gap", "answer_coverage", "dense")
@@ -35,6 +35,11 @@ def features(q: Query, hits: list[Hit], answer: Answer | None) -> dict[str, floa
             cells = dict(row.cells) if row is not None and row.cells else {}
             row_name = cells.get("指标名称", "") + cells.get("类别", "")
         gap = 0.0 if answer is not None and states_figure(q, text, row_name) else 1.0
+        if gap == 0.0 and q.period == "plan" and answer is not None and answer.kind != "row":
+            # a figure of the period reviewed (十三五…新增供热面积479万平方米) does not answer one about the plan
+            src = next((h.passage for h in hits if h.passage.id == answer.passage_id), None)
+            if src is not None and looks_back(src.section_title, text):
+                gap = 1.0
     elif q.entity() is not None:
         gap = 0.0 if q.entity().search(text) else 1.0
     return {

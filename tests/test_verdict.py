@@ -39,6 +39,24 @@ def test_asked_gap(question, answer, gap):
     assert verdict.features(querying.parse(question), [], _answer(answer))["asked_gap"] == gap
 
 
+def test_a_figure_of_the_period_reviewed_does_not_answer_a_question_about_the_plan():
+    """十四五期间…新增多少供热面积: the review of the 十三五 period states 新增供热面积479万平方米; that is what was
+    done, not what is planned, so the question's figure is still missing. Asked about the past, it answers."""
+    from ingest.records import Passage
+    from kb.records import Hit
+    text = "建成供热交换站54座，新增供热面积479万平方米，城区集中供热普及率达到90%。"
+    p = Passage(id="d:1.1:p9", doc_id="d", doc_title="纲要", text=text, start=0, end=len(text), chapter=1,
+                chapter_title="开启全面建设社会主义现代化卫滨新征程", section=1,
+                section_title="决胜全面建成小康社会取得决定性成就", box=None, box_title=None, para=9, page=3)
+    hits = [Hit(1, p, 1.0, 0.8, 0.5, Citation.of(p, None))]
+    answer = Answer(text, (), hits[0].citation, p.id, 0)
+    plan = querying.parse("十四五期间城区还要新增多少万平方米供热面积")
+    past = querying.parse("十三五期间新增了多少万平方米供热面积")
+    assert plan.period == "plan" and past.period == "past"
+    assert verdict.features(plan, hits, answer)["asked_gap"] == 1.0
+    assert verdict.features(past, hits, answer)["asked_gap"] == 0.0
+
+
 def test_confidence_is_a_probability_and_the_gap_lowers_it():
     base = {"asked_gap": 0.0, "answer_coverage": 0.8, "dense": 0.75}
     sure = verdict.confidence(base)
