@@ -77,14 +77,15 @@ def write_meta(folder: Path, name: str, meta: dict) -> None:
     (Path(folder) / name).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
-def read_meta(folder: Path, name: str, what: str, fix: str) -> dict:
-    """The note write_meta wrote; IndexCorrupt (with the command that fixes it) when missing or damaged."""
+def read_meta(folder: Path, name: str, what: str, fix: str, required: tuple[str, ...] = ()) -> dict:
+    """The note write_meta wrote, holding at least the `required` keys; IndexCorrupt (with the command that fixes
+    it) when missing or damaged."""
     try:
         meta = json.loads((Path(folder) / name).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise IndexCorrupt(f"{folder} has no {name} ({what}): {fix}") from None
     except (OSError, ValueError):
         raise IndexCorrupt(f"{folder}/{name} is damaged: {fix}") from None
-    if not isinstance(meta, dict):
+    if not isinstance(meta, dict) or any(k not in meta for k in required):
         raise IndexCorrupt(f"{folder}/{name} is damaged: {fix}")
     return meta

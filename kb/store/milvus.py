@@ -229,12 +229,11 @@ class MilvusStore:
     @classmethod
     def load(cls, folder: Path, config: Config, n: int, manifest: dict) -> "MilvusStore":
         folder = Path(folder)
-        meta = read_meta(folder, META, "Milvus connection", FIX)
-        try:
-            uri, cols = meta["uri"], meta["collections"]
-            passages, sections = cols["passages"], cols["sections"]
-        except (KeyError, TypeError):
-            raise IndexCorrupt(f"{folder}/{META} is damaged: {FIX}") from None
+        meta = read_meta(folder, META, "Milvus connection", FIX, required=("uri", "collections"))
+        uri, cols = meta["uri"], meta["collections"]
+        if not isinstance(cols, dict) or "passages" not in cols or "sections" not in cols:
+            raise IndexCorrupt(f"{folder}/{META} is damaged: {FIX}")
+        passages, sections = cols["passages"], cols["sections"]
         if is_lite(uri) and not Path(uri).exists():
             raise IndexCorrupt(f"the Milvus Lite database {uri} of {folder} is gone: {FIX}")
         client = connect(uri)

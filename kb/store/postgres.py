@@ -321,12 +321,9 @@ class PgStore:
     @classmethod
     def load(cls, folder: Path, config: Config, n: int, manifest: dict) -> "PgStore":
         folder = Path(folder)
-        meta = read_meta(folder, META, "PostgreSQL connection", FIX)
-        try:
-            schema, stored = meta["schema"], meta["dsn"]
-        except (KeyError, TypeError):
-            raise IndexCorrupt(f"{folder}/{META} is damaged: {FIX}") from None
-        dsn = configured_dsn() or stored
+        meta = read_meta(folder, META, "PostgreSQL connection", FIX, required=("schema", "dsn"))
+        schema = meta["schema"]
+        dsn = configured_dsn() or meta["dsn"]
         try:
             with pool(dsn).connection() as conn:
                 if not conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone():
