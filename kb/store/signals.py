@@ -105,25 +105,28 @@ def title_text(p: Passage) -> str:
     return " ".join(x for x in (p.section_title or p.chapter_title, p.subheading, p.box_title, p.lead) if x)
 
 
-def sections(passages: list[Passage]) -> tuple[list[list[str]], np.ndarray]:
-    """Group passages by (document, chapter, section): the parent context each passage inherits."""
+def sections(passages: list[Passage], words: list[list[str]]) -> tuple[list[list[str]], np.ndarray]:
+    """Group passages by (document, chapter, section): the parent context each passage inherits (its title's
+    words, then each passage's `words`)."""
     keys: dict[tuple, int] = {}
     of = np.zeros(len(passages), dtype=np.int32)
-    words: list[list[str]] = []
+    out: list[list[str]] = []
     for i, p in enumerate(passages):
         k = (p.doc_id, p.chapter, p.section)
         if k not in keys:
-            keys[k] = len(words)
-            words.append(tokenize.words(p.section_title or p.chapter_title))
+            keys[k] = len(out)
+            out.append(tokenize.words(p.section_title or p.chapter_title))
         of[i] = keys[k]
-        words[keys[k]] += tokenize.words(p.text)
-    return words, of
+        out[keys[k]] += words[i]
+    return out, of
+
 
 def corpora(passages: list[Passage]) -> tuple[dict[str, list[list[str]]], np.ndarray]:
     """The token lists each field indexes (every backend indexes these), and passage → section document."""
-    section_words, section_of = sections(passages)
+    words = [tokenize.words(p.text) for p in passages]          # once: the words field and the sections share them
+    section_words, section_of = sections(passages, words)
     return {
-        "words": [tokenize.words(p.text) or ["∅"] for p in passages],
+        "words": [w or ["∅"] for w in words],
         "bigrams": [tokenize.bigrams(p.text) or ["∅"] for p in passages],
         "titles": [tokenize.words(title_text(p)) or ["∅"] for p in passages],
         "section": [w or ["∅"] for w in section_words],
