@@ -38,6 +38,7 @@ eval: install index
 	$(BIN)/kb --index $(INDEX) eval eval/dev.jsonl --peers
 	$(BIN)/kb --index $(INDEX) eval eval/fresh/test.jsonl --peers
 	$(BIN)/kb --index $(INDEX) eval eval/blind/test.jsonl --peers
+	$(BIN)/kb --index $(INDEX) eval eval/offtopic/test.jsonl
 
 bench: install index system-deps
 	$(BIN)/python bench/query.py --index $(INDEX)

@@ -101,6 +101,7 @@ def _open(a) -> KnowledgeBase:
 
 
 BY_MEANING = "（问题里的词在纲要中都没有出现：以下是按意思找到的最接近的内容，请对照原文判断是否相关。）"
+OFF_TOPIC = "这个问题看起来不是在问纲要的内容，纲要中未写明。以下是纲要里按意思最接近的段落，仅供参考："
 
 
 def _print_result(res, as_json: bool) -> None:
@@ -108,12 +109,15 @@ def _print_result(res, as_json: bool) -> None:
         print(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
         return
     sure = "" if res.confidence is None else f"（把握 {res.confidence:.0%}）"
-    if res.hits and not res.shares_words:
+    if res.hits and not res.on_topic:
+        print(OFF_TOPIC + "\n")
+    elif res.hits and not res.shares_words:
         print(BY_MEANING)
     if res.answer:
         print(f"答：{res.answer.text}{sure}\n   —— {res.answer.citation.text}\n")
-    elif res.hits:
-        print(f"没有找到能直接回答的句子{sure}，以下是最接近的段落：\n")
+    elif res.hits and res.on_topic:
+        why = "纲要中未写明这个问题的答案" if not res.answerable else "没有找到能直接回答的句子"
+        print(f"{why}{sure}，以下是最接近的段落：\n")
     if not res.hits:
         print("没有找到相关段落。")
     for h in res.hits:

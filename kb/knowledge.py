@@ -25,7 +25,7 @@ from .fusion import fuse, top
 from .records import Answer, Citation, Hit, Result, SyncStats
 from .store import backend_name, store_class
 from .store import writer
-from .store.signals import VOCABULARY_FILES, Sentences, Vocabulary, embed_text, sentence_units
+from .store.signals import VOCABULARY_FILES, Sentences, Vocabulary, cosines, embed_text, sentence_units
 from .store.folder import current, current_name, read_index, read_previous
 from .store.writer import LOCK_TIMEOUT, write_generation, writer_lock
 
@@ -128,6 +128,7 @@ class KnowledgeBase:
         self.store = store
         self.config = config
         self._by_id = {p.id: i for i, p in enumerate(passages)}
+        self._kinds: np.ndarray | None = None   # the everyday kinds of question, embedded on first use
         self._citations: dict[str, Citation] = {}
         self._docs = {d.doc_id: d for d in documents}
         self._meta = {
@@ -429,31 +430,46 @@ class KnowledgeBase:
             signals: dict[str, np.ndarray] | None = None) -> Result:
         """Search plus the verbatim answer sentence(s) with highlights and citation."""
         q = querying.parse(query)
-        hits, ans, signals = self._answer(q, k, self._allowed(chapter, section, box, doc), fusion, signals)
-        conf = verdict.confidence(verdict.features(q, hits, ans)) if hits else 0.0
-        ok = ans is not None and verdict.answerable(conf)
+        hits, ans, signals, gap = self._answer(q, k, self._allowed(chapter, section, box, doc), fusion, signals)
+        on_topic = not verdict.off_topic(gap)
+        conf = verdict.confidence(verdict.features(q, hits, ans)) if hits and on_topic else 0.0
+        ok = ans is not None and on_topic and verdict.answerable(conf)
         # not answered: nothing is vouched for, the closest passages are still shown
         shares = bool(np.max(signals["words"], initial=0.0) > 0)       # a word of the question is in the documents
         return Result(q.raw, tuple(hits), ans if ok else None, tuple(answering.terms_for_highlight(q)), ok, conf,
-                      shares)
+                      shares, on_topic)
 
     def evidence(self, query: str, k: int = 10) -> tuple[list[Hit], Answer | None, dict[str, float]]:
         """What `ask` decides from: the hits, the answer sentence before the verdict, and the verdict's features
-        (bench/calibrate.py fits the no-answer verdict on exactly these)."""
+        plus `topic_gap` (bench/calibrate.py fits the no-answer verdict and the off-topic margin on exactly these)."""
         q = querying.parse(query)
-        hits, ans, _ = self._answer(q, k, None, None, None)
-        return hits, ans, verdict.features(q, hits, ans)
+        hits, ans, _, gap = self._answer(q, k, None, None, None)
+        return hits, ans, {**verdict.features(q, hits, ans), "topic_gap": gap}
+
+    def _topic_gap(self, qvec: np.ndarray, signals: dict[str, np.ndarray]) -> float:
+        """verdict.topic_gap: the question's cosine to the nearest everyday kind of question less its cosine to the
+        nearest sentence of the documents (the best passage's dense cosine for an index without sentences)."""
+        if self._kinds is None:
+            kinds = np.asarray(self.embedder.encode_passages(list(verdict.offtopic_kinds())), dtype=np.float32)
+            self._kinds = kinds / np.maximum(np.linalg.norm(kinds, axis=1, keepdims=True), 1e-12)
+        near = signals.get("sentences")
+        near = signals["dense"] if near is None else near
+        finite = near[np.isfinite(near)]
+        if not finite.size:             # nothing indexed to compare with: no grounds to call the question off topic
+            return -1.0
+        return verdict.topic_gap(float(np.max(cosines(self._kinds, qvec), initial=-1.0)), float(finite.max()))
 
     def _answer(self, q: querying.Query, k: int, allowed, fusion: Fusion | None,
-                signals: dict[str, np.ndarray] | None) -> tuple[list[Hit], Answer | None, dict[str, np.ndarray]]:
-        """The hits and the answer sentence before the verdict. The query is encoded once: ranking and the
-        answer's sentences share it (a tuning run passes its signals; the sentences still need the vector)."""
-        wants_sentences = self.sentences is not None and bool(self.config.answer.sentence_dense)
-        qvec = self.embedder.encode_query(q.text) if signals is None or wants_sentences else None
+                signals: dict[str, np.ndarray] | None
+                ) -> tuple[list[Hit], Answer | None, dict[str, np.ndarray], float]:
+        """The hits, the answer sentence before the verdict, the signals and the topic gap. The query is encoded
+        once: ranking, the answer's sentences and the topic gap share it (a tuning run passes its signals)."""
+        qvec = self.embedder.encode_query(q.text)
         if signals is None:
             signals = self.signals(q, allowed, qvec)
         hits = self._hits(q, max(1, int(k)), allowed, fusion, signals)
-        return hits, answering.extract(q, hits, self.config.answer, self._sentence_cosines(qvec)), signals
+        ans = answering.extract(q, hits, self.config.answer, self._sentence_cosines(qvec))
+        return hits, ans, signals, self._topic_gap(qvec, signals)
 
     # ---------------------------------------------------------------- reading
     def document(self, doc_id: str | None = None) -> Document:

@@ -179,10 +179,13 @@ class Result:
     shares_words: bool = True                   # some word of the question occurs in the documents; False: the
                                                 # hits were found by meaning alone (a colloquial question, or one
                                                 # about something else entirely: 周杰伦的新歌)
+    on_topic: bool = True                       # False: the question is about something else entirely (nearer an
+                                                # everyday kind of question than anything the documents say), so
+                                                # it is not answered (kb/verdict.py off_topic)
 
     def to_json(self) -> dict:
         return {"query": self.query, "answerable": self.answerable,
                 "confidence": None if self.confidence is None else round(self.confidence, 3),
-                "shares_words": self.shares_words,
+                "shares_words": self.shares_words, "on_topic": self.on_topic,
                 "answer": self.answer.to_json() if self.answer else None,
                 "hits": [h.to_json() for h in self.hits]}

@@ -16,6 +16,25 @@ from .records import Answer, Hit
 
 FEATURES = ("asked_gap", "answer_coverage", "dense")
 DATA = Path(__file__).parent / "data" / "verdict.json"
+OFFTOPIC = Path(__file__).parent / "data" / "offtopic.txt"
+
+
+@lru_cache(maxsize=1)
+def offtopic_kinds() -> tuple[str, ...]:
+    """Kinds of everyday question that a plan does not answer (周杰伦的新歌, 红烧肉怎么做): kb/data/offtopic.txt."""
+    lines = OFFTOPIC.read_text(encoding="utf-8").splitlines()
+    return tuple(t for t in (line.strip() for line in lines) if t and not t.startswith("#"))
+
+
+def topic_gap(kinds_cosine: float, documents_cosine: float) -> float:
+    """How much nearer in meaning the question is to an everyday kind of question than to anything the documents
+    say (the best sentence's cosine): above the calibrated margin, the question is about something else."""
+    return float(kinds_cosine) - float(documents_cosine)
+
+
+def off_topic(gap: float) -> bool:
+    margin = _model().get("offtopic_margin")
+    return margin is not None and gap > margin
 
 
 def _content_words(q: Query) -> list[str]:

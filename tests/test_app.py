@@ -686,11 +686,22 @@ def test_a_question_the_outline_does_not_answer_says_so(env):
 
 
 def test_a_question_sharing_no_word_with_the_outline_says_it_was_found_by_meaning(env):
-    """周杰伦的新歌: none of its words is in the outline; what is shown was found by meaning alone, and the page says
+    """沟水发绿有味: none of its words is in the outline; what is shown was found by meaning alone, and the page says
     so (a question with the outline's words does not get the note)."""
     note = "问题里的词在纲要中都没有出现"
-    assert note in texts(ok(app(q="周杰伦的新歌")))
+    assert note in texts(ok(app(q="沟水发绿有味")))
     assert note not in texts(ok(app(q="老旧小区改造")))
+
+
+def test_a_question_about_something_else_entirely_is_not_answered(env):
+    """讲个笑话 is about nothing the outline says: the page says so, answers nothing and still lists the passages
+    nearest in meaning."""
+    at = ok(app(q="讲个笑话"))
+    none = next(m.value for m in at.markdown if "kb-none" in m.value)
+    assert shown(none).startswith("这个问题看起来不是在问纲要的内容，纲要中未写明。")
+    assert not any("kb-answer" in m.value for m in at.markdown)
+    assert "问题里的词在纲要中都没有出现" not in texts(at)
+    assert "相关段落 10 条" in texts(at)
 
 
 # ---------------------------------------------------------------- the original page of a PDF

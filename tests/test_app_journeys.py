@@ -218,8 +218,9 @@ def test_newcomer_toc_box_and_deep_link(server, browser):
 
 # ---------------------------------------------------------------- policy writer
 
-def _basket_texts(page) -> list[str]:
-    page.locator("[class*='st-key-item-']").first.wait_for()
+def _basket_texts(page, expect: int = 1) -> list[str]:
+    """The basket's items once at least `expect` of them are drawn (Streamlit draws them one after another)."""
+    page.locator("[class*='st-key-item-']").nth(expect - 1).wait_for()
     return [t for t in page.locator("[class*='st-key-item-']").all_inner_texts()]
 
 
@@ -257,7 +258,7 @@ def test_policy_writer_keeps_the_basket(server, browser, tmp_path):
     # the app opened again from a typed address, in a new tab: the basket is there
     tab = ctx.new_page()
     tab.goto(server.base + "/?page=摘录")
-    items = _basket_texts(tab)
+    items = _basket_texts(tab, 4)
     assert len(items) == 4 and COPPER in items[0] and "推动义务教育均等化" in items[2]
     assert "（表格行）" in items[3]
     assert "按表格行引用" in tab.locator("[data-testid=stCaptionContainer]").first.inner_text()
@@ -265,7 +266,7 @@ def test_policy_writer_keeps_the_basket(server, browser, tmp_path):
     server.stop()
     server.start()
     tab.goto(server.base + "/?page=摘录")
-    assert len(_basket_texts(tab)) == 4
+    assert len(_basket_texts(tab, 4)) == 4
     tab.screenshot(path=ARTIFACTS / "journey-basket.png")
 
     def download(label: str) -> bytes:

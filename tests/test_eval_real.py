@@ -13,9 +13,9 @@ pytestmark = pytest.mark.model
 # (≈0.008) and 32 unanswerable. A change that loses two questions fails here.
 FLOORS = {"hit@1": 0.85, "hit@5": 0.975, "mrr@10": 0.90, "answer_hit": 0.85}
 TEST_FLOORS = {"hit@1": 0.75, "hit@5": 0.94, "mrr@10": 0.83, "answer_hit": 0.69,
-               "no_answer_precision": 0.85, "no_answer_recall": 0.45}
+               "no_answer_precision": 0.85, "no_answer_recall": 0.50}
 FRESH_FLOORS = {"hit@1": 0.77, "hit@5": 0.94, "mrr@10": 0.84, "answer_hit": 0.73,
-                "no_answer_precision": 0.92, "no_answer_recall": 0.68}
+                "no_answer_precision": 0.88, "no_answer_recall": 0.68}
 
 
 @pytest.fixture(scope="module")

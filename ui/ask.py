@@ -115,10 +115,13 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
     st.html(COPY_JS, unsafe_allow_javascript=True)
 
     sure = f"把握 {result.confidence:.0%}" if result.confidence is not None else ""
-    if result.hits and not result.shares_words:
+    if result.hits and result.on_topic and not result.shares_words:
         st.caption("问题里的词在纲要中都没有出现：以下是按意思找到的最接近的内容，请对照原文判断是否相关。")
     if result.answer:
         render_answer(kb, result.answer, q, sure)
+    elif result.hits and not result.on_topic:
+        st.markdown(html_block(esc("这个问题看起来不是在问纲要的内容，纲要中未写明。下面是纲要里按意思最接近的段落，"
+                                   "仅供参考。"), "kb-none"), unsafe_allow_html=True)
     elif result.hits:
         why = "纲要中未写明这个问题的答案" if not result.answerable else "没有找到能直接回答的句子"
         st.markdown(html_block(esc(f"{why}{'（' + sure + '）' if sure else ''}。下面是最相关的段落，"
