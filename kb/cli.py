@@ -216,14 +216,16 @@ def cmd_eval(a) -> int:
     if a.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        print(evaluate.format_table(rows))
+        if report.n:               # a file of unanswerable questions only has no ranking to show
+            print(evaluate.format_table(rows))
         if report.n_none:
             p, r = report.no_answer_precision, report.no_answer_recall
-            print(f"\nunanswerable questions: {report.n_none}; no-answer precision "
+            print(f"{chr(10) if report.n else ''}unanswerable questions: {report.n_none}; no-answer precision "
                   f"{'-' if p is None else f'{p:.3f}'}, recall {'-' if r is None else f'{r:.3f}'}"
-                  " (the figures above are over the answerable questions)")
-        print(f"\n{out['n']} questions, {out['passages']} passages (mean {out['mean_len']:.0f},"
-              f" max {out['max_len']} chars), {seconds / max(out['n'], 1) * 1000:.0f} ms per question")
+                  + (" (the figures above are over the answerable questions)" if report.n else ""))
+        total = len(questions)
+        print(f"\n{total} questions ({out['n']} answerable), {out['passages']} passages (mean {out['mean_len']:.0f},"
+              f" max {out['max_len']} chars), {seconds / max(total, 1) * 1000:.0f} ms per question")
     return 0
 
 

@@ -155,3 +155,17 @@ def test_a_table_quote_finds_its_row(hash_kb):
     assert any(is_hit(t, quote) for t in texts)
     assert not any(is_hit(h.passage.text, quote) for h in r.hits)      # the built row text alone does not
     assert r.answer.kind == "row" and is_hit(answer, quote)
+
+
+def test_kb_eval_on_a_file_of_unanswerable_questions_only(tmp_path, capsys, hash_index):
+    """A file with no answerable question (eval/offtopic/test.jsonl) reports the no-answer figures, not a table of
+    zero ranks, and the time per question over every question."""
+    from kb.cli import main
+    f = tmp_path / "none.jsonl"
+    f.write_text("\n".join(json.dumps({"id": f"n{i}", "question": q, "quotes": [], "where": "", "type": "none"},
+                                      ensure_ascii=False)
+                           for i, q in enumerate(["讲个笑话", "全区要建几个5G基站"])) + "\n", encoding="utf-8")
+    assert main(["--index", str(hash_index), "--model", "hash", "eval", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("unanswerable questions: 2; no-answer precision 1.000, recall 1.000\n")
+    assert "hit@1" not in out and "2 questions (0 answerable)" in out
