@@ -447,7 +447,7 @@ class KnowledgeBase:
         return hits, ans, {**verdict.features(q, hits, ans), "topic_gap": gap}
 
     def _topic_gap(self, qvec: np.ndarray, signals: dict[str, np.ndarray]) -> float:
-        """verdict.topic_gap: the question's cosine to the nearest everyday kind of question less its cosine to the
+        """The question's cosine to the nearest everyday kind of question (kb/data/offtopic.txt) less its cosine to the
         nearest sentence of the documents (the best passage's dense cosine for an index without sentences)."""
         if self._kinds is None:
             kinds = np.asarray(self.embedder.encode_passages(list(verdict.offtopic_kinds())), dtype=np.float32)
@@ -457,7 +457,7 @@ class KnowledgeBase:
         finite = near[np.isfinite(near)]
         if not finite.size:             # nothing indexed to compare with: no grounds to call the question off topic
             return -1.0
-        return verdict.topic_gap(float(np.max(cosines(self._kinds, qvec), initial=-1.0)), float(finite.max()))
+        return float(np.max(cosines(self._kinds, qvec), initial=-1.0)) - float(finite.max())
 
     def _answer(self, q: querying.Query, k: int, allowed, fusion: Fusion | None,
                 signals: dict[str, np.ndarray] | None

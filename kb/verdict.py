@@ -26,13 +26,9 @@ def offtopic_kinds() -> tuple[str, ...]:
     return tuple(t for t in (line.strip() for line in lines) if t and not t.startswith("#"))
 
 
-def topic_gap(kinds_cosine: float, documents_cosine: float) -> float:
-    """How much nearer in meaning the question is to an everyday kind of question than to anything the documents
-    say (the best sentence's cosine): above the calibrated margin, the question is about something else."""
-    return float(kinds_cosine) - float(documents_cosine)
-
-
 def off_topic(gap: float) -> bool:
+    """gap: how much nearer in meaning the question is to an everyday kind of question than to anything the documents
+    say (KnowledgeBase._topic_gap); above the calibrated margin, the question is about something else."""
     margin = _model().get("offtopic_margin")
     return margin is not None and gap > margin
 
