@@ -17,8 +17,9 @@ import unicodedata
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_CORPUS = os.path.join(HERE, "..", "corpus", "weibin-14th-five-year-plan-outline.txt")
 TYPES = {"keyword", "question", "paraphrase", "number", "list", "quote", "colloquial", "project",
-         "table", "period", "measures", "none"}
+         "table", "period", "measures", "yesno", "what", "none"}
 FIELDS = ["id", "question", "quotes", "where", "type"]
+OPTIONAL = {"kind"}      # eval/kinds: which kind of question (yesno, what, person, procedure, fee, figure, plan_absent)
 
 
 def norm(text):
@@ -49,7 +50,7 @@ def main():
                 continue
             n_items += 1
             qid = item.get("id", f"<line {lineno}>")
-            if list(item.keys()) != FIELDS:
+            if [k for k in item if k not in OPTIONAL] != FIELDS:
                 failures.append(f"{qid}: fields {list(item.keys())}, expected {FIELDS}")
             if qid in seen_ids:
                 failures.append(f"{qid}: duplicate id")
