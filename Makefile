@@ -38,7 +38,9 @@ eval: install index
 	$(BIN)/kb --index $(INDEX) eval eval/dev.jsonl --peers
 	$(BIN)/kb --index $(INDEX) eval eval/fresh/test.jsonl --peers
 	$(BIN)/kb --index $(INDEX) eval eval/blind/test.jsonl --peers
+	$(BIN)/kb --index $(INDEX) eval eval/kinds/test.jsonl
 	$(BIN)/kb --index $(INDEX) eval eval/offtopic/test.jsonl
+	$(BIN)/python bench/trust.py --index $(INDEX)
 
 bench: install index system-deps
 	$(BIN)/python bench/query.py --index $(INDEX)

@@ -1,13 +1,14 @@
 """规划纲要知识库: search and quote planning documents. One entry object, KnowledgeBase, and the typed records
 it returns; nothing else of kb/ is for the faces (the app, the CLI)."""
-from . import pageview
+from . import feedback, pageview, verdict
 from .answer import asks_for_measures, measures
 from .config import Environment, environment
 from .errors import BackendUnavailable, BadQuery, ConfigError, IndexBusy, IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch, ModelUnavailable
 from .knowledge import KnowledgeBase
+from ingest import sentences
 from .records import Answer, Citation, Document, Hit, Measure, Passage, Result, SyncStats, chapter_name, unit_pages
 
 __all__ = ["KnowledgeBase", "Result", "Hit", "Answer", "Citation", "Measure", "Passage", "Document", "SyncStats",
-           "chapter_name", "unit_pages", "asks_for_measures", "measures", "pageview", "environment", "Environment",
+           "chapter_name", "unit_pages", "asks_for_measures", "measures", "pageview", "verdict", "feedback", "sentences", "environment", "Environment",
            "KBError", "IndexMissing", "IndexStale", "IndexCorrupt", "IndexBusy", "ModelMismatch", "ModelUnavailable",
            "BadQuery", "BackendUnavailable", "ConfigError"]

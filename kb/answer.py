@@ -93,7 +93,7 @@ def _window(text: str, spans, max_chars: int) -> tuple[int, int]:
     return best_w
 
 
-def _best_cosine(units: list[tuple[int, int, float]], s: int, e: int) -> float | None:
+def best_cosine(units: list[tuple[int, int, float]], s: int, e: int) -> float | None:
     """The best cosine of the sentence units that overlap text[s:e]."""
     cos = [c for a, b, c in units if a < e and b > s]
     return max(cos) if cos else None
@@ -147,7 +147,7 @@ def extract(q: Query, hits: list[Hit], cfg: AnswerCfg,
     for h, s, e, grams in cands:
         sent = h.passage.text[s:e]
         score = sum(w for g, w in weight.items() if g in grams) / total + cfg.hit_prior * h.score / max(hits[0].score, 1e-9)
-        cos = _best_cosine(units.get(h.passage.id, ()), s, e) if units else None
+        cos = best_cosine(units.get(h.passage.id, ()), s, e) if units else None
         if cos is not None:
             score += cfg.sentence_dense * cos
         if q.wants_number and _DIGIT.search(sent):

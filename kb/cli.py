@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ingest import BadDocument
 
-from . import KBError, KnowledgeBase
+from . import KBError, KnowledgeBase, verdict
 from .config import config_toml, default_index_dir, load_config
 from .errors import BadQuery
 
@@ -100,31 +100,39 @@ def _open(a) -> KnowledgeBase:
     return KnowledgeBase.open(a.index, model=a.model)
 
 
-BY_MEANING = "（问题里的词在纲要中都没有出现：以下是按意思找到的最接近的内容，请对照原文判断是否相关。）"
-OFF_TOPIC = "这个问题看起来不是在问纲要的内容，纲要中未写明。以下是纲要里按意思最接近的段落，仅供参考："
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(text: str) -> str:
+    """Document text for a terminal: a control character (ESC of a colour code, BEL) is shown as its visible picture
+    (␛, ␇), never sent to the terminal."""
+    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 0x20 else
+                        "\u2421" if m.group() == "\x7f" else "\ufffd", text)
 
 
 def _print_result(res, as_json: bool) -> None:
     if as_json:
         print(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
         return
-    sure = "" if res.confidence is None else f"（把握 {res.confidence:.0%}）"
-    if res.hits and not res.on_topic:
-        print(OFF_TOPIC + "\n")
-    elif res.hits and not res.shares_words:
-        print(BY_MEANING)
+    message = verdict.MESSAGES[res.verdict]
     if res.answer:
-        print(f"答：{res.answer.text}{sure}\n   —— {res.answer.citation.text}\n")
-    elif res.hits and res.on_topic:
-        why = "纲要中未写明这个问题的答案" if not res.answerable else "没有找到能直接回答的句子"
-        print(f"{why}{sure}，以下是最接近的段落：\n")
-    if not res.hits:
-        print("没有找到相关段落。")
+        if message:
+            print(message)
+        print(f"答：{plain(res.answer.text)}（把握 {res.confidence:.0%}）\n   —— {res.answer.citation.text}\n")
+    elif message:
+        print(message + "\n")
+    if res.candidate is not None:
+        print(f"{verdict.CANDIDATE_LABEL}：{plain(res.candidate.text)}\n   —— {res.candidate.citation.text}\n")
+    if res.measures:
+        print("纲要中的举措：")
+        for i, m in enumerate(res.measures, 1):
+            print(f"  {i}. {plain(m.lead + m.text)}")
+        print()
     for h in res.hits:
         p = h.passage
         page = f"（{h.citation.pages.lstrip('，')}）" if h.citation.pages else ""
         print(f"[{h.rank}] {p.doc_title if not p.heading_path else p.heading_path}{page}  score {h.score:.3f}")
-        print(f"    {p.text}")
+        print(f"    {plain(p.text)}")
         print(f"    —— {h.citation.text}\n")
 
 
@@ -194,7 +202,7 @@ def cmd_eval(a) -> int:
 
     def product(q: str):
         r = kb.ask(q, k=10)
-        return (*evaluate.result_texts(r), r.answerable)
+        return (*evaluate.result_texts(r), r.answerable, r.confidence)
 
     t = time.perf_counter()
     report = evaluate.evaluate(questions, product, k=10)
@@ -223,6 +231,11 @@ def cmd_eval(a) -> int:
             print(f"{chr(10) if report.n else ''}unanswerable questions: {report.n_none}; no-answer precision "
                   f"{'-' if p is None else f'{p:.3f}'}, recall {'-' if r is None else f'{r:.3f}'}"
                   + (" (the figures above are over the answerable questions)" if report.n else ""))
+        if report.shown or report.n:
+            ap = report.answered_precision
+            print(f"answers shown: {report.shown}; right among them {'-' if ap is None else f'{ap:.3f}'}; "
+                  f"answerable given a right answer {report.coverage or 0:.3f}; calibration error of 把握 "
+                  f"{'-' if report.ece is None else f'{report.ece:.3f}'}")
         total = len(questions)
         print(f"\n{total} questions ({out['n']} answerable), {out['passages']} passages (mean {out['mean_len']:.0f},"
               f" max {out['max_len']} chars), {seconds / max(total, 1) * 1000:.0f} ms per question")
@@ -252,6 +265,22 @@ def _argv_text(argv: list[str]) -> tuple[list[str], bool]:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def cmd_feedback(a) -> int:
+    from . import feedback
+    from .config import environment
+    path = environment().feedback
+    if a.action == "export":
+        if not a.file:
+            raise KBError("say where to write: kb feedback export FILE")
+        n = feedback.export(path, Path(a.file))
+        print(f"wrote {n} questions from {path} to {a.file} (kb eval {a.file} measures the product on them)")
+        return 0
+    items = feedback.read(path)
+    wrong = sum(f.said == feedback.WRONG for f in items)
+    print(f"{path}: {len(items)} clicks ({len(items) - wrong} 有帮助, {wrong} 答案不对)")
+    return 0
 
 
 def cmd_config(a) -> int:
@@ -301,6 +330,10 @@ def main(argv=None) -> int:
     p.add_argument("--details", action="store_true",
                    help="one line per question: rank, verdict, answer given (to read failures, not to tune on a test set)")
     p.set_defaults(fn=cmd_eval)
+    p = sub.add_parser("feedback", help="the app's 答案不对 / 有帮助 clicks ($KB_FEEDBACK): count, or export as a question file")
+    p.add_argument("action", nargs="?", choices=["show", "export"], default="show")
+    p.add_argument("file", nargs="?")
+    p.set_defaults(fn=cmd_feedback)
     p = sub.add_parser("config", help="print the settings in effect (defaults and $KB_CONFIG) as TOML")
     p.set_defaults(fn=cmd_config)
     a = ap.parse_args(argv)

@@ -62,9 +62,19 @@ class IndexCfg:
 
 
 @dataclass(frozen=True)
+class VerdictCfg:
+    vouch_at: float = 0.7167          # an answer is vouched for from this calibrated confidence on (P(right));
+                                      # chosen by bench/calibrate.py on the tuning sets, the highest coverage with
+                                      # right-among-shown >= 0.92 there (kb/data/verdict.json "threshold", kept equal)
+    vouch_at_other_models: float = 0.7078   # the same for an index of another embedding model than the fit's
+                                      # (m3e-small): the fit without the dense feature ("other_models")
+
+
+@dataclass(frozen=True)
 class Config:
     fusion: Fusion = field(default_factory=Fusion)
     answer: AnswerCfg = field(default_factory=AnswerCfg)
+    verdict: VerdictCfg = field(default_factory=VerdictCfg)
     index: IndexCfg = field(default_factory=IndexCfg)
 
 
@@ -149,6 +159,7 @@ class Environment:
     runtime: str                       # KB_RUNTIME: onnx (default) or torch
     corpus: Path                       # KB_CORPUS: what the app's 建立索引 button ingests (default ./corpus)
     baskets: Path                      # KB_BASKETS: where the app keeps quotation baskets
+    feedback: Path                     # KB_FEEDBACK: the file of 答案不对 / 有帮助 clicks (kept here, sent nowhere)
     milvus_uri: str | None             # KB_MILVUS_URI, KB_MILVUS_TOKEN, KB_MILVUS_TIMEOUT (seconds)
     milvus_token: str
     milvus_timeout: float
@@ -188,6 +199,7 @@ def environment(env: typing.Mapping[str, str] | None = None) -> Environment:
         corpus=Path(e.get("KB_CORPUS") or "corpus"),
         # baskets are the users' work: kept outside temporary folders, so they survive restarts and reboots
         baskets=Path(e.get("KB_BASKETS") or Path.home() / ".local" / "share" / "guihua-kb" / "baskets"),
+        feedback=Path(e.get("KB_FEEDBACK") or Path.home() / ".local" / "share" / "guihua-kb" / "feedback.jsonl"),
         milvus_uri=e.get("KB_MILVUS_URI") or None,
         milvus_token=e.get("KB_MILVUS_TOKEN", ""),
         milvus_timeout=milvus_timeout,

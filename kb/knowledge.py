@@ -329,7 +329,7 @@ class KnowledgeBase:
         words, indptr, rows, weights = Vocabulary.postings(passages, config.index.bm25_k1, config.index.bm25_b)
         word_vecs, _, _ = _embed_reusing(words, model_id, embedder, prev_words,
                                          lambda f: progress(0.85 + 0.05 * f, "向量化词表"))
-        vocabulary = Vocabulary(words, word_vecs, indptr, rows, weights)
+        vocabulary = Vocabulary(words, word_vecs, indptr, rows, weights, len(passages))
         t_embed = time.perf_counter() - t_embed
         writer.checkpoint("embedded")
         progress(0.9, "建立索引")
@@ -428,23 +428,32 @@ class KnowledgeBase:
     def ask(self, query: str, k: int = 10, chapter: int | None = None, section: int | None = None,
             box: str | None = None, doc: str | None = None, *, fusion: Fusion | None = None,
             signals: dict[str, np.ndarray] | None = None) -> Result:
-        """Search plus the verbatim answer sentence(s) with highlights and citation."""
+        """Search, the answer sentence(s) with highlights and citation, and the verdict: the answer is vouched for
+        (`Result.answer`) only when its calibrated confidence reaches the threshold; otherwise it is the
+        `candidate`, marked among the closest passages and never claimed."""
         q = querying.parse(query)
-        hits, ans, signals, gap = self._answer(q, k, self._allowed(chapter, section, box, doc), fusion, signals)
-        on_topic = not verdict.off_topic(gap)
-        conf = verdict.confidence(verdict.features(q, hits, ans)) if hits and on_topic else 0.0
-        ok = ans is not None and on_topic and verdict.answerable(conf)
-        # not answered: nothing is vouched for, the closest passages are still shown
-        shares = bool(np.max(signals["words"], initial=0.0) > 0)       # a word of the question is in the documents
-        return Result(q.raw, tuple(hits), ans if ok else None, tuple(answering.terms_for_highlight(q)), ok, conf,
-                      shares, on_topic)
+        hits, ans, feats = self._answer(q, k, self._allowed(chapter, section, box, doc), fusion, signals)
+        on_topic = not verdict.off_topic(feats["topic_gap"])
+        shares = bool(feats["shares_words"])
+        model = self.manifest["model"]
+        conf = verdict.confidence(feats, model) if hits and ans is not None and on_topic else 0.0
+        vcfg = self.config.verdict
+        code = verdict.decide(bool(hits), ans, conf, on_topic, shares,
+                              vcfg.vouch_at if verdict.fitted_for(model) else vcfg.vouch_at_other_models)
+        vouched = code in (verdict.ANSWERED, verdict.BY_MEANING)
+        ms = ()
+        if hits and answering.asks_for_measures(q.raw):
+            best = hits[0].passage
+            ms = answering.measures(best, self.section_passages(best.doc_id, best.chapter, best.section))
+        return Result(q.raw, tuple(hits), ans if vouched else None, tuple(answering.terms_for_highlight(q)), vouched,
+                      conf, shares, on_topic, code, None if vouched or not on_topic else ans, ms)
 
     def evidence(self, query: str, k: int = 10) -> tuple[list[Hit], Answer | None, dict[str, float]]:
         """What `ask` decides from: the hits, the answer sentence before the verdict, and the verdict's features
-        plus `topic_gap` (bench/calibrate.py fits the no-answer verdict and the off-topic margin on exactly these)."""
+        (with `topic_gap`): bench/calibrate.py fits the confidence and the off-topic margin on exactly these."""
         q = querying.parse(query)
-        hits, ans, _, gap = self._answer(q, k, None, None, None)
-        return hits, ans, {**verdict.features(q, hits, ans), "topic_gap": gap}
+        hits, ans, feats = self._answer(q, k, None, None, None)
+        return hits, ans, feats
 
     def _topic_gap(self, qvec: np.ndarray, signals: dict[str, np.ndarray]) -> float:
         """The question's cosine to the nearest everyday kind of question (kb/data/offtopic.txt) less its cosine to the
@@ -461,15 +470,27 @@ class KnowledgeBase:
 
     def _answer(self, q: querying.Query, k: int, allowed, fusion: Fusion | None,
                 signals: dict[str, np.ndarray] | None
-                ) -> tuple[list[Hit], Answer | None, dict[str, np.ndarray], float]:
-        """The hits, the answer sentence before the verdict, the signals and the topic gap. The query is encoded
+                ) -> tuple[list[Hit], Answer | None, dict[str, float]]:
+        """The hits, the answer sentence before the verdict, and the verdict's features. The query is encoded
         once: ranking, the answer's sentences and the topic gap share it (a tuning run passes its signals)."""
         qvec = self.embedder.encode_query(q.text)
         if signals is None:
             signals = self.signals(q, allowed, qvec)
         hits = self._hits(q, max(1, int(k)), allowed, fusion, signals)
-        ans = answering.extract(q, hits, self.config.answer, self._sentence_cosines(qvec))
-        return hits, ans, signals, self._topic_gap(qvec, signals)
+        cosines_of = self._sentence_cosines(qvec)
+        ans = answering.extract(q, hits, self.config.answer, cosines_of)
+        ans_cos = None
+        if ans is not None and cosines_of is not None:
+            src = next((h for h in hits if h.passage.id == ans.passage_id), None)
+            if src is not None:
+                ans_cos = answering.best_cosine(cosines_of(src), ans.start, ans.start + len(ans.text))
+        idf, rarest = (), 1.0
+        if self.vocabulary is not None:
+            idf = tuple((w, self.vocabulary.idf(w)) for w in dict.fromkeys(q.terms) if len(w) >= 2)
+            rarest = self.vocabulary.idf("")
+        ev = verdict.Evidence(ans_cos, bool(np.max(signals["words"], initial=0.0) > 0), self._topic_gap(qvec, signals),
+                              idf, rarest)
+        return hits, ans, verdict.features(q, hits, ans, ev)
 
     # ---------------------------------------------------------------- reading
     def document(self, doc_id: str | None = None) -> Document:

@@ -172,20 +172,28 @@ class Measure:
 class Result:
     query: str
     hits: tuple[Hit, ...]
-    answer: Answer | None
+    answer: Answer | None                       # the answer shown: vouched for (None when not)
     terms: tuple[str, ...] = field(default=())  # query terms used for highlighting
-    answerable: bool = True                     # the document answers the question (kb/verdict.py)
-    confidence: float | None = None             # calibrated P(the document answers it), 0..1
+    answerable: bool = True                     # the answer is vouched for (verdict answered / by_meaning)
+    confidence: float | None = None             # 把握: the calibrated probability that the answer sentence is right
+                                                # (for an unvouched one, of the candidate; 0 when off topic)
     shares_words: bool = True                   # some word of the question occurs in the documents; False: the
                                                 # hits were found by meaning alone (a colloquial question, or one
                                                 # about something else entirely: 周杰伦的新歌)
     on_topic: bool = True                       # False: the question is about something else entirely (nearer an
                                                 # everyday kind of question than anything the documents say), so
                                                 # it is not answered (kb/verdict.py off_topic)
+    verdict: str = "answered"                   # kb/verdict.py: answered | by_meaning | not_stated | off_topic | nothing
+    candidate: Answer | None = None             # not_stated: the closest sentence, to be marked, never claimed
+    measures: tuple[Measure, ...] = ()          # a 有什么举措 / 怎么做 question: the measures of the best section
 
     def to_json(self) -> dict:
-        return {"query": self.query, "answerable": self.answerable,
+        return {"query": self.query, "verdict": self.verdict, "answerable": self.answerable,
                 "confidence": None if self.confidence is None else round(self.confidence, 3),
                 "shares_words": self.shares_words, "on_topic": self.on_topic,
                 "answer": self.answer.to_json() if self.answer else None,
+                "candidate": self.candidate.to_json() if self.candidate else None,
+                "terms": list(self.terms),
+                "measures": [{"lead": m.lead, "text": m.text, "passage_id": m.passage_id, "start": m.start}
+                             for m in self.measures],
                 "hits": [h.to_json() for h in self.hits]}

@@ -53,7 +53,8 @@ def test_metric_arithmetic_on_a_toy():
     assert [(x.id, x.rank, x.answer_ok) for x in r.ranks] == [("t1", 1, True), ("t2", 3, False), ("t3", None, None)]
 
     out = r.to_json(passages=700, mean_len=81.25, max_len=640)
-    assert list(out) == ["hit@1", "hit@5", "mrr@10", "answer_hit", "n", "by_type", "passages", "mean_len", "max_len"]
+    assert list(out) == ["hit@1", "hit@5", "mrr@10", "answer_hit", "n", "by_type", "passages", "mean_len", "max_len",
+                         "shown", "answered_precision", "coverage", "ece"]
     assert out["hit@5"] == 0.6667 and out["mrr@10"] == 0.4444 and out["max_len"] == 640
     json.dumps(out)  # serialisable
 
@@ -169,3 +170,25 @@ def test_kb_eval_on_a_file_of_unanswerable_questions_only(tmp_path, capsys, hash
     out = capsys.readouterr().out
     assert out.startswith("unanswerable questions: 2; no-answer precision 1.000, recall 1.000\n")
     assert "hit@1" not in out and "2 questions (0 answerable)" in out
+
+
+def test_answered_precision_coverage_and_calibration_error():
+    """Right among the answers shown (an unanswerable question answered is wrong), coverage = answer_hit, and the
+    expected calibration error over 10 equal-width bins of the 把握 shown."""
+    from kb.evaluation.metrics import Question, calibration, evaluate
+    qs = [Question("a", "甲", ("甲句",), "", "keyword"), Question("b", "乙", ("乙句",), "", "keyword"),
+          Question("c", "丙", (), "", "none"), Question("d", "丁", ("丁句",), "", "keyword")]
+    given = {"甲": (["甲句。"], "甲句。", True, 0.95),          # right, shown
+             "乙": (["乙句。"], "别的句子。", True, 0.85),        # wrong, shown
+             "丙": (["丙"], "丙的答案。", True, 0.75),            # unanswerable, answered: wrong
+             "丁": (["丁句。"], None, False, 0.30)}              # refused
+    rep = evaluate(qs, lambda q: given[q], k=10)
+    assert rep.shown == 3 and rep.answered_precision == pytest.approx(1 / 3)
+    assert rep.coverage == rep.answer_hit == pytest.approx(1 / 3)
+    # bins 0.9–1.0: conf .95, right 1 → .05; 0.8–0.9: .85 vs 0 → .85; 0.7–0.8: .75 vs 0 → .75
+    assert rep.ece == pytest.approx((0.05 + 0.85 + 0.75) / 3)
+    j = rep.to_json(0, 0, 0)
+    assert j["answered_precision"] == round(1 / 3, 4) and j["ece"] == round(rep.ece, 4) and j["shown"] == 3
+    ece, bins = calibration([(0.15, False), (0.15, True), (1.0, True)])
+    assert ece == pytest.approx((2 * 0.35 + 0.0) / 3) and [b["n"] for b in bins] == [2, 1]
+    assert calibration([]) == (None, [])

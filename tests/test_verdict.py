@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from kb import query as querying, verdict
+from kb import KnowledgeBase, query as querying, verdict
 from kb.cli import main
 from kb.records import Answer, Citation
 
@@ -58,13 +58,59 @@ def test_a_figure_of_the_period_reviewed_does_not_answer_a_question_about_the_pl
 
 
 def test_confidence_is_a_probability_and_the_gap_lowers_it():
-    base = {"asked_gap": 0.0, "answer_coverage": 0.8, "dense": 0.75}
-    sure = verdict.confidence(base)
-    unsure = verdict.confidence(base | {"asked_gap": 1.0})
-    assert 0.0 < unsure < sure < 1.0
+    base = {"asked_gap": 0.0, "asks_person": 0.0, "asks_procedure": 0.0, "asks_fee": 0.0, "answer_bigrams": 0.8,
+            "rare_missing": 0.1, "unknown_words": 0.0, "answer_dense": 0.8}
+    for model in ("m3e-small", "hash"):                     # the fit's own model, and the fit without the dense feature
+        sure = verdict.confidence(base, model)
+        for worse in ({"asked_gap": 1.0}, {"asks_person": 1.0}, {"asks_procedure": 1.0}, {"rare_missing": 1.0}):
+            assert 0.0 < verdict.confidence(base | worse, model) < sure < 1.0, (model, worse)
     model = json.loads(verdict.DATA.read_text(encoding="utf-8"))
-    assert model["fitted_on"] == "eval/blind/tune.jsonl + eval/tune2/tune.jsonl"         # tuning questions only
-    assert set(model["weights"]) == set(verdict.FEATURES)
+    # tuning questions only
+    assert model["fitted_on"] == "eval/blind/tune.jsonl + eval/tune2/tune.jsonl + eval/kinds/tune.jsonl"
+    assert set(model["weights"]) == set(verdict.FEATURES) and model["model"] == "m3e-small"
+    assert set(model["other_models"]["weights"]) == set(verdict.LEXICAL)
+
+
+def test_the_thresholds_in_the_settings_are_the_fitted_ones():
+    from kb.config import Config
+    assert (Config().verdict.vouch_at, Config().verdict.vouch_at_other_models) == verdict.fitted_thresholds()
+
+
+@pytest.mark.parametrize("args, code", [
+    ((False, None, 0.0, True, True), verdict.NOTHING),
+    ((True, "a", 0.99, False, True), verdict.OFF_TOPIC),
+    ((True, None, 0.99, True, True), verdict.NOT_STATED),
+    ((True, "a", 0.50, True, True), verdict.NOT_STATED),
+    ((True, "a", 0.90, True, True), verdict.ANSWERED),
+    ((True, "a", 0.90, True, False), verdict.BY_MEANING),
+])
+def test_the_verdict_code(args, code):
+    assert verdict.decide(*args, vouch_at=0.7) == code
+    assert code in verdict.MESSAGES          # every code has its one wording, for the CLI and the app alike
+
+
+def test_an_unvouched_answer_is_a_candidate_never_the_answer(hash_kb, capsys, hash_index):
+    from kb.config import Config, VerdictCfg
+    strict = KnowledgeBase.open(hash_index, model="hash", config=Config(verdict=VerdictCfg(vouch_at=1.0,
+                                                                                          vouch_at_other_models=1.0)))
+    r = strict.ask("铜材料深加工目标", k=3)
+    assert r.verdict == verdict.NOT_STATED and r.answer is None and r.answerable is False
+    assert r.candidate is not None and r.candidate.text in strict.passage(r.candidate.passage_id).text
+    assert 0.0 < r.confidence < 1.0 and r.to_json()["candidate"]["text"] == r.candidate.text
+    loose = KnowledgeBase.open(hash_index, model="hash", config=Config(verdict=VerdictCfg(vouch_at=0.0,
+                                                                                         vouch_at_other_models=0.0)))
+    r = loose.ask("铜材料深加工目标", k=3)
+    assert r.verdict == verdict.ANSWERED and r.answer is not None and r.candidate is None
+
+
+def test_the_cli_does_not_claim_an_unvouched_sentence(capsys, hash_index, tmp_path, monkeypatch):
+    cfg = tmp_path / "strict.toml"
+    cfg.write_text("[verdict]\nvouch_at = 1.0\nvouch_at_other_models = 1.0\n", encoding="utf-8")
+    monkeypatch.setenv("KB_CONFIG", str(cfg))
+    assert main(["--index", str(hash_index), "--model", "hash", "ask", "铜材料深加工目标", "-k", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(verdict.MESSAGES[verdict.NOT_STATED]) and "答：" not in out and "把握" not in out
+    assert verdict.CANDIDATE_LABEL + "：" in out and "[1] " in out
 
 
 def test_ask_json_says_whether_the_outline_answers(capsys, hash_index):

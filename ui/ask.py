@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb import BadQuery, KBError, KnowledgeBase, asks_for_measures, chapter_name, measures
+from kb import BadQuery, KBError, KnowledgeBase, chapter_name, environment, feedback, sentences, verdict
 from ui.basket import add_item
 from ui.cite import item_of_answer, item_of_passage
 from ui.config import EXAMPLES, LONG_QUERY, SHOWN
@@ -114,33 +114,32 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
         return
     st.html(COPY_JS, unsafe_allow_javascript=True)
 
-    sure = f"把握 {result.confidence:.0%}" if result.confidence is not None else ""
-    if result.hits and result.on_topic and not result.shares_words:
-        st.caption("问题里的词在纲要中都没有出现：以下是按意思找到的最接近的内容，请对照原文判断是否相关。")
+    message = verdict.MESSAGES[result.verdict]
     if result.answer:
-        render_answer(kb, result.answer, q, sure)
-    elif result.hits and not result.on_topic:
-        st.markdown(html_block(esc("这个问题看起来不是在问纲要的内容，纲要中未写明。下面是纲要里按意思最接近的段落，"
-                                   "仅供参考。"), "kb-none"), unsafe_allow_html=True)
-    elif result.hits:
-        why = "纲要中未写明这个问题的答案" if not result.answerable else "没有找到能直接回答的句子"
-        st.markdown(html_block(esc(f"{why}{'（' + sure + '）' if sure else ''}。下面是最相关的段落，"
-                                   "请对照原文判断。"), "kb-none"), unsafe_allow_html=True)
-
+        if message:
+            st.caption(plain(message))
+        render_answer(kb, result.answer, q, f"把握 {result.confidence:.0%}")
+    elif message and result.hits:
+        # not vouched for: said plainly, and nothing below may read as the answer
+        st.markdown(html_block(esc(message), "kb-none"), unsafe_allow_html=True)
+    if result.candidate is not None:
+        render_candidate(kb, result.candidate, q)
     hits = result.hits
-    if hits and asks_for_measures(q):
-        render_measures(kb, hits[0].passage, q)
+    if result.measures:
+        render_measures(kb, result.measures, hits[0].passage, q)
+    if hits:
+        render_feedback(result)
     if not hits:
         st.caption("没有找到相关段落。换个说法试试，或者取消章节筛选。" if not doc else
                    "没有找到相关段落。换个说法试试，或者取消文件、章节筛选。")
         return
     st.caption(f"相关段落 {len(hits)} 条 · 用时 {secs:.2f} 秒")
     for hit in hits[:SHOWN]:
-        render_hit(kb, hit, result.terms, q)
+        render_hit(kb, hit, result.terms, q, result.candidate)
     if len(hits) > SHOWN:
         with st.expander(f"更多段落（{len(hits) - SHOWN}）"):
             for hit in hits[SHOWN:]:
-                render_hit(kb, hit, result.terms, q)
+                render_hit(kb, hit, result.terms, q, result.candidate)
 
 
 def render_answer(kb: KnowledgeBase, a, q: str, sure: str) -> None:
@@ -159,11 +158,57 @@ def render_answer(kb: KnowledgeBase, a, q: str, sure: str) -> None:
     st.button("加入摘录", key="add-answer", icon=":material/bookmark_add:", on_click=add_item, args=(item,))
 
 
-def render_measures(kb: KnowledgeBase, best, q: str) -> None:
-    """The measures of the best section, each its lead phrase and sentence, verbatim, with a link."""
-    ms = measures(best, kb.section_passages(best.doc_id, best.chapter, best.section))
-    if not ms:
+def render_candidate(kb: KnowledgeBase, c, q: str) -> None:
+    """The closest sentence of an unvouched answer: labelled a candidate, in the muted style of a passage (not the
+    answer's), with where it stands, and no 把握 or 加入摘录 that would make it read as the answer."""
+    p = kb.passage(c.passage_id)
+    st.markdown(html_block(f'<div class="kb-sub">{esc(verdict.CANDIDATE_LABEL)}</div>'
+                           f'<span class="kb-candidate">{esc(c.text)}</span>', "kb-text")
+                + html_block(esc("位置：" + c.citation.text) + " · " + link(reading_link(p, q), "在原文中查看"),
+                             "kb-meta"), unsafe_allow_html=True)
+
+
+def render_feedback(result) -> None:
+    """有帮助 / 答案不对 under every answer: a click is stored locally (kb.feedback, KB_FEEDBACK) with the question
+    and the sentence shown; 答案不对 asks which sentence of the passages shown is right, or 纲要中没有."""
+    shown = result.answer or result.candidate
+    key = f"fb-{abs(hash((result.query, shown.text if shown else '')))}"
+    if st.session_state.get(key):
+        st.caption(f"已记录反馈：{st.session_state[key]}。谢谢！")
         return
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.caption("这个回答：")
+        if shown is not None:
+            st.button("有帮助", key=key + "-ok", icon=":material/thumb_up:", on_click=save_feedback,
+                      args=(key, result, feedback.HELPFUL, ""))
+        with st.popover("答案不对", icon=":material/thumb_down:"):
+            options = [""] + [s for h in result.hits[:SHOWN] for s in sentence_texts(h.passage.text)]
+            st.selectbox("哪一句才是答案？", options, key=key + "-pick",
+                                 format_func=lambda s: "纲要中没有" if not s else plain(s))
+            st.button("提交", key=key + "-send", on_click=save_feedback,
+                      args=(key, result, feedback.WRONG, None))
+
+
+def sentence_texts(text: str) -> list[str]:
+    return [text[a:b].strip() for a, b in sentences(text) if text[a:b].strip()]
+
+
+def save_feedback(key: str, result, said: str, right: str | None) -> None:
+    if right is None:
+        right = st.session_state.get(key + "-pick") or ""
+    shown = result.answer or result.candidate
+    try:
+        feedback.record(environment().feedback, feedback.Feedback(
+            result.query, result.verdict, shown.text if shown else "", shown.citation.place if shown else "", said,
+            right))
+    except (OSError, KBError) as e:
+        st.toast(f"反馈未能保存：{plain(str(e))}")
+        return
+    st.session_state[key] = "有帮助" if said == feedback.HELPFUL else ("纲要中没有" if not right else "已指出正确的句子")
+
+
+def render_measures(kb: KnowledgeBase, ms, best, q: str) -> None:
+    """The measures of the best section, each its lead phrase and sentence, verbatim, with a link."""
     where = best.heading_path
     items = []
     for m in ms:
@@ -175,7 +220,7 @@ def render_measures(kb: KnowledgeBase, best, q: str) -> None:
                 unsafe_allow_html=True)
 
 
-def render_hit(kb: KnowledgeBase, hit, terms, q: str) -> None:
+def render_hit(kb: KnowledgeBase, hit, terms, q: str, candidate=None) -> None:
     p = hit.passage
     c = hit.citation
     item = item_of_passage(kb, p, hit.citation)
@@ -187,7 +232,12 @@ def render_hit(kb: KnowledgeBase, hit, terms, q: str) -> None:
         if item["kind"] == "row":
             st.markdown(row_table(p.cells), unsafe_allow_html=True)
         else:
-            st.markdown(html_block(mark(p.text, kb.highlight(p.text, list(terms)))), unsafe_allow_html=True)
+            focus = None
+            if candidate is not None and candidate.passage_id == p.id:   # the candidate, marked where it stands
+                focus = (candidate.start, candidate.start + len(candidate.text))
+            st.markdown(html_block(mark(p.text, kb.highlight(p.text, list(terms)), focus)), unsafe_allow_html=True)
+            if focus:
+                st.caption(plain("底色标出的是" + verdict.CANDIDATE_LABEL))
         st.markdown(html_block("——" + esc(c.text), "kb-meta kb-cite"), unsafe_allow_html=True)
         with st.container(horizontal=True, gap="small", vertical_alignment="center"):
             st.button("加入摘录", key=f"add-{p.id}", icon=":material/bookmark_add:",

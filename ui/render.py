@@ -42,6 +42,7 @@ mark.kb {background: #ffe58f; color: inherit; padding: 0 1px; border-radius: 2px
 a.kb-cell-link {display: block; white-space: nowrap;}
 .kb-scroll-hint {display: none; color: #6b6b6b; font-size: .8rem;}
 .kb-sub {font-weight: 600; margin-top: .8rem;}
+.kb-candidate {color: #444; border-bottom: 1px dashed #888;}
 .kb-box {font-weight: 600; margin-top: 1rem; padding: .3rem .6rem; background: rgba(0,0,0,.04);
          border-radius: 4px; scroll-margin-top: 4rem;}
 /* section headings as role=heading divs: Markdown would give an h3 an anchor link made from its text */

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 __all__ = [
@@ -17,7 +17,10 @@ __all__ = [
     "is_hit",
     "first_hit_rank",
     "evaluate",
+    "calibration",
+    "shown_pairs",
     "result_texts",
+    "answer_text",
     "format_table",
     "format_details",
 ]
@@ -48,6 +51,7 @@ class QuestionResult:
     answer_ok: bool | None
     answerable: bool | None = None     # the system's verdict: the document answers this (None: no verdict)
     answer: str | None = None          # the answer text given (for --details)
+    confidence: float | None = None    # the system's 把握 for the answer it gave (calibration)
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,14 @@ class Report:
     n_none: int = 0                        # unanswerable questions (type "none"), scored apart
     no_answer_precision: float | None = None
     no_answer_recall: float | None = None
+    shown: int = 0                         # answers shown, over both kinds of question
+    answered_precision: float | None = None  # right among answers shown (an unanswerable question answered: wrong)
+    ece: float | None = None               # expected calibration error of the 把握 of the answers shown
+
+    @property
+    def coverage(self) -> float | None:
+        """Answerable questions given a right answer (the same as answer_hit)."""
+        return self.answer_hit
 
     def to_json(self, passages: int, mean_len: float, max_len: int) -> dict:
         """The report as the JSON object the benches write, with the passage-size figures alongside."""
@@ -73,6 +85,10 @@ class Report:
                      "no_answer_precision": None if self.no_answer_precision is None
                      else round(self.no_answer_precision, 4),
                      "no_answer_recall": None if self.no_answer_recall is None else round(self.no_answer_recall, 4)}
+        trust = {"shown": self.shown,
+                 "answered_precision": None if self.answered_precision is None else round(self.answered_precision, 4),
+                 "coverage": None if self.coverage is None else round(self.coverage, 4),
+                 "ece": None if self.ece is None else round(self.ece, 4)}
         return extra | {
             "hit@1": round(self.hit1, 4),
             "hit@5": round(self.hit5, 4),
@@ -84,7 +100,7 @@ class Report:
             "passages": int(passages),
             "mean_len": round(float(mean_len), 1),
             "max_len": int(max_len),
-        }
+        } | trust
 
 
 def load_questions(path: str | Path) -> list[Question]:
@@ -117,20 +133,25 @@ def load_questions(path: str | Path) -> list[Question]:
     return out
 
 
+def _printed(p) -> str:
+    """A passage as the matching rule reads it: an indicator row also as its table prints it (values in column
+    order), so a quote copied from the table (`初中适龄儿童入学率(%) 100 100 约束性`) finds the row it names."""
+    return p.text + ("\n" + "\t".join(v for _, v in p.cells) if p.cells else "")
+
+
+def answer_text(hits, answer) -> str | None:
+    """The answer as the matching rule reads it: its text, or the whole printed row it answers with."""
+    if answer is None:
+        return None
+    if answer.kind == "row":
+        hit = next((h for h in hits if h.passage.id == answer.passage_id), None)
+        return _printed(hit.passage) if hit else answer.text
+    return answer.text
+
+
 def result_texts(result) -> tuple[list[str], str | None]:
-    """What the matching rule reads from a kb Result: each hit's passage text and the answer text. An indicator
-    row is matched on its cells as the table prints them too (values in column order), so a quote copied from
-    the table (`初中适龄儿童入学率(%) 100 100 约束性`) finds the row it names."""
-    def printed(p) -> str:
-        return p.text + ("\n" + "\t".join(v for _, v in p.cells) if p.cells else "")
-    texts = [printed(h.passage) for h in result.hits]
-    answer = None
-    if result.answer is not None:
-        answer = result.answer.text
-        if result.answer.kind == "row":
-            hit = next((h for h in result.hits if h.passage.id == result.answer.passage_id), None)
-            answer = printed(hit.passage) if hit else answer
-    return texts, answer
+    """What the matching rule reads from a kb Result: each hit's passage text and the answer text shown."""
+    return [_printed(h.passage) for h in result.hits], answer_text(result.hits, result.answer)
 
 
 def normalise(s: str) -> str:
@@ -165,8 +186,31 @@ def _metrics(results: Sequence[QuestionResult], answers: bool) -> dict:
     return {"hit@1": hit1, "hit@5": hit5, "mrr@10": mrr, "answer_hit": answer_hit, "n": n}
 
 
+def calibration(pairs: Sequence[tuple[float, bool]], bins: int = 10) -> tuple[float | None, list[dict]]:
+    """Expected calibration error over (confidence, right) pairs with `bins` equal-width bins, and the bins
+    (lo, hi, n, mean confidence, share right) for a reliability diagram."""
+    table = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(c, ok) for c, ok in pairs if lo <= c < hi or (b == bins - 1 and c == 1.0)]
+        if inside:
+            table.append({"lo": lo, "hi": hi, "n": len(inside),
+                          "confidence": sum(c for c, _ in inside) / len(inside),
+                          "right": sum(ok for _, ok in inside) / len(inside)})
+    if not pairs:
+        return None, table
+    return sum(t["n"] * abs(t["confidence"] - t["right"]) for t in table) / len(pairs), table
+
+
+def shown_pairs(report: "Report") -> list[tuple[float, bool]]:
+    """(把握, right) for each answer shown: an unanswerable question answered is wrong."""
+    return [(r.confidence, r.type != "none" and bool(r.answer_ok)) for r in report.ranks
+            if r.answer is not None and r.answerable is not False and r.confidence is not None]
+
+
 def evaluate(questions: Sequence[Question], search: Search, k: int = 10) -> Report:
-    """Run `search(question) -> (ranked passage texts, answer text or None)` over the questions.
+    """Run `search(question) -> (ranked passage texts, answer text or None[, answerable[, confidence]])` over the
+    questions.
 
     answer_hit counts a question whose answer is None as a miss, unless the system never answers,
     in which case it is None.
@@ -176,12 +220,13 @@ def evaluate(questions: Sequence[Question], search: Search, k: int = 10) -> Repo
         got = search(q.question)
         passages, answer = got[0], got[1]
         answerable = bool(got[2]) if len(got) > 2 else None
+        confidence = float(got[3]) if len(got) > 3 and got[3] is not None else None
         rank = first_hit_rank(list(passages), q.quotes, k) if q.quotes else None
         answer_ok = None if answer is None or not q.quotes else is_hit(answer, q.quotes)
         if q.quotes and answerable is False:
             answer_ok = False                  # "not in the document" for a question it answers: a miss
         results.append(QuestionResult(q.id, q.type, rank, answer_ok, answerable,
-                                      None if answerable is False else answer))
+                                      None if answerable is False else answer, confidence))
     scored = [r for r in results if r.type != "none"]
     nones = [r for r in results if r.type == "none"]
     answers = any(r.answer_ok is not None for r in scored)
@@ -191,8 +236,13 @@ def evaluate(questions: Sequence[Question], search: Search, k: int = 10) -> Repo
     said_none = [r for r in results if r.answerable is False]
     precision = sum(r.type == "none" for r in said_none) / len(said_none) if said_none else None
     recall = sum(r.answerable is False for r in nones) / len(nones) if nones else None
-    return Report(m["hit@1"], m["hit@5"], m["mrr@10"], m["answer_hit"], m["n"], by_type, tuple(results),
-                  len(nones), precision if nones else None, recall)
+    shown = [r for r in results if r.answer is not None and r.answerable is not False]
+    right = sum(r.type != "none" and bool(r.answer_ok) for r in shown)
+    report = Report(m["hit@1"], m["hit@5"], m["mrr@10"], m["answer_hit"], m["n"], by_type, tuple(results),
+                    len(nones), precision if nones else None, recall, len(shown),
+                    right / len(shown) if shown else None)
+    pairs = shown_pairs(report)
+    return replace(report, ece=calibration(pairs)[0]) if pairs else report
 
 
 def format_details(questions: Sequence[Question], report: Report) -> str:

@@ -148,9 +148,11 @@ class Vocabulary:
     backend: vocabulary.json (words), vocabulary.npy (their vectors), vocabulary_postings.npz (word → passages)."""
 
     def __init__(self, words: list[str], vectors: np.ndarray, indptr: np.ndarray, rows: np.ndarray,
-                 weights: np.ndarray):
+                 weights: np.ndarray, n_passages: int):
         self.words, self.vectors = words, vectors
         self.indptr, self.rows, self.weights = indptr, rows, weights
+        self.n_passages = n_passages
+        self._df: dict[str, int] | None = None
         self.ceiling = np.zeros(len(words), dtype=np.float32)      # a word's best BM25 in any passage
         nonempty = np.diff(indptr) > 0
         if weights.size:
@@ -201,7 +203,14 @@ class Vocabulary:
                 or (rows.size and (rows.min() < 0 or rows.max() >= n_passages))):
             raise ValueError(f"vocabulary files ({len(words)} words, vectors {vectors.shape}, {rows.size} postings)"
                              f" do not fit {n_passages} passages of dimension {dim}")
-        return cls(words, vectors, indptr, rows, weights)
+        return cls(words, vectors, indptr, rows, weights, n_passages)
+
+    def idf(self, word: str) -> float:
+        """How rare a word is in the documents (BM25's idf over passages; a word they never use is the rarest)."""
+        if self._df is None:
+            self._df = dict(zip(self.words, np.diff(self.indptr).tolist()))
+        n = self.n_passages
+        return float(np.log(1 + (n - self._df.get(word, 0) + 0.5) / (self._df.get(word, 0) + 0.5)))
 
     def _nearest(self, qvec: np.ndarray, k: int, query_text: str) -> list[int]:
         if k <= 0 or not self.words:
