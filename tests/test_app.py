@@ -28,6 +28,7 @@ def point_app_at(index: Path, tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("KB_INDEX", str(index))
     monkeypatch.setenv("KB_MODEL", "hash")
     monkeypatch.setenv("KB_BASKETS", str(tmp_path / "baskets"))
+    monkeypatch.setenv("KB_FEEDBACK", str(tmp_path / "feedback.jsonl"))
     return tmp_path
 
 
@@ -679,18 +680,60 @@ def test_measures_question_lists_the_sections_measures(env):
 
 
 def test_a_question_the_outline_does_not_answer_says_so(env):
+    """Not vouched for: the page says so plainly, claims nothing (no answer box, no 把握), and marks the closest
+    sentence as a candidate where it stands in its passage."""
+    from kb import verdict
     at = ok(app(q="全区要建几个5G基站"))
     none = next(m.value for m in at.markdown if "kb-none" in m.value)
-    assert shown(none).startswith("纲要中未写明这个问题的答案（把握 ")
+    assert shown(none) == verdict.MESSAGES[verdict.NOT_STATED]
     assert not any("kb-answer" in m.value for m in at.markdown)
+    page = texts(at)
+    assert "把握" not in page and verdict.CANDIDATE_LABEL in page and "kb-candidate" in page
+    assert "kb-focus-span" in page                    # the candidate marked inside its passage
+    assert not any(b.key == "add-answer" for b in at.button)
 
 
-def test_a_question_sharing_no_word_with_the_outline_says_it_was_found_by_meaning(env):
-    """沟水发绿有味: none of its words is in the outline; what is shown was found by meaning alone, and the page says
-    so (a question with the outline's words does not get the note)."""
+@pytest.fixture
+def loose(env, monkeypatch):
+    """Every answer vouched for (the hash embedder's confidences are not the real model's): to test the wording.
+    The app's cached index and answers are dropped before and after, so no other test sees these settings."""
+    from ui.loading import cached_ask, load_kb
+    cfg = env / "loose.toml"
+    cfg.write_text("[verdict]\nvouch_at = 0.0\nvouch_at_other_models = 0.0\n", encoding="utf-8")
+    monkeypatch.setenv("KB_CONFIG", str(cfg))
+    load_kb.clear()
+    cached_ask.clear()
+    yield env
+    load_kb.clear()
+    cached_ask.clear()
+
+
+def test_a_question_sharing_no_word_with_the_outline_says_it_was_found_by_meaning(loose):
+    """沟水发绿有味: none of its words is in the outline; an answer vouched for was found by meaning alone, and the
+    page says so (a question with the outline's words does not get the note)."""
     note = "问题里的词在纲要中都没有出现"
     assert note in texts(ok(app(q="沟水发绿有味")))
     assert note not in texts(ok(app(q="老旧小区改造")))
+
+
+def test_feedback_clicks_are_stored_locally(loose):
+    """有帮助 and 答案不对 (pointing to 纲要中没有 or a sentence of the passages shown) are each one line of
+    KB_FEEDBACK, with the question and the sentence shown; the buttons then say it was recorded."""
+    import json as _json
+    store = loose / "feedback.jsonl"
+    at = ok(app(q="铜材料深加工目标"))
+    ok_button = next(b for b in at.button if b.label == "有帮助")
+    ok_button.click().run()
+    ok(at)
+    assert "已记录反馈：有帮助" in texts(at)
+    at = ok(app(q="区里要建地铁吗"))
+    at.selectbox(key=next(sb.key for sb in at.selectbox if sb.key and sb.key.endswith("-pick"))).set_value("").run()
+    next(b for b in at.button if b.label == "提交").click().run()
+    ok(at)
+    rows = [_json.loads(line) for line in store.read_text(encoding="utf-8").splitlines()]
+    assert [(r["question"], r["said"], r["right"]) for r in rows] == [("铜材料深加工目标", "helpful", ""),
+                                                                       ("区里要建地铁吗", "wrong", "")]
+    assert rows[0]["answer"] and rows[0]["answer"] in _json.dumps(rows[0], ensure_ascii=False)
 
 
 def test_a_question_about_something_else_entirely_is_not_answered(env):

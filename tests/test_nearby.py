@@ -99,12 +99,17 @@ def test_the_sentence_closest_in_meaning_can_win_over_shared_words():
     assert answering.extract(q, [hit], AnswerCfg(sentence_dense=2.0), None).text == plain.text
 
 
-def test_result_says_whether_the_question_shares_a_word_with_the_documents(hash_kb, capsys, hash_index):
+def test_result_says_whether_the_question_shares_a_word_with_the_documents(hash_kb, capsys, hash_index, tmp_path,
+                                                                          monkeypatch):
     from kb.cli import main
+    from kb import verdict
+    cfg = tmp_path / "loose.toml"          # every answer vouched for: the note is said above a vouched answer
+    cfg.write_text("[verdict]\nvouch_at = 0.0\nvouch_at_other_models = 0.0\n", encoding="utf-8")
+    monkeypatch.setenv("KB_CONFIG", str(cfg))
     off, on = hash_kb.ask("沟水发绿有味"), hash_kb.ask("老旧小区改造")
     assert off.shares_words is False and off.hits and on.shares_words is True and off.on_topic
     assert off.to_json()["shares_words"] is False
     assert main(["--index", str(hash_index), "--model", "hash", "ask", "沟水发绿有味", "-k", "1"]) == 0
-    assert capsys.readouterr().out.startswith("（问题里的词在纲要中都没有出现：以下是按意思找到的最接近的内容")
+    assert capsys.readouterr().out.startswith(verdict.MESSAGES[verdict.BY_MEANING])
     assert main(["--index", str(hash_index), "--model", "hash", "ask", "老旧小区改造", "-k", "1"]) == 0
     assert "问题里的词" not in capsys.readouterr().out
