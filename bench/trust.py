@@ -73,7 +73,7 @@ def main() -> None:
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     figures = {}
-    fig_r, ax_r = plt.subplots(figsize=(6, 5.5))
+    fig_r, ax_r = plt.subplots(figsize=(6.4, 6))
     fig_c, ax_c = plt.subplots(figsize=(6, 5))
     ax_r.plot([0, 1], [0, 1], color="#999", lw=1, ls="--", label="perfect calibration")
     for (name, path), colour in zip(SETS.items(), ("#c0392b", "#1f77b4", "#2e7d32")):
@@ -89,14 +89,19 @@ def main() -> None:
         for b in bins:
             ax_r.annotate(str(b["n"]), (b["confidence"], b["right"]), textcoords="offset points", xytext=(4, -10),
                           fontsize=7, color=colour)
+        # the same probability over every candidate sentence, shown or not (the whole range of the 把握)
+        ece_all, bins_all = evaluate.calibration([(c, ok) for c, ok, _ in rows if c >= 0])
+        figures[name]["ece_all_candidates"] = ece_all
+        ax_r.plot([b["confidence"] for b in bins_all], [b["right"] for b in bins_all], ls="--", lw=1, marker=".",
+                  color=colour, alpha=0.6, label=f"  every candidate, shown or not: ECE {ece_all:.3f}")
         pts = curve(rows)
         ax_c.plot([c for _, _, c in pts], [p for _, p, _ in pts], color=colour, label=name.split(" (")[0])
         at = [pt for pt in pts if pt[0] >= vouch_at]
         if at:
             ax_c.plot([at[0][2]], [at[0][1]], marker="o", color=colour)
     ax_r.axvline(vouch_at, color="#666", lw=1, ls=":", label=f"vouching threshold {vouch_at:.2f}")
-    ax_r.set(xlim=(0, 1), ylim=(0, 1.02), xlabel="confidence shown (mean of the bin)", ylabel="share of those answers right",
-             title="Reliability of the confidence, blind test sets")
+    ax_r.set(xlim=(0, 1), ylim=(0, 1.02), xlabel="confidence (mean of the bin)", ylabel="share of those answers right",
+             title="Reliability of the confidence, blind test sets\n(solid: answers shown; numbers: answers in the bin)")
     ax_r.legend(fontsize=7, loc="upper left")
     ax_c.axhline(0.90, color="#999", lw=1, ls="--", label="precision target 0.90")
     ax_c.axvline(0.75, color="#bbb", lw=1, ls="--", label="coverage target 0.75")

@@ -157,9 +157,11 @@ def test_staff_ask_five_questions(server, browser):
     ask(page, "孩子上幼儿园难怎么解决")
     items = page.locator(".kb-measures li")
     assert items.count() == 4 and items.first.locator("b").inner_text() == "普及学前教育。"
-    # a question the outline does not answer says so
+    # a question the outline does not answer says so, claims nothing, and marks the closest sentence as a candidate
     ask(page, "全区要建几个5G基站")
-    assert page.locator(".kb-none").inner_text().startswith("纲要中未写明这个问题的答案（把握 ")
+    assert page.locator(".kb-none").inner_text().startswith("纲要中没有明确回答这个问题的句子。")
+    assert page.locator(".kb-answer").count() == 0 and page.locator(".kb-candidate").count() == 1
+    assert "把握" not in page.locator("[data-testid=stMain]").inner_text()
     page.screenshot(path=ARTIFACTS / "journey-staff.png")
     page.context.close()
 
