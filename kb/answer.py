@@ -126,7 +126,7 @@ def extract(q: Query, hits: list[Hit], cfg: AnswerCfg,
         spans = sentences(p.text)
         for i, (s, e) in enumerate(spans):
             # a lead phrase or a very short sentence is read together with the next one
-            if (e - s < 40 or p.text[s:e].rstrip("。").strip() == (p.lead or "")) and i + 1 < len(spans):
+            if (e - s < cfg.glue_below or p.text[s:e].rstrip("。").strip() == (p.lead or "")) and i + 1 < len(spans):
                 e2 = spans[i + 1][1]
                 if e2 - s <= cfg.max_chars:
                     e = e2

@@ -40,6 +40,9 @@ class Fusion:
 @dataclass(frozen=True)
 class AnswerCfg:
     max_chars: int = 200
+    glue_below: int = 40              # characters: a shorter answer sentence (or a lead phrase) is read with the next
+                                      # (the sentence signal glues below 20: answering with its units lost 1+1 tuning
+                                      # answers, docs/TRUST.md)
     from_hits: int = 1                # sentences are taken from this many top passages (1 measured best on dev + held-out)
     hit_prior: float = 0.5            # how much the passage's rank counts against the sentence's word overlap
     figure_from_hits: int = 3         # a quantity question (多少/几所) also reads the sentences of this many passages

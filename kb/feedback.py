@@ -77,8 +77,11 @@ def as_questions(items: list[Feedback]) -> list[dict]:
 def export(path: Path, out: Path) -> int:
     """Write the recorded clicks to `out` as a question file; returns how many questions."""
     qs = as_questions(read(path))
-    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in qs), encoding="utf-8")
-    tmp.replace(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in qs), encoding="utf-8")
+        tmp.replace(out)
+    except OSError as e:
+        raise KBError(f"cannot write {out}: {e.strerror or e}") from None
     return len(qs)

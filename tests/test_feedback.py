@@ -58,3 +58,12 @@ def test_export_without_a_file_says_what_to_type(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("KB_FEEDBACK", str(tmp_path / "none.jsonl"))
     assert main(["feedback", "export"]) == 1
     assert "kb feedback export FILE" in capsys.readouterr().err
+
+
+def test_an_unwritable_export_is_one_line_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("KB_FEEDBACK", str(tmp_path / "none.jsonl"))
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    assert main(["feedback", "export", str(blocker / "out.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"kb: cannot write {blocker / 'out.jsonl'}") and err.count("\n") == 1

@@ -152,10 +152,15 @@ def render_answer(kb: KnowledgeBase, a, q: str, sure: str) -> None:
                     unsafe_allow_html=True)
     else:
         st.markdown(html_block(mark(a.text, a.highlights), "kb-answer"), unsafe_allow_html=True)
-    st.markdown(html_block(esc("出处：" + c.text + (" · " + sure if sure else "")) + " · "
+    # the 把握 says what it means where it is shown (a calibrated probability: docs/TRUST.md)
+    sure_html = (f' · <span title="{esc(SURE_MEANS)}">{esc(sure)}</span>') if sure else ""
+    st.markdown(html_block(esc("出处：" + c.text) + sure_html + " · "
                            + link(reading_link(p, q), "在原文中查看") + " " + copy_button(quotation(item)),
                            "kb-meta"), unsafe_allow_html=True)
     st.button("加入摘录", key="add-answer", icon=":material/bookmark_add:", on_click=add_item, args=(item,))
+
+
+SURE_MEANS = "把握是校准过的概率：在没有用于调校的盲测问题上，把握为 80% 的答案大约 80% 是对的。"
 
 
 def render_candidate(kb: KnowledgeBase, c, q: str) -> None:
@@ -177,7 +182,7 @@ def render_feedback(result) -> None:
         st.caption(f"已记录反馈：{st.session_state[key]}。谢谢！")
         return
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-        st.caption("这个回答：")
+        st.caption("这个回答：" if result.answer is not None else "这个结果：")
         if shown is not None:
             st.button("有帮助", key=key + "-ok", icon=":material/thumb_up:", on_click=save_feedback,
                       args=(key, result, feedback.HELPFUL, ""))
