@@ -64,7 +64,7 @@ system-deps:
 	fi
 
 # A local PostgreSQL 18 + pgvector for KB_BACKEND=postgres (data under $(PG_DATA), default .pg/, 127.0.0.1 only); the last line printed
-# is KB_PG_DSN=…: `export` it, then `KB_BACKEND=postgres .venv/bin/kb ingest corpus`.
+# is `export KB_PG_DSN='…'`: paste it as it is, then `KB_BACKEND=postgres .venv/bin/kb ingest corpus`.
 pg: install
 	@$(BIN)/python -m tests.pg_server start $(PG_DATA)
 

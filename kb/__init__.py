@@ -5,10 +5,11 @@ from .answer import asks_for_measures, measures
 from .config import Environment, environment
 from .errors import BackendUnavailable, BadQuery, ConfigError, IndexBusy, IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch, ModelUnavailable
 from .knowledge import KnowledgeBase
+from .query import MAX_QUERY_CHARS
 from ingest import sentences
 from .records import Answer, Citation, Document, Hit, Measure, Passage, Result, SyncStats, chapter_name, unit_pages
 
 __all__ = ["KnowledgeBase", "Result", "Hit", "Answer", "Citation", "Measure", "Passage", "Document", "SyncStats",
-           "chapter_name", "unit_pages", "asks_for_measures", "measures", "pageview", "verdict", "feedback", "sentences", "environment", "Environment",
+           "chapter_name", "unit_pages", "asks_for_measures", "measures", "pageview", "verdict", "feedback", "sentences", "MAX_QUERY_CHARS", "environment", "Environment",
            "KBError", "IndexMissing", "IndexStale", "IndexCorrupt", "IndexBusy", "ModelMismatch", "ModelUnavailable",
            "BadQuery", "BackendUnavailable", "ConfigError"]

@@ -48,16 +48,24 @@ def _ingest_command(index_dir: Path, model: str) -> str:
     return f"kb ingest corpus --model {shlex.quote(str(model))}{where}"
 
 
-def pipeline_fingerprint() -> str:
-    """Hash of the code and data that turn files into passages and lexical indexes: when it changes,
-    documents are re-parsed (vectors of unchanged passages are still reused)."""
+# the [index] settings that shape what is written (the others are read when searching)
+INDEX_SHAPING = ("exact_up_to", "hnsw_m", "hnsw_ef_construction", "bm25_k1", "bm25_b")
+
+
+def pipeline_fingerprint(config: Config | None = None) -> str:
+    """Hash of everything that turns files into passages and indexes: the ingest code and its data, the store
+    code, the stop words (the vocabulary leaves them out) and the [index] settings that shape what is written.
+    When it changes, documents are re-parsed and the indexes rebuilt (vectors of unchanged passages are reused)."""
     import ingest as ingest_pkg
-    from .store import faiss, signals
+    from . import store
+    cfg = (config or load_config()).index
     h = hashlib.sha256()
     files = sorted(Path(ingest_pkg.__file__).parent.rglob("*.py")) + sorted(
-        (Path(ingest_pkg.__file__).parent / "data").glob("*")) + [Path(signals.__file__), Path(faiss.__file__)]
+        (Path(ingest_pkg.__file__).parent / "data").glob("*")) + sorted(Path(store.__file__).parent.glob("*.py")) + [
+        querying.DATA / "stopwords.txt"]
     for f in files:
         h.update(f.read_bytes())
+    h.update(repr([(k, getattr(cfg, k)) for k in INDEX_SHAPING]).encode())
     return h.hexdigest()[:16]
 
 
@@ -230,7 +238,7 @@ class KnowledgeBase:
         t0 = time.perf_counter()
         remove = list(remove)
         model_id, _ = resolve_model(configured_model(model))
-        fingerprint = pipeline_fingerprint()
+        fingerprint = pipeline_fingerprint(config)
         prev = read_previous(index_dir)
         pm = prev.manifest or {}
         prev_sources: dict[str, str] = {d["doc_id"]: _source_key(d["source"]) for d in pm.get("documents", [])}
@@ -324,7 +332,7 @@ class KnowledgeBase:
                                                 lambda f: progress(0.3 + 0.4 * f, "向量化段落"))
         sent_texts, sent_owner = sentence_units(passages)
         sent_vecs, _, _ = _embed_reusing(sent_texts, model_id, embedder, prev_sentences,
-                                         lambda f: progress(0.7 + 0.2 * f, "向量化句子"))
+                                         lambda f: progress(0.7 + 0.15 * f, "向量化句子"))
         sentences = Sentences(sent_vecs, sent_owner)
         words, indptr, rows, weights = Vocabulary.postings(passages, config.index.bm25_k1, config.index.bm25_b)
         word_vecs, _, _ = _embed_reusing(words, model_id, embedder, prev_words,

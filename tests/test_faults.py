@@ -440,7 +440,7 @@ def test_missing_file_is_not_an_id_clash(site, capsys):
 
 
 def test_rm_after_a_pipeline_change(site, monkeypatch, capsys):
-    monkeypatch.setattr(knowledge, "pipeline_fingerprint", lambda: "a-newer-parser")
+    monkeypatch.setattr(knowledge, "pipeline_fingerprint", lambda *_: "a-newer-parser")
     assert main(["--index", "index", "--model", "hash", "rm", "city"]) == 0, capsys.readouterr().err
     assert _docs(site / "index") == {"manufacturing"}
     _answers(site / "index", "manufacturing")

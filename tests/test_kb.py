@@ -223,3 +223,52 @@ def test_the_ranking_hook_ranks_as_search_does(any_kb):
     words_only = replace(any_kb.config.fusion, dense=0.0, sentences=0.0, bigrams=0.0, titles=0.0, section=0.0)
     assert [h.passage.id for h in any_kb.search(q, signals=sig, fusion=words_only)] != \
         [h.passage.id for h in any_kb.search(q)]
+
+
+@pytest.mark.parametrize("change", ["bm25_k1", "bm25_b", "exact_up_to", "hnsw_m", "hnsw_ef_construction",
+                                    "stopwords"])
+def test_every_setting_and_file_that_shapes_the_index_makes_it_stale(tmp_path, monkeypatch, change):
+    """An [index] setting or kb/data/stopwords.txt changed: `kb ingest` rebuilds (the vectors are reused) instead of
+    saying up to date; the settings read only when searching do not."""
+    import dataclasses
+    from kb import query as querying
+    from kb.config import Config
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(OUTLINE, corpus / OUTLINE.name)
+    idx = tmp_path / "index"
+    KnowledgeBase.sync([corpus], idx, model="hash")
+    config = Config()
+    if change == "stopwords":
+        data = tmp_path / "data"
+        shutil.copytree(querying.DATA, data)
+        with open(data / "stopwords.txt", "a", encoding="utf-8") as f:
+            f.write("铜材料\n")
+        monkeypatch.setattr(querying, "DATA", data)
+        querying.stopwords.cache_clear()
+    else:
+        old = getattr(config.index, change)
+        config = dataclasses.replace(config, index=dataclasses.replace(config.index, **{change: old + 1}))
+    try:
+        again = KnowledgeBase.sync([corpus], idx, model="hash", config=config)
+        assert not again.up_to_date and again.embedded == 0          # rebuilt, nothing re-embedded
+        assert KnowledgeBase.sync([corpus], idx, model="hash", config=config).up_to_date
+        if change == "stopwords":
+            kb = KnowledgeBase.open(idx, model="hash")
+            assert "铜材料" not in kb.vocabulary.words
+    finally:
+        querying.stopwords.cache_clear()
+    searching_only = dataclasses.replace(Config().index, hnsw_ef_search=64, overfetch=5)
+    if change != "stopwords":
+        back = dataclasses.replace(Config(), index=searching_only)
+        assert not KnowledgeBase.sync([corpus], idx, model="hash", config=back).up_to_date   # back to the defaults
+        assert KnowledgeBase.sync([corpus], idx, model="hash", config=back).up_to_date       # ef_search: not shaping
+
+
+def test_ingest_progress_never_goes_backwards(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(OUTLINE, corpus / OUTLINE.name)
+    seen: list[float] = []
+    KnowledgeBase.sync([corpus], tmp_path / "index", model="hash", progress=lambda f, msg: seen.append(f))
+    assert seen and seen == sorted(seen) and seen[-1] == 1.0 and all(0.0 <= f <= 1.0 for f in seen)

@@ -315,8 +315,12 @@ def test_missing_dsn_advises_make_pg_and_make_pg_fixes_it(pg_dsn, tmp_path, monk
     try:
         assert out.returncode == 0, out.stderr
         last = out.stdout.strip().splitlines()[-1]
-        assert last.startswith("KB_PG_DSN=")
-        monkeypatch.setenv("KB_PG_DSN", last.split("=", 1)[1].strip("'"))
+        assert last.startswith("export KB_PG_DSN='")
+        # the line pasted into a shell as it is
+        pasted = subprocess.run(["bash", "-c", last + '; printf %s "$KB_PG_DSN"'], capture_output=True, text=True,
+                                timeout=10).stdout
+        assert pasted.startswith("host=127.0.0.1 ")
+        monkeypatch.setenv("KB_PG_DSN", pasted)
         kb = KnowledgeBase.build([corpus], tmp_path / "index", model="hash", backend="postgres")
         want = _ids(kb.search("老旧小区改造", k=3))
         assert any("老旧小区" in h.passage.text for h in kb.search("老旧小区改造", k=3))
@@ -350,3 +354,18 @@ def test_dev_eval_within_half_a_point_of_faiss(pg_dsn, real_index, dev_path, tmp
     print({n: {k: got[n][k] for k in ("hit@1", "hit@5", "mrr@10", "answer_hit")} for n in got})
     for key in ("hit@1", "hit@5", "mrr@10", "answer_hit"):
         assert abs(got["postgres"][key] - got["faiss"][key]) <= 0.005, (key, got)
+
+
+def test_a_dsn_libpq_cannot_read_is_one_line_and_the_advised_form_works(pg_dsn, tmp_path):
+    """KB_PG_DSN copied with its quotes (`"'host=…'"`) is refused in one line showing the form to write; written as
+    advised (`make pg`'s last line: export KB_PG_DSN='…', the shell strips the quotes), the same command works."""
+    _corpus(tmp_path)
+    env = {**os.environ, "KB_MODEL": "hash", "KB_BACKEND": "postgres"}
+    env.pop("KB_INDEX", None)
+    r = subprocess.run(KB + ["ingest", "corpus"], env={**env, "KB_PG_DSN": f"'{pg_dsn}'"}, cwd=tmp_path,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    assert "is not a libpq connection string" in r.stderr and "export KB_PG_DSN='host=" in r.stderr
+    advised = subprocess.run(["bash", "-c", f"export KB_PG_DSN='{pg_dsn}'; {' '.join(KB)} ingest corpus"],
+                             env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert advised.returncode == 0, advised.stderr

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb import BadQuery, KBError, KnowledgeBase, chapter_name, environment, feedback, sentences, verdict
+from kb import MAX_QUERY_CHARS, BadQuery, KBError, KnowledgeBase, chapter_name, environment, feedback, sentences, verdict
 from ui.basket import add_item
 from ui.cite import item_of_answer, item_of_passage
-from ui.config import EXAMPLES, LONG_QUERY, SHOWN
+from ui.config import EXAMPLES, SHOWN
 from ui.docs import doc_ids, is_multi, set_url_doc, short_title, title_of, url_doc
 from ui.export import quotation
 from ui.loading import cached_ask
@@ -102,8 +102,8 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
                    "问“有什么举措”“怎么做”时列出该节的各项举措；相关段落可以加入摘录，导出为 Markdown、Word 或 CSV。")
         return
 
-    if len(q) > LONG_QUERY:
-        st.caption(f"问题较长（{len(q)} 字），检索时只使用前面一部分。")
+    if len(q) > MAX_QUERY_CHARS:
+        st.caption(f"问题较长（{len(q)} 字），检索时只使用前 {MAX_QUERY_CHARS} 字。")
     try:
         result, secs = cached_ask(kb, id(kb), q, None if chapter < 0 else chapter, doc)
     except BadQuery as e:

@@ -11,7 +11,7 @@ EXAMPLES = ["铜材料深加工目标", "到十四五末要改造多少个老旧
             "每千人拥有执业医师数2025年目标"]
 SHOWN, MORE = 5, 10          # hits shown at once, hits fetched
 BASKET_COOKIE = "kb_basket"  # names the browser's basket (a file in basket_dir)
-LONG_QUERY = 200             # above this many characters, say that the query is cut
+LONG_QUERY = 200             # a link into the reading view carries at most this many characters of the query
 INDICATOR_COLUMNS = ["序号", "类别", "指标名称", "2020年基数", "2025年目标", "五年年均增长或累计",
                      "指标属性"]
 

@@ -21,7 +21,7 @@ import numpy as np
 from ingest.records import Passage
 
 from ..config import Config, IndexCfg, environment
-from ..errors import BackendUnavailable, IndexCorrupt
+from ..errors import BackendUnavailable, ConfigError, IndexCorrupt
 from .signals import corpora as token_lists
 from . import read_meta, write_meta
 from .folder import current_folder
@@ -42,7 +42,23 @@ FIELDS = ("words", "bigrams", "titles", "section")     # postings.field is the p
 
 # ---------------------------------------------------------------- settings (KB_PG_*, read in kb/config.py)
 def configured_dsn() -> str | None:
-    return environment().pg_dsn
+    """KB_PG_DSN, checked: one that libpq cannot read (quotes copied with it, a stray word) is refused in one line
+    that shows the form to write."""
+    dsn = environment().pg_dsn
+    if dsn:
+        checked(dsn, "KB_PG_DSN")
+    return dsn
+
+
+def checked(dsn: str, what: str) -> str:
+    try:
+        conninfo_to_dict(dsn)
+    except psycopg.ProgrammingError as e:
+        msg = str(e).strip().splitlines()[0][:160] if str(e).strip() else "not a connection string"
+        raise ConfigError(f"{what}={dsn!r} is not a libpq connection string ({msg}): write it without the outer"
+                          " quotes, as `export KB_PG_DSN='host=127.0.0.1 port=5432 user=postgres dbname=postgres'`"
+                          " (`make pg` prints that line for the local server)") from None
+    return dsn
 
 
 def _timeout() -> int:
@@ -62,7 +78,10 @@ def public_dsn(dsn: str) -> str:
 
 
 def where(dsn: str) -> str:
-    d = conninfo_to_dict(dsn)
+    try:
+        d = conninfo_to_dict(dsn)
+    except psycopg.ProgrammingError:
+        return "KB_PG_DSN (not a connection string)"
     return f"{d.get('host', 'localhost')}:{d.get('port', 5432)}/{d.get('dbname', d.get('user', ''))}"
 
 
@@ -323,7 +342,7 @@ class PgStore:
         folder = Path(folder)
         meta = read_meta(folder, META, "PostgreSQL connection", FIX, required=("schema", "dsn"))
         schema = meta["schema"]
-        dsn = configured_dsn() or meta["dsn"]
+        dsn = configured_dsn() or checked(meta["dsn"], f"the DSN recorded in {folder}")
         try:
             with pool(dsn).connection() as conn:
                 if not conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone():
