@@ -6,6 +6,11 @@ from dataclasses import dataclass, field, replace
 from ingest.records import Document, Passage, cn  # noqa: F401 — re-exported by kb: the record types of its API
 
 
+def nested_quotes(text: str) -> str:
+    """A quotation inside a quotation takes single quotes (GB/T 15834): “十四五”期间… quoted is ‘十四五’期间…."""
+    return text.replace("“", "‘").replace("”", "’")
+
+
 def chapter_name(n: int) -> str:
     """A chapter named by its number alone, as a citation would: 序言 / 第三章."""
     return "序言" if n == 0 else f"第{cn(n)}章"
@@ -65,7 +70,7 @@ class Citation:
         title = self.box_title if self.box else (self.section_title if self.section else self.chapter_title)
         s = f"《{self.doc_title}》{self.place}"
         if title and (self.chapter or self.box):
-            s += f"“{title}”"
+            s += f"“{nested_quotes(title)}”"
         return s + self.pages
 
     @property

@@ -647,7 +647,7 @@ def test_indicator_row_answers_as_a_table_row_and_is_quoted_as_one(env, download
     at.button(key="add-answer").click().run()
     [item] = at.session_state["basket"]
     assert item["kind"] == "row" and ["2025年目标", "3.7"] in item["cells"]
-    assert item["citation"].endswith("专栏1-1““十四五”期间经济社会主要发展目标”，第14—17页")
+    assert item["citation"].endswith("专栏1-1“‘十四五’期间经济社会主要发展目标”，第14—17页")
     at.session_state["page"] = "摘录"
     at.run()
     ok(at)

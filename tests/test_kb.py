@@ -272,3 +272,12 @@ def test_ingest_progress_never_goes_backwards(tmp_path):
     seen: list[float] = []
     KnowledgeBase.sync([corpus], tmp_path / "index", model="hash", progress=lambda f, msg: seen.append(f))
     assert seen and seen == sorted(seen) and seen[-1] == 1.0 and all(0.0 <= f <= 1.0 for f in seen)
+
+
+def test_a_quotation_inside_a_citation_takes_single_quotes(hash_kb):
+    """专栏1-1's title holds “十四五”: inside the citation's own “…” it becomes ‘十四五’ (GB/T 15834), the title in
+    the box itself is left as printed."""
+    row = next(p for p in hash_kb.passages if p.box == "1-1")
+    c = hash_kb.citation(row)
+    assert "专栏1-1“‘十四五’期间经济社会主要发展目标”" in c.text and "““" not in c.text
+    assert row.box_title.startswith("“十四五”")
