@@ -144,6 +144,14 @@ def test_markdown_export_renders_the_text_and_nothing_else(text):
     assert set(shown(MD.render(whole))[1]) <= {"h1", "h2", "p", "br"}
 
 
+@pytest.mark.parametrize("text", ["学前三年毛入园率达到97%以上", "2020年基数：3.4", "专栏1-1", "1:33:66",
+                                  "0.08-0.3mm", "#标题", "-1"])
+def test_markdown_export_escapes_only_what_would_be_markup(text):
+    """Text that cannot become Markdown is exported as printed (no 97\\%, 3\\.4, 1\\-1) and renders as itself."""
+    assert md_text(text) == text
+    assert shown(MD.render(md_text(text)))[0].strip() == text
+
+
 def test_markdown_export_neutralises_script_and_javascript_links():
     md = export_markdown([_item("<script>alert(1)</script>[点此](javascript:alert(1)) ![t](http://evil.example/t.png)")])
     assert "<script>" not in md and "](javascript:" not in md and "![t](" not in md
