@@ -663,6 +663,14 @@ def test_indicator_row_answers_as_a_table_row_and_is_quoted_as_one(env, download
     [t] = d.tables
     assert [c.text for c in t.rows[0].cells][:3] == ["序号", "类别", "指标名称"]
     assert "3.7" in [c.text for c in t.rows[1].cells]
+    widths = [c.width for c in t.rows[0].cells]
+    assert widths[2] > 2 * widths[0]                      # 指标名称 is wider than 序号
+    # A4 (GB/T 9704), the headings are heading styles
+    sec = d.sections[0]
+    assert (round(sec.page_width.mm), round(sec.page_height.mm)) == (210, 297)
+    assert round(sec.top_margin.mm) == 37 and round(sec.left_margin.mm) == 28
+    styles = {p.text: p.style.name for p in d.paragraphs}
+    assert styles["规划纲要摘录"] == "Title" and styles["摘录1"] == "Heading 1"
 
 
 def test_measures_question_lists_the_sections_measures(env):

@@ -95,7 +95,7 @@ def export_docx(items: list[dict]) -> bytes:
         import docx
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.oxml.ns import qn
-        from docx.shared import Pt, RGBColor
+        from docx.shared import Mm, Pt, RGBColor
     except ImportError as e:  # optional dependency
         raise KBError("导出 Word 需要安装 python-docx：pip install python-docx") from e
 
@@ -110,6 +110,17 @@ def export_docx(items: list[dict]) -> bytes:
     d = docx.Document()
     font(d.styles["Normal"], "仿宋", 16)
     d.styles["Normal"].paragraph_format.line_spacing = Pt(28)
+    # A4, with the margins of GB/T 9704 (天头 37 mm, 订口 28 mm): python-docx's template is US Letter
+    sec = d.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
+    # the headings are Word's heading styles (the navigation pane and a table of contents find them), set in 黑体
+    for name, east, size in (("Title", "方正小标宋简体", 22), ("Heading 1", "黑体", 16)):
+        font(d.styles[name], east, size)
+        d.styles[name].paragraph_format.space_before = Pt(6)
+        ppr = d.styles[name].element.get_or_add_pPr()
+        for border in ppr.findall(qn("w:pBdr")):          # the template's blue rule under the title
+            ppr.remove(border)
 
     def para(text: str, east: str = "仿宋", size: float = 16, bold: bool = False, center: bool = False,
              indent: bool = False):
@@ -121,17 +132,31 @@ def export_docx(items: list[dict]) -> bytes:
         font(p.add_run(text), east, size, bold)
         return p
 
-    para(TITLE, "方正小标宋简体", 22, center=True)
+    def heading(text: str, style: str, east: str, size: float, center: bool = False):
+        p = d.add_paragraph(style=style)
+        if center:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        font(p.add_run(text), east, size)
+        return p
+
+    heading(TITLE, "Title", "方正小标宋简体", 22, center=True)
+    width = sec.page_width - sec.left_margin - sec.right_margin
     for i, it in enumerate(items, 1):
-        para(f"摘录{i}", "黑体", 16)
+        heading(f"摘录{i}", "Heading 1", "黑体", 16)
         if it.get("kind") == "row":
             cells = it.get("cells") or []
             para(f"{it.get('table', '')}（表格行）", "仿宋", 16)
             t = d.add_table(rows=2, cols=max(1, len(cells)))
             t.style = "Table Grid"
+            t.autofit = False
+            # columns as wide as what they hold (序号 narrow, 指标名称 wide), in proportion, filling the line
+            need = [max(len(c), len(v)) + 2 for c, v in cells] or [1]
             for j, (c, v) in enumerate(cells):
+                w = int(width * need[j] / sum(need))
+                t.columns[j].width = w
                 for r, text in ((0, c), (1, v)):
                     cell = t.cell(r, j)
+                    cell.width = w
                     cell.text = ""
                     font(cell.paragraphs[0].add_run(text), "仿宋", 10.5, bold=(r == 0))
         else:
