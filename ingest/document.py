@@ -345,6 +345,42 @@ def toc_differences(doc: Document, toc: list[TocEntry]) -> tuple[int, list[str]]
     return matched, diffs
 
 
+def numbering_gaps(doc: Document) -> list[str]:
+    """Where the document's own numbering skips or goes backwards: chapters or parts (二、 then 四、), and sections or
+    items, which start again at 1 in a new chapter or run on from the last one. Each named as printed."""
+    gaps = []
+    last = 0
+    for c in doc.chapters:
+        if not c.number:
+            continue
+        if c.number != last + 1:
+            gaps.append(f"{_name(doc.chapters, last)} is followed by {c.label or c.number}" if last
+                        else f"the first is {c.label or c.number}")
+        last = c.number
+        prev = None
+        for s in c.sections:
+            if not s.number:
+                continue
+            ok = s.number == 1 if prev is None else s.number == prev.number + 1
+            if prev is None and not ok and gaps_run_on(doc, c, s):
+                ok = True
+            if not ok:
+                gaps.append(f"{c.label}{prev.label if prev else ''} is followed by {c.label}{s.label or s.number}")
+            prev = s
+    return gaps
+
+
+def _name(chapters, number: int) -> str:
+    return next((c.label for c in chapters if c.number == number and number), "")
+
+
+def gaps_run_on(doc: Document, chapter, section) -> bool:
+    """Items that run on across parts: the first item of a part continues the previous part's last item."""
+    before = [s.number for c in doc.chapters if c.number and c.number < chapter.number for s in c.sections
+              if s.number]
+    return bool(before) and section.number == before[-1] + 1
+
+
 def _report(raw: RawDocument, doc: Document, toc: list[TocEntry], repaired: int, parse_s: float) -> Report:
     matched, diffs = toc_differences(doc, toc)
     ocr_pages = tuple(i for i, p in enumerate(raw.pages, 1) if p.ocr)
@@ -355,6 +391,10 @@ def _report(raw: RawDocument, doc: Document, toc: list[TocEntry], repaired: int,
     if toc and diffs:
         warnings.append(f"structure disagrees with the document's table of contents in {len(diffs)} place(s): "
                         + "; ".join(diffs[:3]) + ("…" if len(diffs) > 3 else ""))
+    gaps = numbering_gaps(doc)
+    if gaps:
+        warnings.append(f"the numbering is not continuous in {len(gaps)} place(s): " + "; ".join(gaps[:3])
+                        + ("…" if len(gaps) > 3 else ""))
     left = glyphs.leftovers(doc.text)
     if left:
         warnings.append(f"{left} suspicious character(s) left (radicals, private use or U+FFFD)")

@@ -155,6 +155,51 @@ def is_part(text: str) -> bool:
     return bool(PART.match(text)) and len(text) <= 40 and "。" not in text and "，" not in text
 
 
+ITEM = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]\s*(.+)$")
+TITLE_MAX = 60          # characters: an item's first sentence longer than this is body text, not its title
+PART_MAX = 100          # the same for a part whose number continues the sequence (六、城市道路占道…管理。, a notice)
+
+
+def _first_sentence(text: str) -> str:
+    cut = text.find("。")
+    return text if cut < 0 else text[: cut + 1]
+
+
+def continuous_numbering(lines: list[Line]) -> tuple[set[int], set[int]]:
+    """The lines that are parts (一、) and items (（一）) because their numbers continue the document's own sequence,
+    whatever their titles hold: a comma (三、提升农业发展质量，培育乡村发展新动能), a run-in sentence ending in 。
+    ((一）大力推进现代化产业体系建设，加快发展新质生产力。充分发挥…). Parts run 一、二、三… through the document; items
+    start again at （一） under a part or run on from the last item ((六) under 二、). A number out of sequence (a
+    list inside a paragraph) is not a heading. Returns (part line indexes, item line indexes)."""
+    parts: set[int] = set()
+    items: set[int] = set()
+    shaped = {}                           # line → number, for every line shaped like a part heading
+    for i, l in enumerate(lines):
+        m = PART.match(l.text)
+        if m and len(_first_sentence(m.group(2))) <= PART_MAX:
+            shaped[i] = _numeral(m.group(1))
+    want_part, last_item, new_part = 1, 0, False
+    for i, l in enumerate(lines):
+        t = l.text
+        if i in shaped:
+            n = shaped[i]
+            # the next number; or a jump forward when the number skipped is nowhere further on (二、 then 四、 with no
+            # 三、: the document's own numbering is kept and the report names the gap)
+            if n == want_part or (n is not None and n > want_part
+                                  and not any(k > i and v == want_part for k, v in shaped.items())):
+                parts.add(i)
+                want_part, new_part = n + 1, True
+                continue
+        m = None
+        m = ITEM.match(t)
+        if m and len(_first_sentence(m.group(2))) <= TITLE_MAX:
+            n = _numeral(m.group(1))
+            if n is not None and (n == last_item + 1 or (n == 1 and new_part)):
+                items.add(i)
+                last_item, new_part = n, False
+    return parts, items
+
+
 def split_lines(raw_pages, layout: bool) -> list[Line]:
     """RawPages → cleaned Lines (glyphs repaired, spaces inside Chinese removed, punctuation restored)."""
     from .glyphs import repair
@@ -182,16 +227,17 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
     box: str | None = None
     subheading: str | None = None
     in_table = False
+    parts, items = continuous_numbering(lines) if scheme == "parts" else (set(), set())
 
     def add(kind, text, line, **kw):
         nodes.append(Node(kind, text, line.page, line.lineno, chapter, section, box, subheading=subheading, **kw))
 
-    for line in lines:
+    for i, line in enumerate(lines):
         t = line.text
         if not t:
             continue
         kind = heading_kind(t)
-        if kind is None and scheme == "parts" and is_part(t):
+        if kind is None and scheme == "parts" and (i in parts or (is_part(t) and not parts)):
             kind = "part"
         if kind is None and line.level and not line.cells and len(t) <= 40:
             kind = {1: "chapter-x", 2: "section-x"}.get(line.level)
@@ -205,7 +251,15 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
             if n is not None:
                 chapter, section, box, subheading, in_table = n, 0, None, None, False
                 label = f"{m.group(1)}、" if kind == "part" else t[: m.start(2)].strip()
-                add("chapter", t, line, title=m.group(2).strip(), number=n, label=label)
+                head, rest, title = t, "", m.group(2).strip()
+                if kind == "part":          # a run-in title: 一、关于城市道路的含义。根据…
+                    title = _first_sentence(m.group(2)).strip()
+                    head, rest = t[: m.start(2) + len(_first_sentence(m.group(2)))], t[m.start(2) + len(
+                        _first_sentence(m.group(2))):].strip()
+                    title = title.rstrip("。：:")
+                add("chapter", head, line, title=title, number=n, label=label)
+                if rest:
+                    add("paragraph", rest, line)
                 continue
         if kind == "chapter-x":                        # a Word/HTML level-1 heading without a number
             chapter, section, box, subheading, in_table = chapter + 1, 0, None, None, False
@@ -235,8 +289,20 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
             add("box", t.rstrip(), line, title=m.group(2).strip().strip("\t "))
             continue
         if scheme == "parts":
+            m = ITEM.match(t) if i in items else None
+            if m and not RUN_ON.match(t) and not (SUBHEAD.match(t) and "。" not in t):
+                # a title the sequence vouches for, with a comma or a run-in sentence: its first sentence
+                num = m.group(1)
+                section, subheading, box, in_table = from_cn(num), None, None, False
+                body_at = m.start(2) + len(_first_sentence(m.group(2)))
+                head = t[:body_at]
+                add("section", head, line, title=head[m.start(2):].rstrip("。；;：:"), number=section,
+                    label=f"（{num}）")
+                if t[body_at:].strip():
+                    add("paragraph", t[body_at:].strip(), line)
+                continue
             m = RUN_ON.match(t) or SUBHEAD.match(t)
-            if m and (m.re is RUN_ON or "。" not in t):
+            if m and (m.re is RUN_ON or "。" not in t) and (not items or i in items):
                 num = m.group(2) if m.re is RUN_ON else m.group(1)
                 section, subheading, box, in_table = from_cn(num), None, None, False
                 label = f"（{num}）"
@@ -244,8 +310,8 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
                     head = t[: m.end(3) + 1]               # '（一）指导思想。'
                     add("section", head, line, title=m.group(3).strip(), number=section, label=label)
                     add("paragraph", t[m.end(3) + 1:].strip(), line)
-                else:
-                    add("section", t, line, title=m.group(2).strip(), number=section, label=label)
+                else:          # an item that is one clause of a list: （一）经…批准设立的各类贸易市场；
+                    add("section", t, line, title=m.group(2).strip().rstrip("；;：:"), number=section, label=label)
                 continue
             m = SUBITEM.match(t)
             if m and section:
