@@ -19,8 +19,10 @@ from .table import parse_table, row_text
 TITLE_WORDS = re.compile(r"规划|纲要|报告|方案|意见|计划|决定|通知|办法|条例|规定|细则|要点")
 TITLE_END = re.compile(r"(规划|纲要|报告|方案|意见|计划|决定|通知|办法|条例|规定|细则|要点)([（(][^）)]*[)）])?$")
 ISSUER = re.compile(r"(委员会|人民政府|政府|办公厅|办公室|国务院|中央|区委|市委|县委|省委|局|委|厅|部|院)$")
-DATE = re.compile(r"^[（(]?\s*([0-9〇零一二三四五六七八九十]{4}\s*年\s*[0-9〇零一二三四五六七八九十]{1,2}\s*月"
-                  r"(?:\s*[0-9〇零一二三四五六七八九十]{1,3}\s*日)?)\s*[)）]?$")
+DATE = re.compile(r"^[（(]?\s*([0-9〇○零一二三四五六七八九十]{4}\s*年\s*[0-9〇○零一二三四五六七八九十]{1,2}\s*月"
+                  r"(?:\s*[0-9〇○零一二三四五六七八九十]{1,3}\s*日)?)\s*[)）]?$")    # ○ (U+25CB) is printed for 〇 too
+# a document number under the title: （浙价费〔2007〕136号）, 穗府〔2026〕4号: not part of the title
+DOC_NUMBER = re.compile(r"^[（(]?[^\s（）()〔〕]{1,12}[〔\[［]\d{4}[〕\]］]\s*\d+\s*号[)）]?$")
 BANNER = re.compile(r"会议文件|^[（(]?[0-9]+[)）]?$|文件\s*[（(]\d+[)）]$|^(内部|秘密|机密|绝密)")
 
 
@@ -44,13 +46,23 @@ def _meta(path: Path) -> dict:
 
 # --- cover --------------------------------------------------------------------------------------------------
 
+# an issuer that opens a title: 国务院关于… (after 中共中央 on the same line: 中共中央 国务院关于…)
+ISSUER_LEAD = re.compile(r"^\S{1,15}?(委员会|人民政府|政府|办公厅|办公室|国务院|中央|区委|市委|县委|省委|局|委|厅|部|院)关于")
+# the dateline under a report's title: ——2024年3月5日在第十四届全国人民代表大会第二次会议上
+DATELINE = re.compile(r"^——\s*([0-9〇零一二三四五六七八九十]{4}\s*年\s*[0-9〇零一二三四五六七八九十]{1,2}\s*月"
+                      r"\s*[0-9〇零一二三四五六七八九十]{1,3}\s*日)在.{2,40}上$")
+# the speaker of a report: 国务院总理 / 李强 (the name on the next line)
+SPEAKER = re.compile(r"(总理|主席|省长|市长|区长|县长|州长|旗长)$")
+
+
 def _cover_text(line: Line) -> str:
     """A cover line with the spaces between issuers kept ('中共中央 国务院'), other spaces inside Chinese gone."""
     raw = line.raw.strip()                 # glyphs already repaired by split_lines
     parts = [p for p in re.split(r"[ \t\u3000]+", raw) if p]
     out = parts[0] if parts else ""
     for p in parts[1:]:
-        keep = bool(ISSUER.search(out)) and (bool(DATE.match(p)) or (len(p) >= 2 and ISSUER.search(p) is not None))
+        keep = bool(ISSUER.search(out)) and (bool(DATE.match(p)) or (len(p) >= 2 and ISSUER.search(p) is not None)
+                                             or ISSUER_LEAD.match(p) is not None)
         out += (" " if keep else "") + p
     from .punct import restore
     return restore(out)
@@ -73,13 +85,25 @@ def read_cover(lines: list[Line]) -> tuple[str | None, str | None, str | None, i
         if DATE.match(t):
             date = date or DATE.match(t).group(1)
             continue
+        if DOC_NUMBER.match(t):
+            continue
+        if DATELINE.match(t):
+            date = date or DATELINE.match(t).group(1)
+            continue
         nxt = texts[i + 1] if i + 1 < len(texts) else ""
+        if SPEAKER.search(t) and title_parts and 2 <= len(nxt) <= 4 and not TITLE_WORDS.search(nxt):
+            issuer = issuer or f"{t} {nxt}"          # 国务院总理 李强
+            texts[i + 1] = ""
+            continue
+        if not t:
+            continue
         if ISSUER.search(t) and not TITLE_WORDS.search(t) and not nxt.startswith("关于"):
             if title_parts:
-                issuer = issuer or t
+                # issuers that sign together, a line each (浙江省物价局 / 浙江省财政厅)
+                issuer = t if issuer is None else issuer + " " + t
                 continue
             if not any(TITLE_WORDS.search(x) for x in texts[i + 1:]):
-                issuer = issuer or t
+                issuer = t if issuer is None else issuer + " " + t
                 continue
         if ISSUER.search(t) and nxt.startswith("关于"):
             issuer = issuer or t
@@ -90,7 +114,7 @@ def read_cover(lines: list[Line]) -> tuple[str | None, str | None, str | None, i
         title = title.replace("(", "（").replace(")", "）")
     year = None
     if date:
-        y = re.match(r"([0-9〇零一二三四五六七八九]{4})", re.sub(r"\s", "", date))
+        y = re.match(r"([0-9〇零一二三四五六七八九]{4})", re.sub(r"\s", "", date).replace("○", "〇"))
         if y:
             s = y.group(1)
             year = int(s) if s.isdigit() else int("".join(str("〇一二三四五六七八九".index(ch.replace("零", "〇")))

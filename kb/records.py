@@ -1,9 +1,14 @@
 """Typed results of a search: Citation, Hit, Answer and Result."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from ingest.records import Document, Passage, cn  # noqa: F401 — re-exported by kb: the record types of its API
+
+
+# titles every government issues again each year: the year tells them apart (2024年《政府工作报告》, as cited)
+ANNUAL = re.compile(r"(?:.{0,20}(?:政府|人民代表大会常务委员会|人民法院|人民检察院))?工作报告")
 
 
 def nested_quotes(text: str) -> str:
@@ -30,6 +35,7 @@ class Citation:
     section_ref: str = ""     # 第二节 / （一）
     page_end: int | None = None   # last page when the quotation may run over several (第1—5页)
     page_open: bool = False       # the last page is unknown: 第69页起
+    doc_year: int | None = None   # for a title issued every year (政府工作报告): cited as 2024年《政府工作报告》
 
     @classmethod
     def of(cls, p: Passage, doc: Document | None = None) -> "Citation":
@@ -40,6 +46,8 @@ class Citation:
                 p.box, p.page, p.box_title, p.chapter_ref, p.section_ref)
         if doc is None:
             return c
+        if doc.year and ANNUAL.fullmatch(p.doc_title or ""):
+            c = replace(c, doc_year=doc.year)
         if doc.paged and doc.page_breaks:
             first = doc.page_at(p.start, p.page)
             last = doc.page_at(max(p.start, p.end - 1), first)
@@ -68,7 +76,7 @@ class Citation:
     def text(self) -> str:
         """《标题》第二章第二节“加快发展铜材料深加工产业”，第18页 — ready to paste."""
         title = self.box_title if self.box else (self.section_title if self.section else self.chapter_title)
-        s = f"《{self.doc_title}》{self.place}"
+        s = f"{self.doc_year}年《{self.doc_title}》{self.place}" if self.doc_year else f"《{self.doc_title}》{self.place}"
         if title and (self.chapter or self.box):
             s += f"“{nested_quotes(title)}”"
         return s + self.pages
