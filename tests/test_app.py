@@ -337,10 +337,21 @@ def test_basket_add_reorder_remove_and_export(env, downloads):
     assert md.index(first) > md.index(at.session_state["basket"][0]["text"])
     at.button(key="del-0").click().run()
     assert [i["text"] for i in at.session_state["basket"]] == [first]
+    # 清空 asks first (取消 keeps everything), then empties, and 撤销 puts the quotations back
     at.button(key="clear-basket").click().run()
     ok(at)
+    assert [i["text"] for i in at.session_state["basket"]] == [first] and "确定清空全部 1 条摘录吗" in texts(at)
+    at.button(key="clear-cancel").click().run()
+    ok(at)
+    assert [i["text"] for i in at.session_state["basket"]] == [first] and "确定清空" not in texts(at)
+    at.button(key="clear-basket").click().run()
+    at.button(key="clear-confirm").click().run()
+    ok(at)
     assert at.session_state["basket"] == []
-    assert "摘录为空" in texts(at)
+    assert "摘录为空" in texts(at) and "已清空 1 条摘录" in texts(at)
+    at.button(key="undo-clear").click().run()
+    ok(at)
+    assert [i["text"] for i in at.session_state["basket"]] == [first]
 
 
 def test_basket_belongs_to_the_browser_not_the_address(env, monkeypatch):

@@ -141,4 +141,19 @@ def remove_item(ident: str) -> None:
 
 
 def clear_basket() -> None:
-    _change(lambda items: items.clear())
+    """Empty the basket, keeping what it held in this session so that 撤销 can put it back."""
+    def clear(items):
+        st.session_state["cleared"] = list(items)
+        items.clear()
+    _change(clear)
+    st.session_state.pop("confirm-clear", None)
+
+
+def undo_clear() -> None:
+    """Put back what 清空 removed, ahead of anything collected since."""
+    kept = st.session_state.pop("cleared", None) or []
+
+    def undo(items):
+        ids = {i["id"] for i in items}
+        items[:0] = [i for i in kept if i["id"] not in ids]
+    _change(undo)

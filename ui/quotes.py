@@ -4,13 +4,18 @@ from __future__ import annotations
 import streamlit as st
 
 from kb import KBError, KnowledgeBase
-from ui.basket import basket, clear_basket, move_item, remove_item
+from ui.basket import basket, clear_basket, move_item, remove_item, undo_clear
 from ui.export import export_csv, export_docx, export_markdown
 from ui.render import esc, html_block, row_table
 
 
 def page_basket(kb: KnowledgeBase, sid: str) -> None:
     items = basket()
+    cleared = st.session_state.get("cleared")
+    if cleared:
+        with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+            st.caption(f"已清空 {len(cleared)} 条摘录。")
+            st.button("撤销", key="undo-clear", icon=":material/undo:", on_click=undo_clear)
     if not items:
         st.info("摘录为空。在「问答」或「浏览」里点“加入摘录”，引文会连同出处收集到这里，"
                 "可以排序、删除，并导出为 Markdown、Word 或 CSV。摘录保存在本浏览器名下，刷新、换地址或重开都在。")
@@ -48,4 +53,11 @@ def page_basket(kb: KnowledgeBase, sid: str) -> None:
             st.caption(str(e))
         st.download_button("导出 CSV", export_csv(items), file_name="规划纲要摘录.csv",
                            mime="text/csv", on_click="ignore", icon=":material/download:")
-        st.button("清空", key="clear-basket", on_click=clear_basket, type="tertiary")
+        st.button("清空", key="clear-basket", type="tertiary",
+                  on_click=lambda: st.session_state.update({"confirm-clear": True}))
+    if st.session_state.get("confirm-clear"):
+        # every quotation at once, next to the exports: asked first, and undoable after
+        st.warning(f"确定清空全部 {len(items)} 条摘录吗？清空后在本页可以撤销。")
+        with st.container(horizontal=True, gap="small"):
+            st.button("确定清空", key="clear-confirm", type="primary", on_click=clear_basket)
+            st.button("取消", key="clear-cancel", on_click=lambda: st.session_state.pop("confirm-clear", None))
