@@ -13,7 +13,7 @@ from ui.browse import page_browse
 from ui.config import PAGES, settings
 from ui.loading import open_or_stop
 from ui.quotes import page_basket
-from ui.render import CSS
+from ui.render import CSS, plain
 from ui.targets import page_targets
 
 
@@ -30,7 +30,11 @@ def main() -> None:
             and "section" in st.query_params:
         st.session_state["page"] = "浏览"
 
+    asked = st.query_params.get("page")
+    bad_page = asked if asked and asked not in PAGES else None
     tabs = st.tabs(PAGES, key="page", bind="query-params")
+    if bad_page:             # a link to a page that does not exist: said, not ignored
+        st.warning(f"没有“{plain(bad_page)}”这个页面（有：{'、'.join(PAGES)}），已打开「问答」。")
     for tab, name, page in zip(tabs, PAGES, (page_ask, page_browse, page_basket, page_targets)):
         if tab.open:
             with tab:

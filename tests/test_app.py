@@ -854,3 +854,21 @@ def test_a_long_question_says_where_it_is_cut(env):
     assert "检索时只使用" not in texts(ok(app(q=long_q)))
     longer = "老旧小区改造" * 100                    # 600 characters
     assert f"问题较长（600 字），检索时只使用前 {MAX_QUERY_CHARS} 字。" in texts(ok(app(q=longer)))
+
+
+@pytest.mark.parametrize("query, said", [
+    ({"page": "浏览", "section": "2.2", "p": "99"}, "本节没有第“99”段"),
+    ({"page": "浏览", "section": "2.2", "p": "x"}, "本节没有第“x”段"),
+    ({"page": "浏览", "section": "2.5", "box": "9-9"}, "该文件没有“专栏9-9”"),
+    ({"page": "不存在"}, "没有“不存在”这个页面"),
+])
+def test_a_bad_value_in_a_link_is_said_not_ignored(env, query, said):
+    """A link's p=, box= and page= that name nothing: the page says so (as a bad section= is) and shows what it can."""
+    at = ok(app(**query))
+    assert said in html.unescape(texts(at))
+
+
+def test_good_link_values_say_nothing(env):
+    at = ok(app(page="浏览", section="2.2", p="1"))
+    page = texts(at)
+    assert "本节没有" not in page and "该文件没有" not in page and "这个页面" not in page

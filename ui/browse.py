@@ -170,9 +170,19 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
                                   f"第{first}页起 · " if last is None else f"第{first}—{last}页 · ")
     st.markdown(html_block(esc(pages) + link(here, "本节链接"), "kb-meta"), unsafe_allow_html=True)
 
+    if box_here and here_box is None:
+        known = "、".join(b.id for b in doc.boxes) or "无"
+        st.markdown(html_block(esc(f"该文件没有“专栏{box_here}”（有：{known}），下面显示本节。"), "kb-warn"),
+                    unsafe_allow_html=True)
+    asked_p = st.query_params.get("p")
     try:
-        para = int(st.query_params.get("p", 0))
+        para = int(asked_p or 0)
     except ValueError:
+        para = -1
+    paras = sorted({p.para for p in kb.section_passages(doc.doc_id, c_no, s_no) if p.para})
+    if asked_p and para not in paras and not missing:
+        st.markdown(html_block(esc(f"本节没有第“{asked_p}”段（本节共 {len(paras)} 段），下面从头显示。"), "kb-warn"),
+                    unsafe_allow_html=True)
         para = 0
     terms: tuple = ()
     q = st.query_params.get("q", "")
