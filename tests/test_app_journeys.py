@@ -141,6 +141,10 @@ def test_staff_ask_five_questions(server, browser):
     page.goto(server.base + "/")
     page.get_by_role("button", name="搜索").wait_for()
     assert page.get_by_text("Press Enter").count() == 0          # no English hint under the box
+    # the page says it is Chinese, Streamlit's skip link is in Chinese, and the question box has the cursor
+    page.wait_for_function("() => document.documentElement.lang === 'zh-CN'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.closest('[data-testid=stTextInput]')")
+    assert page.get_by_text("Skip to main content").count() == 0
     for question, words, cite in STAFF:
         ask(page, question)
         page.locator(".kb-meta", has_text=cite).first.wait_for()

@@ -170,6 +170,18 @@ document.body.appendChild(a);a.select();try{document.execCommand('copy');}catch(
 if(navigator.clipboard){navigator.clipboard.writeText(t).then(done,fallback);}else{fallback();}});})();</script>"""
 
 
+# The page is Chinese: its language for screen readers, fonts and translation offers, and Streamlit's own
+# "Skip to main content" link in Chinese. The question box takes the cursor when the page opens on 问答 with no
+# question. Once per page (the guard survives reruns).
+LOCALE_JS = """<script>(function(){var d=document;d.documentElement.lang='zh-CN';
+function fix(){d.querySelectorAll('a,button').forEach(function(a){if(a.textContent.trim()==='Skip to main content')
+{a.textContent='跳到正文';}});}fix();if(window.kbLocale)return;window.kbLocale=1;
+new MutationObserver(fix).observe(d.body,{childList:true,subtree:true});
+var p=new URLSearchParams(location.search);if(!p.get('q')&&(!p.get('page')||p.get('page')==='问答')){
+var n=0,t=setInterval(function(){var i=d.querySelector('[data-testid=stTextInput] input');
+if(i){i.focus();clearInterval(t);}else if(++n>50){clearInterval(t);}},100);}})();</script>"""
+
+
 def row_table(cells, cls: str = "kb-table kb-row") -> str:
     """One table row (an indicator of 专栏1-1) as a small two-line table: column names over values."""
     head = "".join(f"<th>{esc(c)}</th>" for c, _ in cells)
