@@ -872,3 +872,22 @@ def test_good_link_values_say_nothing(env):
     at = ok(app(page="浏览", section="2.2", p="1"))
     page = texts(at)
     assert "本节没有" not in page and "该文件没有" not in page and "这个页面" not in page
+
+
+def test_in_the_original_marks_the_answer_sentence_not_the_paragraph(loose):
+    """The answer's 在原文中查看 carries the sentence (&s=start-end); the reading view marks exactly that sentence
+    inside its paragraph. A value that does not fit the passage marks the passage, as before."""
+    from urllib.parse import parse_qs, urlsplit
+    at = ok(app(q="铜材料深加工目标"))
+    meta = next(m.value for m in at.markdown if "出处：" in m.value)
+    href = html.unescape(re.search(r'href="([^"]+)"[^>]*>在原文中查看<', meta).group(1))
+    params = {k: v[0] for k, v in parse_qs(urlsplit(href).query).items()}
+    answer = shown(next(m.value for m in at.markdown if "kb-answer" in m.value))
+    assert "s" in params
+    view = ok(app(**params))
+    page = "".join(m.value for m in view.markdown)
+    marked = shown("".join(re.findall(r'<span class="kb-focus-span">(.*?)</span>', page)))
+    focused = shown(re.search(r'<div class="kb-text kb-para kb-focus"[^>]*>(.*?)<a class="kb-anchor"', page).group(1))
+    assert marked == answer and len(focused) > len(marked) and answer in focused   # the sentence, not the paragraph
+    params["s"] = "0-99999"                                      # does not fit: the passage is marked, no error
+    assert "kb-focus" in "".join(m.value for m in ok(app(**params)).markdown)

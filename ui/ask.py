@@ -155,7 +155,8 @@ def render_answer(kb: KnowledgeBase, a, q: str, sure: str) -> None:
     # the 把握 says what it means where it is shown (a calibrated probability: docs/TRUST.md)
     sure_html = (f' · <span title="{esc(SURE_MEANS)}">{esc(sure)}</span>') if sure else ""
     st.markdown(html_block(esc("出处：" + c.text) + sure_html + " · "
-                           + link(reading_link(p, q), "在原文中查看") + " " + copy_button(quotation(item)),
+                           + link(reading_link(p, q, (a.start, a.start + len(a.text))), "在原文中查看") + " "
+                           + copy_button(quotation(item)),
                            "kb-meta"), unsafe_allow_html=True)
     st.button("加入摘录", key="add-answer", icon=":material/bookmark_add:", on_click=add_item, args=(item,))
 
@@ -169,7 +170,8 @@ def render_candidate(kb: KnowledgeBase, c, q: str) -> None:
     p = kb.passage(c.passage_id)
     st.markdown(html_block(f'<div class="kb-sub">{esc(verdict.CANDIDATE_LABEL)}</div>'
                            f'<span class="kb-candidate">{esc(c.text)}</span>', "kb-text")
-                + html_block(esc("位置：" + c.citation.text) + " · " + link(reading_link(p, q), "在原文中查看"),
+                + html_block(esc("位置：" + c.citation.text) + " · "
+                             + link(reading_link(p, q, (c.start, c.start + len(c.text))), "在原文中查看"),
                              "kb-meta"), unsafe_allow_html=True)
 
 

@@ -1,6 +1,8 @@
 """The 浏览 page: the outline section by section, with a table of contents and deep links to paragraphs."""
 from __future__ import annotations
 
+import re
+
 import html
 import json
 from pathlib import Path
@@ -194,7 +196,7 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
 
     passages = [p for p in kb.section_passages(doc.doc_id, c_no, s_no)]
     render_section(kb, doc, section_blocks(kb, id(kb), doc.doc_id).get((c_no, s_no), []),
-                   passages, focus, para, terms, key, base)
+                   passages, focus, para, terms, key, base, sentence_span(st.query_params.get("s"), focus))
 
     prev_col, next_col = st.columns(2)
     with prev_col:
@@ -217,7 +219,18 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
     scroll_to(target)
 
 
-def render_section(kb, doc, blocks, passages, focus, para, terms, key, base=None) -> None:
+def sentence_span(value: str | None, focus) -> tuple[int, int] | None:
+    """&s=12-48 of a link: the answer sentence inside the focused passage, as document offsets (None if it does
+    not fit the passage: the passage is marked then)."""
+    m = re.fullmatch(r"(\d{1,6})-(\d{1,6})", value or "")
+    if not m or focus is None:
+        return None
+    a, b = int(m.group(1)), int(m.group(2))
+    return (focus.start + a, focus.start + b) if 0 <= a < b <= len(focus.text) else None
+
+
+def render_section(kb, doc, blocks, passages, focus, para, terms, key, base=None,
+                   sentence: tuple[int, int] | None = None) -> None:
     base = base or {"page": "浏览"}
     text = doc.text
     by_para: dict[int, list[Passage]] = {}
@@ -255,7 +268,9 @@ def render_section(kb, doc, blocks, passages, focus, para, terms, key, base=None
                 + "#" + pid
             spans = kb.highlight(body, list(terms)) if terms and focused else ()
             span = None
-            if focus is not None and focused and (focus.start > b.start or focus.end < b.end):
+            if focused and sentence and b.start <= sentence[0] and sentence[1] <= b.end:
+                span = (sentence[0] - b.start, sentence[1] - b.start)  # the answer sentence, where it stands
+            elif focus is not None and focused and (focus.start > b.start or focus.end < b.end):
                 span = (focus.start - b.start, focus.end - b.start)   # one part of a long paragraph
             inner = mark(body, spans, span) + f'<a class="kb-anchor" href="{html.escape(here)}" ' \
                 f'target="_self" title="本段链接">¶{b.para or ""}</a>'

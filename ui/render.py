@@ -134,11 +134,14 @@ def parse_section(value: str | None) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2) or 0)) if m else None
 
 
-def reading_link(p: Passage, q: str | None = None) -> str:
-    """Relative link to the passage's place in the reading view (?page=浏览&doc=…&section=2.2&p=3#p3)."""
+def reading_link(p: Passage, q: str | None = None, sentence: tuple[int, int] | None = None) -> str:
+    """Relative link to the passage's place in the reading view (?page=浏览&doc=…&section=2.2&p=3#p3); with
+    `sentence` (offsets inside the passage) the reading view marks that sentence (&s=12-48), not the paragraph."""
     params = {"page": "浏览", "doc": p.doc_id, "section": section_key(p.chapter, p.section), "hl": p.id}
     if p.para:
         params["p"] = str(p.para)
+    if sentence:
+        params["s"] = f"{sentence[0]}-{sentence[1]}"
     if q:
         params["q"] = q[:LONG_QUERY]
     return "?" + urlencode(params, quote_via=quote) + "#" + anchor(p)
