@@ -891,3 +891,16 @@ def test_in_the_original_marks_the_answer_sentence_not_the_paragraph(loose):
     assert marked == answer and len(focused) > len(marked) and answer in focused   # the sentence, not the paragraph
     params["s"] = "0-99999"                                      # does not fit: the passage is marked, no error
     assert "kb-focus" in "".join(m.value for m in ok(app(**params)).markdown)
+
+
+def test_add_to_basket_says_it_took(env):
+    """加入摘录 becomes 已在摘录 once the quotation is in this browser's basket, on 问答 and in 浏览."""
+    at = ok(app(q="老旧小区改造"))
+    key = next(b.key for b in at.button if b.key and b.key.startswith("add-") and b.key != "add-answer")
+    assert next(b for b in at.button if b.key == key).label == "加入摘录"
+    at.button(key=key).click().run()
+    ok(at)
+    assert next(b for b in at.button if b.key == key).label == "已在摘录"
+    assert len(at.session_state["basket"]) == 1
+    at.button(key=key).click().run()                  # again: nothing added twice
+    assert len(ok(at).session_state["basket"]) == 1

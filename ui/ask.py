@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kb import MAX_QUERY_CHARS, BadQuery, KBError, KnowledgeBase, chapter_name, environment, feedback, sentences, verdict
-from ui.basket import add_item
+from ui.basket import add_button, basket
 from ui.cite import item_of_answer, item_of_passage
 from ui.config import EXAMPLES, SHOWN
 from ui.docs import doc_ids, is_multi, set_url_doc, short_title, title_of, url_doc
@@ -57,6 +57,7 @@ def chapter_label(kb: KnowledgeBase, n: int, doc: str | None = None) -> str:
 
 
 def page_ask(kb: KnowledgeBase, sid: str) -> None:
+    basket()                  # what this browser has collected: 加入摘录 says 已在摘录 for those
     multi = is_multi(kb)
     doc = url_doc(kb) if multi else None
     if multi:
@@ -158,7 +159,7 @@ def render_answer(kb: KnowledgeBase, a, q: str, sure: str) -> None:
                            + link(reading_link(p, q, (a.start, a.start + len(a.text))), "在原文中查看") + " "
                            + copy_button(quotation(item)),
                            "kb-meta"), unsafe_allow_html=True)
-    st.button("加入摘录", key="add-answer", icon=":material/bookmark_add:", on_click=add_item, args=(item,))
+    add_button(item, "add-answer")
 
 
 SURE_MEANS = "把握是校准过的概率：在没有用于调校的盲测问题上，把握为 80% 的答案大约 80% 是对的。"
@@ -247,8 +248,7 @@ def render_hit(kb: KnowledgeBase, hit, terms, q: str, candidate=None) -> None:
                 st.caption(plain("底色标出的是" + verdict.CANDIDATE_LABEL))
         st.markdown(html_block("——" + esc(c.text), "kb-meta kb-cite"), unsafe_allow_html=True)
         with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-            st.button("加入摘录", key=f"add-{p.id}", icon=":material/bookmark_add:",
-                      on_click=add_item, args=(item,))
+            add_button(item, f"add-{p.id}")
             st.markdown(html_block(copy_button(quotation(item)) + " "
                                    + link(reading_link(p, q), "在原文中查看 →"), "kb-actions"),
                         unsafe_allow_html=True)

@@ -118,6 +118,15 @@ def add_item(item: dict) -> None:
     st.toast(f"已加入摘录（共 {len(items)} 条）" if added else "已在摘录中")
 
 
+def add_button(item: dict, key: str, **kw) -> None:
+    """加入摘录, or 已在摘录 once the quotation is in this browser's basket (read by the page at the start of the
+    run), so a click shows that it took."""
+    there = any(i.get("id") == item["id"] for i in st.session_state.get("basket") or ())
+    st.button("已在摘录" if there else "加入摘录", key=key,
+              icon=":material/bookmark_added:" if there else ":material/bookmark_add:",
+              on_click=add_item, args=(item,), **kw)
+
+
 def _index(items: list[dict], ident: str) -> int:
     return next((k for k, it in enumerate(items) if it["id"] == ident), -1)
 

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlencode
 import streamlit as st
 
 from kb import KBError, KnowledgeBase, Passage, pageview, unit_pages
-from ui.basket import add_item
+from ui.basket import add_button, basket
 from ui.cite import item_of_paragraph, item_of_passage
 from ui.docs import doc_ids, is_multi, set_url_doc, title_of, url_doc
 from ui.loading import cached_ask, section_blocks
@@ -102,6 +102,7 @@ def toc_html(doc, order, current: str, base: dict) -> str:
 
 
 def page_browse(kb: KnowledgeBase, sid: str) -> None:
+    basket()                  # what this browser has collected: 加入摘录 says 已在摘录 for those
     multi = is_multi(kb)
     focus = passage_or_none(kb, st.query_params.get("hl"))
     doc = kb.documents[0]
@@ -280,14 +281,11 @@ def render_section(kb, doc, blocks, passages, focus, para, terms, key, base=None
                 if b.para else []
             if focused and ps:
                 p = focus if focus in ps else ps[0]
-                st.button("加入摘录", key=f"add-{p.id}", icon=":material/bookmark_add:",
-                          on_click=add_item, args=(item_of_passage(kb, p),))
+                add_button(item_of_passage(kb, p), f"add-{p.id}")
                 if focus is not None:
                     original_page(kb, doc, p)
             elif ps:
-                st.button("加入摘录", key=f"addpara-{key}-{b.para}", type="tertiary",
-                          icon=":material/bookmark_add:", on_click=add_item,
-                          args=(item_of_paragraph(kb, body, ps[0]),))
+                add_button(item_of_paragraph(kb, body, ps[0]), f"addpara-{key}-{b.para}", type="tertiary")
     flush_rows()
 
 
