@@ -393,3 +393,21 @@ def test_hostile_document_acts_on_nobody(browser, tmp_path_factory):
         page.context.close()
     finally:
         srv.stop()
+
+
+def test_printing_shows_the_text_not_the_app(server, browser):
+    """A printed answer or section: the sidebar, the buttons, the question box and the tabs are not printed; the
+    answer, the passages and their citations are."""
+    page = new_page(browser)
+    page.goto(server.base + "/?page=浏览&section=2.2")
+    page.locator(".kb-h", has_text="第二章第二节").wait_for()
+    page.emulate_media(media="print")
+    hidden = "s => { const e = document.querySelector(s); return e === null || getComputedStyle(e).display === 'none'; }"
+    for sel in ("[data-testid=stSidebar]", "[data-testid=stBaseButton-secondary]", "[data-testid=stSelectbox]"):
+        assert page.evaluate(hidden, sel), sel
+    assert page.locator(".kb-para").first.is_visible() and page.locator(".kb-h").is_visible()
+    page.goto(server.base + "/?q=铜材料深加工目标")
+    page.locator(".kb-answer, .kb-none").first.wait_for()
+    assert page.evaluate(hidden, "[data-testid=stTextInput]") and page.evaluate(hidden, "[role=tablist]")
+    assert page.locator(".kb-cite").first.is_visible()
+    page.context.close()

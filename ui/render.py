@@ -61,6 +61,19 @@ a.kb-cell-link {display: block; white-space: nowrap;}
                                    min-height: 0; padding: .1rem .5rem; background: white;}
 [data-testid="stElementContainer"]:has(.kb-para):hover + [class*="st-key-addpara-"] button,
 [class*="st-key-addpara-"]:hover button, [class*="st-key-addpara-"] button:focus {opacity: 1;}
+/* printing the reading view or an answer: the text and its citations, not the app around them */
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+  [data-testid="stStatusWidget"], [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],
+  [data-testid="stBaseButton-tertiary"], [data-testid="stPopover"], [data-testid="stTextInput"],
+  [data-testid="stSelectbox"], [data-testid="stTabs"] [role="tablist"], [data-testid="stForm"],
+  [data-testid="stDownloadButton"], .kb-copy, .kb-anchor, [class*="st-key-addpara-"] {display: none !important;}
+  .block-container {max-width: none; padding: 0;}
+  .kb-answer, .kb-focus, .kb-focus-span, mark.kb {background: none !important; -webkit-print-color-adjust: exact;}
+  .kb-answer {border-left: 2pt solid #000;}
+  a {color: inherit; text-decoration: none;}
+  a[href^="?"], .kb-more {display: none !important;}      /* links within the app mean nothing on paper */
+}
 @media (max-width: 640px) {
   .block-container {padding-left: .8rem; padding-right: .8rem; padding-top: 3.6rem;}
   h2.kb-title {font-size: 1.3rem;}
