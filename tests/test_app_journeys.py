@@ -313,6 +313,12 @@ def test_phone_nothing_clipped(server, browser):
     page.locator(".kb-answer").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
     page.screenshot(path=ARTIFACTS / "journey-ask-390.png")
+    # an indicator row on the phone: each cell on one line, the row scrolls sideways inside its box
+    ask(page, "每千人拥有执业医师数2025年目标")
+    cell = page.locator(".kb-answer .kb-row td").nth(2)
+    cell.wait_for()
+    assert cell.bounding_box()["height"] < 40, cell.bounding_box()          # not one character a line
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
     page.goto(server.base + "/?page=浏览&section=2.2")          # 浏览 has a sidebar: its toggle sits top left
     page.locator(".kb-h").wait_for()
     title = page.locator("h2.kb-title").bounding_box()

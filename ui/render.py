@@ -34,6 +34,10 @@ mark.kb {background: #ffe58f; color: inherit; padding: 0 1px; border-radius: 2px
 .kb-table {overflow-x: auto; margin: .3rem 0 .8rem 0; -webkit-overflow-scrolling: touch;}
 .kb-table table {border-collapse: collapse; font-size: .88rem; min-width: 640px;}
 .kb-row table {min-width: 0;}
+/* a row's cells keep their words on one line (a phone scrolls the row sideways instead of one character a line) */
+.kb-row th, .kb-row td {white-space: nowrap;}
+/* the reading view's lines about 40 characters long, as printed pages are */
+.kb-para {max-width: 42em;}
 .kb-table th, .kb-table td {border: 1px solid rgba(0,0,0,.12); padding: .25rem .45rem; text-align: left;}
 .kb-table tr {scroll-margin-top: 4rem;}
 .kb-sort th {cursor: pointer; white-space: nowrap; background: rgba(0,0,0,.03);}
