@@ -198,10 +198,14 @@ def test_newcomer_toc_box_and_deep_link(server, browser):
     toc.locator("a.kb-toc-box", has_text="专栏2-1").click()
     page.locator(".kb-h", has_text="第二章第五节").wait_for()
     page.locator("#box-2-1").wait_for()
+    # the box is framed: its title and its paragraphs inside one bordered frame
+    frame = page.locator(".st-key-boxframe-2-1")
+    assert frame.locator("#box-2-1").count() == 1 and frame.locator(".kb-para").count() >= 2
+    assert page.locator(".kb-para").count() > frame.locator(".kb-para").count()   # the section's own text is not
     print(f"\nTOC link to a box: {time.perf_counter() - t0:.2f}s")
     time.sleep(1)
     top = page.evaluate("document.getElementById('box-2-1').getBoundingClientRect().top")
-    assert 0 <= top < 900                                       # scrolled to the box
+    assert 0 <= top < 200                                       # scrolled to the box: its title at the top
     assert "box=2-1" in page.url
     # the picker has the box as its current entry (boxes are entries of the picker)
     shown = page.locator("[data-testid=stSelectbox]").first.evaluate(

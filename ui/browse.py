@@ -1,6 +1,7 @@
 """The 浏览 page: the outline section by section, with a table of contents and deep links to paragraphs."""
 from __future__ import annotations
 
+import contextlib
 import re
 
 import html
@@ -247,46 +248,56 @@ def render_section(kb, doc, blocks, passages, focus, para, terms, key, base=None
                 original_page(kb, doc, focus)
             rows.clear()
 
+    frame, frame_box = None, None            # a 专栏 box: its title, paragraphs and table inside one frame
     for b in blocks:
         if b.kind in ("chapter", "section"):
             continue
-        if b.kind == "row" and b.cells:
-            rows.append(b)
-            continue
+        if frame is not None and b.box != frame_box:         # the box ends: its table rows go in its frame
+            with frame:
+                flush_rows()
+            frame = None
+        if b.kind == "box":
+            flush_rows()
+            frame, frame_box = st.container(border=True, key=f"boxframe-{b.box}"), b.box
+        with frame if frame is not None else contextlib.nullcontext():
+            if b.kind == "row" and b.cells:
+                rows.append(b)
+                continue
+            flush_rows()
+            body = text[b.start:b.end]
+            if b.kind == "subheading":
+                st.markdown(html_block(esc(body), "kb-sub"), unsafe_allow_html=True)
+            elif b.kind == "box":
+                st.markdown(html_block(esc(body), "kb-box", f"box-{b.box}"), unsafe_allow_html=True)
+            elif b.kind == "note":
+                st.markdown(html_block(esc(body), "kb-meta"), unsafe_allow_html=True)
+            else:
+                pid = f"p{b.para}" if b.para else f"o{b.start}"
+                focused = (focus is not None and focus.start < b.end and b.start < focus.end) \
+                    or (focus is None and para and b.para == para)
+                here = "?" + urlencode({**base, "section": key, "p": b.para}, quote_via=quote) \
+                    + "#" + pid
+                spans = kb.highlight(body, list(terms)) if terms and focused else ()
+                span = None
+                if focused and sentence and b.start <= sentence[0] and sentence[1] <= b.end:
+                    span = (sentence[0] - b.start, sentence[1] - b.start)  # the answer sentence, where it stands
+                elif focus is not None and focused and (focus.start > b.start or focus.end < b.end):
+                    span = (focus.start - b.start, focus.end - b.start)   # one part of a long paragraph
+                inner = mark(body, spans, span) + f'<a class="kb-anchor" href="{html.escape(here)}" ' \
+                    f'target="_self" title="本段链接">¶{b.para or ""}</a>'
+                st.markdown(html_block(inner, "kb-text kb-para" + (" kb-focus" if focused else ""),
+                                       pid), unsafe_allow_html=True)
+                ps = [p for p in by_para.get(b.para, []) if p.start < b.end and b.start < p.end] \
+                    if b.para else []
+                if focused and ps:
+                    p = focus if focus in ps else ps[0]
+                    add_button(item_of_passage(kb, p), f"add-{p.id}")
+                    if focus is not None:
+                        original_page(kb, doc, p)
+                elif ps:
+                    add_button(item_of_paragraph(kb, body, ps[0]), f"addpara-{key}-{b.para}", type="tertiary")
+    with frame if frame is not None else contextlib.nullcontext():
         flush_rows()
-        body = text[b.start:b.end]
-        if b.kind == "subheading":
-            st.markdown(html_block(esc(body), "kb-sub"), unsafe_allow_html=True)
-        elif b.kind == "box":
-            st.markdown(html_block(esc(body), "kb-box", f"box-{b.box}"), unsafe_allow_html=True)
-        elif b.kind == "note":
-            st.markdown(html_block(esc(body), "kb-meta"), unsafe_allow_html=True)
-        else:
-            pid = f"p{b.para}" if b.para else f"o{b.start}"
-            focused = (focus is not None and focus.start < b.end and b.start < focus.end) \
-                or (focus is None and para and b.para == para)
-            here = "?" + urlencode({**base, "section": key, "p": b.para}, quote_via=quote) \
-                + "#" + pid
-            spans = kb.highlight(body, list(terms)) if terms and focused else ()
-            span = None
-            if focused and sentence and b.start <= sentence[0] and sentence[1] <= b.end:
-                span = (sentence[0] - b.start, sentence[1] - b.start)  # the answer sentence, where it stands
-            elif focus is not None and focused and (focus.start > b.start or focus.end < b.end):
-                span = (focus.start - b.start, focus.end - b.start)   # one part of a long paragraph
-            inner = mark(body, spans, span) + f'<a class="kb-anchor" href="{html.escape(here)}" ' \
-                f'target="_self" title="本段链接">¶{b.para or ""}</a>'
-            st.markdown(html_block(inner, "kb-text kb-para" + (" kb-focus" if focused else ""),
-                                   pid), unsafe_allow_html=True)
-            ps = [p for p in by_para.get(b.para, []) if p.start < b.end and b.start < p.end] \
-                if b.para else []
-            if focused and ps:
-                p = focus if focus in ps else ps[0]
-                add_button(item_of_passage(kb, p), f"add-{p.id}")
-                if focus is not None:
-                    original_page(kb, doc, p)
-            elif ps:
-                add_button(item_of_paragraph(kb, body, ps[0]), f"addpara-{key}-{b.para}", type="tertiary")
-    flush_rows()
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -331,5 +342,7 @@ def scroll_to(anchor_id: str) -> None:
     # No "<" or "&" in the script: the HTML element's sanitiser would mangle it.
     st.html("<script>(function(){var want=(location.hash||'').slice(1)||" + js_id + ";"
             "if(!want)return;var n=0;function go(){var el=document.getElementById(want);"
-            "if(el){el.scrollIntoView({block:'center'});}else if(40>n++){setTimeout(go,100);}}"
+            # a box's title goes to the top (its frame follows); a paragraph to the middle, with what leads to it
+            "if(el){el.scrollIntoView({block:want.indexOf('box-')===0?'start':'center'});}"
+            "else if(40>n++){setTimeout(go,100);}}"
             "setTimeout(go,150);})();</script>", unsafe_allow_javascript=True)
