@@ -258,6 +258,8 @@ def test_policy_writer_keeps_the_basket(server, browser, tmp_path):
     page.wait_for_function(opacity, arg="0")             # hidden while the paragraph is not pointed at
     page.locator("#p3").hover()
     page.wait_for_function(opacity, arg="1")
+    box = add.bounding_box()
+    assert box["height"] < 40 and box["width"] > 60, box            # one line, not a strip of stacked characters
     add.click()
     page.get_by_text("已加入摘录（共 3 条）").wait_for()
     # 4. an indicator row from 问答, asked on a page opened from a typed address
@@ -339,6 +341,12 @@ def test_phone_nothing_clipped(server, browser):
     assert title["y"] >= 0 and title["x"] >= 0 and title["x"] + title["width"] <= 390
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
     page.screenshot(path=ARTIFACTS / "journey-browse-390.png")
+    # a phone cannot point: each paragraph's 加入摘录 stands under it, opaque, over no text
+    add = page.locator("[class*='st-key-addpara-'] button").first
+    para = page.locator(".kb-para").first.bounding_box()
+    b = add.bounding_box()
+    assert add.evaluate("e => getComputedStyle(e).opacity") == "1" and b["height"] < 40
+    assert b["y"] >= para["y"] + para["height"] - 2, (b, para)
     page.goto(server.base + "/?page=指标")
     hint = page.locator(".kb-scroll-hint").first
     hint.wait_for()

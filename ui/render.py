@@ -62,7 +62,8 @@ a.kb-cell-link {display: block; white-space: nowrap;}
 /* 加入摘录 under every paragraph of the reading view: shown when the paragraph is pointed at (or tapped) */
 [class*="st-key-addpara-"] {height: 0; position: relative; z-index: 1;}
 [class*="st-key-addpara-"] button {opacity: 0; transition: opacity .15s; position: absolute; right: 0; top: -2.6rem;
-                                   min-height: 0; padding: .1rem .5rem; background: white;}
+                                   min-height: 0; padding: .1rem .5rem; background: white; width: max-content;
+                                   white-space: nowrap;}   /* one line, not 加/入/摘/录 stacked in a strip */
 [data-testid="stElementContainer"]:has(.kb-para):hover + [class*="st-key-addpara-"] button,
 [class*="st-key-addpara-"]:hover button, [class*="st-key-addpara-"] button:focus {opacity: 1;}
 /* printing the reading view or an answer: the text and its citations, not the app around them */
@@ -83,7 +84,9 @@ a.kb-cell-link {display: block; white-space: nowrap;}
   h2.kb-title {font-size: 1.3rem;}
   .kb-answer {font-size: 1.05rem;}
   .kb-scroll-hint {display: block;}
-  [class*="st-key-addpara-"] button {opacity: .55;}
+  /* a phone cannot point: the button stands under its paragraph, never over the text */
+  [class*="st-key-addpara-"] {height: auto;}
+  [class*="st-key-addpara-"] button {opacity: 1; position: static; margin: -.2rem 0 .4rem auto; display: flex;}
 }
 </style>"""
 
