@@ -904,3 +904,18 @@ def test_add_to_basket_says_it_took(env):
     assert len(at.session_state["basket"]) == 1
     at.button(key=key).click().run()                  # again: nothing added twice
     assert len(ok(at).session_state["basket"]) == 1
+
+
+def test_an_indicator_row_can_be_added_from_the_indicator_page(env):
+    """指标: any row of 专栏1-1 goes into 摘录 as a row of its table, with its citation."""
+    at = ok(app(page="指标"))
+    picker = at.selectbox(key="target-row")
+    labels = list(picker.options)                     # as shown
+    assert any("每千人拥有执业医师数" in lab for lab in labels)
+    picker.set_value(next(i for i, lab in enumerate(labels) if "每千人拥有执业医师数" in lab)).run()
+    at.button(key="add-target-row").click().run()
+    ok(at)
+    [item] = at.session_state["basket"]
+    assert item["kind"] == "row" and dict(item["cells"])["2025年目标"] == "3.7"
+    assert item["citation"].endswith("专栏1-1“‘十四五’期间经济社会主要发展目标”，第14—17页")
+    assert next(b for b in at.button if b.key == "add-target-row").label == "已在摘录"

@@ -11,7 +11,9 @@ from ui.config import INDICATOR_COLUMNS
 from ui.docs import is_multi
 from ui.export import csv_bytes
 from ui.loading import all_targets
-from ui.render import attr, esc, html_block, link, reading_link
+from ui.basket import add_button, basket
+from ui.cite import item_of_passage
+from ui.render import attr, esc, html_block, link, plain, reading_link
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
@@ -59,11 +61,17 @@ def sortable_table(table_id: str, columns: list[str], rows: list[list], links: d
 def indicator_rows(kb: KnowledgeBase) -> list[dict]:
     """The rows of every document's 专栏1-1 table; with several documents each row names its 文件."""
     multi = is_multi(kb)
-    rows = []
-    for p in kb.passages:
-        if p.kind == "row" and p.box == "1-1" and p.cells:
-            rows.append(({"文件": p.doc_title} if multi else {}) | dict(p.cells))
-    return rows
+    return [({"文件": p.doc_title} if multi else {}) | dict(p.cells) for p in indicator_passages(kb)]
+
+
+def indicator_passages(kb: KnowledgeBase) -> list:
+    return [p for p in kb.passages if p.kind == "row" and p.box == "1-1" and p.cells]
+
+
+def row_label(kb: KnowledgeBase, p) -> str:
+    cells = dict(p.cells)
+    where = f"《{p.doc_title}》 " if is_multi(kb) else ""
+    return f"{where}{cells.get('序号', '')} {cells.get('指标名称', '')}".strip()
 
 
 def page_targets(kb: KnowledgeBase, sid: str) -> None:
@@ -79,6 +87,13 @@ def page_targets(kb: KnowledgeBase, sid: str) -> None:
         st.markdown(sortable_table("indicators", cols, table), unsafe_allow_html=True)
         st.download_button("下载指标表 CSV", csv_bytes(cols, table), file_name="专栏1-1主要指标.csv",
                            mime="text/csv", on_click="ignore", icon=":material/download:")
+        # a row into 摘录, quoted as a row of its table with its citation
+        basket()
+        passages = indicator_passages(kb)
+        with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
+            pick = st.selectbox("把一行加入摘录", range(len(passages)), key="target-row",
+                                format_func=lambda i: plain(row_label(kb, passages[i])))
+            add_button(item_of_passage(kb, passages[pick]), "add-target-row")
     else:
         st.caption("索引里没有专栏1-1的表格行。")
 
