@@ -190,7 +190,6 @@ def continuous_numbering(lines: list[Line]) -> tuple[set[int], set[int]]:
                 parts.add(i)
                 want_part, new_part = n + 1, True
                 continue
-        m = None
         m = ITEM.match(t)
         if m and len(_first_sentence(m.group(2))) <= TITLE_MAX:
             n = _numeral(m.group(1))
@@ -253,10 +252,9 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
                 label = f"{m.group(1)}、" if kind == "part" else t[: m.start(2)].strip()
                 head, rest, title = t, "", m.group(2).strip()
                 if kind == "part":          # a run-in title: 一、关于城市道路的含义。根据…
-                    title = _first_sentence(m.group(2)).strip()
-                    head, rest = t[: m.start(2) + len(_first_sentence(m.group(2)))], t[m.start(2) + len(
-                        _first_sentence(m.group(2))):].strip()
-                    title = title.rstrip("。：:")
+                    cut = m.start(2) + len(_first_sentence(m.group(2)))
+                    head, rest = t[:cut], t[cut:].strip()
+                    title = t[m.start(2):cut].strip().rstrip("。：:")
                 add("chapter", head, line, title=title, number=n, label=label)
                 if rest:
                     add("paragraph", rest, line)

@@ -445,9 +445,7 @@ class KnowledgeBase:
         shares = bool(feats["shares_words"])
         model = self.manifest["model"]
         conf = verdict.confidence(feats, model) if hits and ans is not None and on_topic else 0.0
-        vcfg = self.config.verdict
-        code = verdict.decide(bool(hits), ans, conf, on_topic, shares,
-                              vcfg.vouch_at if verdict.fitted_for(model) else vcfg.vouch_at_other_models)
+        code = verdict.decide(bool(hits), ans, conf, on_topic, shares, verdict.vouch_at(self.config.verdict, model))
         vouched = code in (verdict.ANSWERED, verdict.BY_MEANING)
         ms = ()
         if hits and answering.asks_for_measures(q.raw):

@@ -18,7 +18,7 @@ from ingest import tokenize
 
 from .answer import states_figure
 from .query import Query, looks_back
-from .records import Answer, Hit
+from .records import Answer, Hit, Passage
 from .store.signals import title_text
 
 DATA = Path(__file__).parent / "data" / "verdict.json"
@@ -86,20 +86,19 @@ def _content_words(q: Query) -> list[str]:
     return [t for t in q.terms if len(t) >= 2]
 
 
-def _asked_gap(q: Query, hits: list[Hit], answer: Answer | None) -> float:
-    """1 when the question asks for a figure (多少所) or a named thing (哪家公司) that the answer does not state."""
+def _asked_gap(q: Query, src: Passage | None, answer: Answer | None) -> float:
+    """1 when the question asks for a figure (多少所) or a named thing (哪家公司) that the answer (from passage src)
+    does not state."""
     text = answer.text if answer else ""
     if q.figure is not None:
         row_name = None
         if answer is not None and answer.kind == "row":
-            row = next((h.passage for h in hits if h.passage.id == answer.passage_id), None)
-            cells = dict(row.cells) if row is not None and row.cells else {}
+            cells = dict(src.cells) if src is not None and src.cells else {}
             row_name = cells.get("指标名称", "") + cells.get("类别", "")
         if answer is None or not states_figure(q, text, row_name):
             return 1.0
         if q.period == "plan" and answer.kind != "row":
             # a figure of the period reviewed (十三五…新增供热面积479万平方米) does not answer one about the plan
-            src = next((h.passage for h in hits if h.passage.id == answer.passage_id), None)
             if src is not None and looks_back(src.section_title, text):
                 return 1.0
         return 0.0
@@ -123,7 +122,7 @@ def features(q: Query, hits: list[Hit], answer: Answer | None, ev: Evidence = Ev
     rare_missing = sum(idf.get(w, 0.0) for w in words if w not in text) / total if total else 0.0
     unknown = sum(idf.get(w, 0.0) for w in words if idf.get(w, 0.0) >= ev.rarest - 1e-6) / total if total else 0.0
     return {
-        "asked_gap": _asked_gap(q, hits, answer),
+        "asked_gap": _asked_gap(q, src, answer),
         "asks_person": float(bool(_PERSON.search(q.text))),
         "asks_procedure": float(bool(_PROCEDURE.search(q.text))),
         "asks_fee": float(bool(_FEE.search(q.text))),
@@ -163,6 +162,12 @@ def fitted_thresholds() -> tuple[float, float]:
     kb/config.py, which a test keeps equal to them)."""
     m = _model()
     return float(m["threshold"]), float(m["other_models"]["threshold"])
+
+
+def vouch_at(cfg, model_id: str) -> float:
+    """The threshold for an index of `model_id` (`[verdict]` settings): the fit's own, or the one of the fit
+    without the dense feature for any other model (as `confidence` chooses the fit)."""
+    return cfg.vouch_at if fitted_for(model_id) else cfg.vouch_at_other_models
 
 
 def decide(has_hits: bool, answer: Answer | None, conf: float, on_topic: bool, shares_words: bool,

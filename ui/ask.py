@@ -192,7 +192,7 @@ def render_feedback(result) -> None:
         with st.popover("答案不对", icon=":material/thumb_down:"):
             options = [""] + [s for h in result.hits[:SHOWN] for s in sentence_texts(h.passage.text)]
             st.selectbox("哪一句才是答案？", options, key=key + "-pick",
-                                 format_func=lambda s: "纲要中没有" if not s else plain(s))
+                         format_func=lambda s: "纲要中没有" if not s else plain(s))
             st.button("提交", key=key + "-send", on_click=save_feedback,
                       args=(key, result, feedback.WRONG, None))
 
