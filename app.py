@@ -13,7 +13,7 @@ from ui.browse import page_browse
 from ui.config import PAGES, settings
 from ui.loading import open_or_stop
 from ui.quotes import page_basket
-from ui.render import CSS, LOCALE_JS, plain
+from ui.render import CSS, LOCALE_JS, TABS_JS, plain
 from ui.targets import page_targets
 
 
@@ -21,6 +21,7 @@ def main() -> None:
     st.set_page_config(page_title="规划纲要知识库", page_icon="📘", layout="wide")
     st.html(CSS)
     st.html(LOCALE_JS, unsafe_allow_javascript=True)
+    st.html(TABS_JS, unsafe_allow_javascript=True)
     sid = session_id()
     remember_browser()
     st.markdown('<h2 class="kb-title">规划纲要知识库</h2>', unsafe_allow_html=True)

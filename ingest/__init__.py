@@ -5,11 +5,11 @@ from pathlib import Path
 
 from .document import build as _build
 from .errors import BadDocument
-from .passages import passages, sentences
-from .readers import SUFFIXES, read
+from .passages import passages, reads_with_next, sentences
+from .readers import SUFFIXES, read, unreadable
 from .records import Block, BoxInfo, Chapter, Document, Passage, Report, Section, TocEntry, cn
 
-__all__ = ["load", "discover", "passages", "sentences", "BadDocument", "Document", "Passage", "Report",
+__all__ = ["load", "discover", "passages", "sentences", "reads_with_next", "unreadable", "BadDocument", "Document", "Passage", "Report",
            "Chapter", "Section", "BoxInfo", "Block", "TocEntry", "cn", "SUFFIXES", "read"]
 
 

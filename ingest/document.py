@@ -11,7 +11,7 @@ from . import glyphs
 from .punct import restore
 from .errors import BadDocument
 from .readers import RawDocument
-from .records import Block, BoxInfo, Chapter, Document, Report, Section, TocEntry, cn
+from .records import Block, BoxInfo, Chapter, Document, Report, Section, TocEntry, cn, from_cn
 from .structure import (CHAPTER, LEAD, Line, Node, find_toc, heading_kind, is_part, parse_body,
                         split_lines, RUN_ON)
 from .table import parse_table, row_text
@@ -51,6 +51,11 @@ ISSUER_LEAD = re.compile(r"^\S{1,15}?(委员会|人民政府|政府|办公厅|�
 # the dateline under a report's title: ——2024年3月5日在第十四届全国人民代表大会第二次会议上
 DATELINE = re.compile(r"^——\s*([0-9〇零一二三四五六七八九十]{4}\s*年\s*[0-9〇零一二三四五六七八九十]{1,2}\s*月"
                       r"\s*[0-9〇零一二三四五六七八九十]{1,3}\s*日)在.{2,40}上$")
+# a news agency's dateline over a text it carried (新华社北京3月13日电): not part of the title
+NEWS_DATELINE = re.compile(r"^(?:新华社|中新社|人民日报)\S{0,12}电$")
+# the date a congress approved a plan, over two lines: 2026年1月29日北京市第十六届 / 人民代表大会第四次会议批准
+APPROVED = re.compile(r"^[（(]?\s*([0-9〇○零一二三四五六七八九十]{4}\s*年\s*[0-9〇○零一二三四五六七八九十]{1,2}\s*月"
+                      r"\s*[0-9〇○零一二三四五六七八九十]{1,3}\s*日)(.{0,30})$")
 # the speaker of a report: 国务院总理 / 李强 (the name on the next line)
 SPEAKER = re.compile(r"(总理|主席|省长|市长|区长|县长|州长|旗长)$")
 
@@ -90,6 +95,16 @@ def read_cover(lines: list[Line]) -> tuple[str | None, str | None, str | None, i
         if DATELINE.match(t):
             date = date or DATELINE.match(t).group(1)
             continue
+        if NEWS_DATELINE.match(t):
+            continue
+        m = APPROVED.match(t)
+        if m and title_parts:
+            rest = m.group(2) + (texts[i + 1] if i + 1 < len(texts) else "")
+            if re.search(r"会议.{0,6}(?:批准|通过)[)）]?$", rest):
+                date = date or m.group(1)
+                if not re.search(r"(?:批准|通过)[)）]?$", m.group(2)):
+                    texts[i + 1] = ""
+                continue
         nxt = texts[i + 1] if i + 1 < len(texts) else ""
         if SPEAKER.search(t) and title_parts and 2 <= len(nxt) <= 4 and not TITLE_WORDS.search(nxt):
             issuer = issuer or f"{t} {nxt}"          # 国务院总理 李强
@@ -145,6 +160,8 @@ def _split_front(lines: list[Line], toc: tuple[int, int, list] | None, scheme: s
     cover_end = next((i for i, l in enumerate(lines[:limit]) if l.text and _is_heading(l, scheme)), limit)
     for i in range(cover_end):            # a sentence-long paragraph (a preamble) belongs to the body
         t = lines[i].text
+        if "。" not in t and len(t) <= 150 and TITLE_END.search(t):
+            continue                     # a long title on one line: …办公室关于印发…实施意见的通知
         if len(t) > 60 or (len(t) > 30 and "。" in t):
             cover_end = i
             break
@@ -152,6 +169,22 @@ def _split_front(lines: list[Line], toc: tuple[int, int, list] | None, scheme: s
     if toc:
         body = lines[cover_end:toc[0]] + lines[toc[1]:] if cover_end <= toc[0] else lines[toc[1]:]
     return lines[:cover_end], body
+
+
+# a notice that transmits the document after it: 广州市人民政府关于印发广州市…纲要的通知
+TRANSMITTAL = re.compile(r"^\S{2,40}?关于印发.+的通知$")
+SIGNED_WITHIN = 12          # lines: a transmittal's own signature closes its few lines, before the document
+
+
+def _transmittal_signature(body: list[Line]) -> tuple[str | None, str | None, int | None]:
+    """The issuer and date that sign a transmittal notice (its last lines before the document it carries):
+    广州市人民政府 / 2026年5月21日."""
+    texts = [l for l in body[:SIGNED_WITHIN] if l.text]
+    for k in range(1, len(texts)):
+        if DATE.match(texts[k].text) and ISSUER.search(texts[k - 1].text) and len(texts[k - 1].text) <= 40:
+            _, issuer, date, year = read_cover(texts[k - 1:k + 1])
+            return issuer, date, year
+    return None, None, None
 
 
 def _split_signature(body: list[Line]) -> tuple[list[Line], list[Line]]:
@@ -198,6 +231,9 @@ def build(raw: RawDocument) -> Document:
     if not (issuer and date) and signature:
         _, s_issuer, s_date, s_year = read_cover(signature)
         issuer, date, year = issuer or s_issuer, date or s_date, year or s_year
+    if not (issuer and date) and title and TRANSMITTAL.match(title):
+        w_issuer, w_date, w_year = _transmittal_signature(body)
+        issuer, date, year = issuer or w_issuer, date or w_date, year or w_year
     if raw.meta.get("issuer") and not issuer:
         issuer = raw.meta["issuer"]
     if raw.meta.get("date") and not date:
@@ -263,12 +299,15 @@ def _assemble(raw: RawDocument, nodes: list[Node], toc, title, issuer, year, dat
             continue
         if n.kind == "subitem":
             ch = chapters.get(n.chapter)
+            if ch and n.section == 0 and 0 not in ch["sections"]:      # sub-items straight under a part
+                ch["sections"][0] = {"title": "", "page": pg, "subs": [], "label": ""}
             if ch and n.section in ch["sections"]:
                 ch["sections"][n.section]["subs"].append(n.text)
             i += 1
             continue
         if n.kind == "chapter":
-            chapters.setdefault(n.number, {"title": n.title, "page": pg, "sections": {}, "label": n.label})
+            chapters.setdefault(n.number, {"title": n.title, "page": pg, "sections": {}, "label": n.label,
+                                           "volume": n.volume, "volume_title": n.volume_title, "level": n.level})
             text = n.text
         elif n.kind == "section":
             ch = chapters.setdefault(n.chapter, {"title": "", "page": None, "sections": {}, "label": ""})
@@ -308,7 +347,8 @@ def _assemble(raw: RawDocument, nodes: list[Node], toc, title, issuer, year, dat
     chapter_recs = tuple(
         Chapter(num, c["title"], c["page"], tuple(
             Section(num, s, v["title"], v["page"], tuple(v["subs"]), v["label"])
-            for s, v in sorted(c["sections"].items())), c["label"])
+            for s, v in sorted(c["sections"].items())), c["label"], c.get("volume", ""), c.get("volume_title", ""),
+        c.get("level", ""))
         for num, c in sorted(chapters.items()))
     return Document(doc_id=doc_id_for(raw.path), title=title, source=raw.path.name, sha256=raw.sha256,
                     text="\n".join(parts), chapters=chapter_recs,
@@ -373,6 +413,8 @@ def numbering_gaps(doc: Document) -> list[str]:
     """Where the document's own numbering skips or goes backwards: chapters or parts (二、 then 四、), and sections or
     items, which start again at 1 in a new chapter or run on from the last one. Each named as printed."""
     gaps = []
+    if any(c.level == "篇" for c in doc.chapters):
+        gaps += _volume_gaps(doc)
     last = 0
     for c in doc.chapters:
         if not c.number:
@@ -391,6 +433,31 @@ def numbering_gaps(doc: Document) -> list[str]:
             if not ok:
                 gaps.append(f"{c.label}{prev.label if prev else ''} is followed by {c.label}{s.label or s.number}")
             prev = s
+    return gaps
+
+
+def _volume_gaps(doc: Document) -> list[str]:
+    """In a plan of 篇 / 章: the 篇 numbers run on, and the 章 numbers either run on through the plan or start again
+    at 第一章 in every 篇 (the chapters themselves are numbered in reading order, so the check reads the labels)."""
+    def printed(label: str) -> int | None:
+        m = re.match(r"^第(.+)[篇章]$", label)
+        try:
+            return from_cn(m.group(1)) if m else None
+        except (ValueError, IndexError):
+            return None
+    gaps, last_volume, last_chapter, last_in = [], (0, ""), (0, ""), None
+    for c in doc.chapters:
+        n = printed(c.label)
+        if n is None:
+            continue
+        if c.level == "篇":
+            if n != last_volume[0] + 1:
+                gaps.append(f"{last_volume[1]} is followed by {c.label}" if last_volume[1] else f"the first is {c.label}")
+            last_volume = (n, c.label)
+            continue
+        if n != last_chapter[0] + 1 and not (n == 1 and c.volume != last_in):
+            gaps.append(f"{last_chapter[1]} is followed by {c.ref}" if last_chapter[1] else f"the first is {c.ref}")
+        last_chapter, last_in = (n, c.ref), c.volume
     return gaps
 
 
@@ -427,7 +494,8 @@ def _report(raw: RawDocument, doc: Document, toc: list[TocEntry], repaired: int,
     return Report(
         source_format=fmt, pages=len(raw.pages),
         printed_pages=sum(1 for p in raw.pages if p.printed is not None),
-        chapters=sum(1 for c in doc.chapters if c.number > 0),
+        chapters=sum(1 for c in doc.chapters if c.number > 0 and c.level != "篇"),
+        volumes=sum(1 for c in doc.chapters if c.level == "篇"),
         sections=sum(len([s for s in c.sections if s.number > 0]) for c in doc.chapters),
         boxes=len(doc.boxes), toc_entries=len(toc), toc_matched=matched, differences=tuple(diffs),
         furniture_chars=sum(p.dropped_chars for p in raw.pages), glyphs_repaired=repaired,

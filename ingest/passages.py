@@ -7,19 +7,31 @@ import re
 from .records import Document, Passage
 
 MAX_CHARS = 300
-SHORT_SENTENCE = 20        # a lead phrase such as '发展动能转换滞后。' stays with what follows
+SHORT_SENTENCE = 21        # characters: a shorter lead phrase such as '发展动能转换滞后。' stays with what follows
 _SENT_END = re.compile(r"[。！？；!?;]+[”’\"」』)）]*")
+_FULL_STOP = re.compile(r"[。！？!?]+[”’\"」』)）]*")
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) covering text; the end punctuation stays with its sentence."""
+def sentences(text: str, semicolons: bool = True) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) covering text; the end punctuation (and a closing quote) stays with its
+    sentence. The one sentence splitter of the project: passages, answers, the sentence signal, measures, targets
+    and the app's sentence lists all cut here. `semicolons=False` keeps the clauses of a sentence together (a
+    target such as 到“十四五”末，学前三年毛入园率达到97%以上；学前一年…超过99%。 reads as one)."""
     spans, start = [], 0
-    for m in _SENT_END.finditer(text):
+    for m in (_SENT_END if semicolons else _FULL_STOP).finditer(text):
         spans.append((start, m.end()))
         start = m.end()
     if start < len(text):
         spans.append((start, len(text)))
     return [s for s in spans if text[s[0]:s[1]].strip()]
+
+
+def reads_with_next(text: str, span: tuple[int, int], below: int, lead: str | None = None) -> bool:
+    """A sentence shorter than `below` characters, or the paragraph's lead phrase (铜材料深加工。), says too little
+    alone: passages, answers and the sentence signal read it with the sentence that follows (each with its own
+    `below`)."""
+    s, e = span
+    return e - s < below or (bool(lead) and text[s:e].rstrip("。").strip() == lead)
 
 
 def split_paragraph(text: str, max_chars: int = MAX_CHARS) -> list[tuple[int, int]]:
@@ -33,12 +45,13 @@ def split_paragraph(text: str, max_chars: int = MAX_CHARS) -> list[tuple[int, in
         if pending is not None:
             s = pending
             pending = None
-        if e - s <= SHORT_SENTENCE and (s, e) != sents[-1]:
+        if reads_with_next(text, (s, e), SHORT_SENTENCE) and (s, e) != sents[-1]:
             pending = s
             continue
         units.append((s, e))
     if pending is not None:
         units.append((pending, len(text)))
+    units = [piece for u in units for piece in _cut_run_on(text, u, max_chars)]
     n = math.ceil(len(text) / max_chars)
     target = len(text) / n
     chunks, cur = [], None
@@ -53,6 +66,26 @@ def split_paragraph(text: str, max_chars: int = MAX_CHARS) -> list[tuple[int, in
     if cur:
         chunks.append(tuple(cur))
     return chunks
+
+
+_CLAUSE_MARKS = "，、：；,:; \t"
+
+
+def _cut_run_on(text: str, span: tuple[int, int], max_chars: int) -> list[tuple[int, int]]:
+    """A 'sentence' over three passages long (no sentence end for pages: a file whose line breaks and full stops
+    were lost) is cut after the last comma, colon or space before every max_chars (else at max_chars), so that no
+    passage is unbounded; a real sentence, even a long one (the outline's longest is 392 characters), is kept whole."""
+    s, e = span
+    if e - s <= 3 * max_chars:
+        return [span]
+    out = []
+    while e - s > max_chars:
+        window = text[s:s + max_chars]
+        cut = max(window.rfind(c) for c in _CLAUSE_MARKS) + 1
+        cut = cut if cut > max_chars // 2 else max_chars
+        out.append((s, s + cut))
+        s += cut
+    return out + [(s, e)]
 
 
 def passages(doc: Document, max_chars: int = MAX_CHARS) -> list[Passage]:
@@ -88,5 +121,6 @@ def passages(doc: Document, max_chars: int = MAX_CHARS) -> list[Passage]:
                 box_title=box.title if box else None, para=b.para,
                 page=doc.page_at(start, b.page), kind=kind,
                 lead=b.lead if part == 1 else None, subheading=b.subheading, cells=b.cells,
-                chapter_label=ch.label if ch else "", section_label=sec.label if sec else ""))
+                chapter_label=ch.label if ch else "", section_label=sec.label if sec else "",
+                volume=ch.volume if ch else "", volume_title=ch.volume_title if ch else ""))
     return out

@@ -8,7 +8,7 @@ from dataclasses import dataclass, asdict
 @dataclass(frozen=True)
 class TocEntry:
     """One line of the document's own table of contents."""
-    level: str            # "preface" | "chapter" | "section"
+    level: str            # "preface" | "volume" | "chapter" | "section"
     chapter: int          # 0 for 序言
     section: int          # 0 for a chapter line
     title: str
@@ -59,12 +59,16 @@ class Chapter:
     title: str
     page: int | None
     sections: tuple[Section, ...] = ()
-    label: str = ""       # as the document numbers it: "第二章", "九、", "序言"
+    label: str = ""       # as the document numbers it: "第二章", "九、", "序言", "第三篇"
+    volume: str = ""      # the 篇 a chapter stands in ("第三篇"), in a plan of 篇 / 章 / 节; "" elsewhere
+    volume_title: str = ""
+    level: str = ""       # "篇" for a 篇's own heading (its number is its place in reading order, as its chapters')
 
     @property
     def ref(self) -> str:
-        """How a citation names the chapter: 第二章 / 九、 / 序言."""
-        return chapter_ref(self.number, self.label, self.title)
+        """How a citation names the chapter: 第二章 / 九、 / 序言 / 第三篇第八章 (chapters that start again at 第一章
+        in every 篇 are told apart by it)."""
+        return self.volume + chapter_ref(self.number, self.label, self.title)
 
     @property
     def heading(self) -> str:
@@ -72,6 +76,13 @@ class Chapter:
         if self.number == 0:
             return self.title or self.ref
         return numbered(self.ref, self.title)
+
+    @property
+    def printed_heading(self) -> str:
+        """The heading as the page prints it, without its 篇: 第一章 更好服务党和国家工作大局."""
+        if self.number == 0 or not self.volume:
+            return self.heading
+        return numbered(chapter_ref(self.number, self.label, self.title), self.title)
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,7 @@ class Report:
     problems: tuple[str, ...]             # pages that could not be read, and the like
     seconds: tuple[tuple[str, float], ...] = ()   # read/extract/ocr/parse timings
     warnings: tuple[str, ...] = ()
+    volumes: int = 0                      # 篇 of a plan numbered 篇 / 章 / 节
 
     @classmethod
     def from_json(cls, d: dict) -> "Report":
@@ -169,10 +181,13 @@ class Passage:
     cells: tuple[tuple[str, str], ...] | None = None
     chapter_label: str = ""   # the document's own numbering ("九、", "（一）"); "" means 第X章 / 第X节
     section_label: str = ""
+    volume: str = ""          # the 篇 of a plan numbered 篇 / 章 / 节 ("第三篇"), with its title
+    volume_title: str = ""
 
     @property
     def chapter_ref(self) -> str:
-        return chapter_ref(self.chapter, self.chapter_label, self.chapter_title)
+        """第二章 / 九、 / 第三篇第八章: how a citation names the chapter."""
+        return self.volume + chapter_ref(self.chapter, self.chapter_label, self.chapter_title)
 
     @property
     def section_ref(self) -> str:
@@ -186,7 +201,10 @@ class Passage:
             if self.chapter_ref:
                 parts.append(self.chapter_ref)
         else:
-            parts.append(numbered(self.chapter_ref, self.chapter_title))
+            if self.volume:
+                parts.append(numbered(self.volume, self.volume_title))
+            parts.append(numbered(chapter_ref(self.chapter, self.chapter_label, self.chapter_title),
+                                  self.chapter_title))
             if self.section:
                 parts.append(numbered(self.section_ref, self.section_title))
         if self.subheading:

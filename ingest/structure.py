@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass
 
 from .clean import clean_line, ends_sentence, is_page_furniture, looks_like_running_text
-from .records import TocEntry, from_cn
+from .passages import sentences
+from .records import TocEntry, cn, from_cn
 
 NUM = "一二三四五六七八九十百零〇0-9"
+VOLUME = re.compile(rf"^第([{NUM}]+)篇\s*(.*)$")                 # 第三篇 (provincial and national plans)
 CHAPTER = re.compile(rf"^第([{NUM}]+)[章部](?:分)?\s*(.*)$")
 SECTION = re.compile(rf"^第([{NUM}]+)节\s*(.*)$")
 PART = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")          # 一、xxx (policy documents, work reports)
@@ -49,6 +51,25 @@ class Node:
     cells: tuple | None = None
     subheading: str | None = None
     label: str = ""
+    volume: str = ""       # the 篇 the node stands in, with its title
+    volume_title: str = ""
+    level: str = ""        # "篇" for a 篇 heading
+
+
+def _wrapped_title(text: str) -> bool:
+    """The second line of a heading wrapped by the printer: short, no punctuation, not a heading itself."""
+    return len(text) <= 24 and not re.search(r"[。，；：,;:！？!?（）()]", text) and heading_kind(text) is None
+
+
+def _spaced_title(title: str, raw: str) -> str:
+    """A title printed as two phrases with a space between (第二篇　建设现代化产业体系　巩固壮大实体经济根基): the
+    cleaned line lost the space, the raw line has it; one space is kept between the phrases."""
+    pieces = raw.split()
+    for k in range(len(pieces)):
+        rest = pieces[k:]
+        if "".join(rest) == title and len(rest) > 1 and all(len(p) >= 2 for p in rest):
+            return " ".join(rest)
+    return title
 
 
 def _numeral(s: str) -> int | None:
@@ -81,6 +102,9 @@ def parse_toc_line(raw: str) -> TocEntry | None:
     text = re.sub(r"\d+$", "", text)                # '…转型提质2' (a stray digit) → '…转型提质'
     if PREFACE.match(text):
         return TocEntry("preface", 0, 0, "序言", page)
+    m = re.match(rf"^第([{NUM}]+)篇(.+)$", text)
+    if m and _numeral(m.group(1)) is not None:
+        return TocEntry("volume", _numeral(m.group(1)), 0, m.group(2), page, label=f"第{m.group(1)}篇")
     m = re.match(rf"^第([{NUM}]+)([章节])(.*)$", text)
     if m:
         n = _numeral(m.group(1))
@@ -126,8 +150,12 @@ def find_toc(lines: list[Line]) -> tuple[int, int, list[TocEntry]] | None:
         return None
     start, end, entries = best
     out, chapter = [], 0
+    volumes = any(e.level == "volume" for e in entries)
     for e in entries:
-        if e.level == "chapter":
+        if volumes and e.level in ("volume", "chapter"):      # numbered in reading order, as the body is
+            chapter += 1
+            e = TocEntry(e.level, chapter, 0, e.title, e.page, e.label or f"第{cn(e.chapter)}章")
+        elif e.level == "chapter":
             chapter = e.chapter
         elif e.level == "section":
             e = TocEntry("section", chapter, e.section, e.title, e.page, e.label)
@@ -142,6 +170,8 @@ def heading_kind(text: str) -> str | None:
         return None
     if PREFACE.match(text):
         return "preface"
+    if VOLUME.match(text):
+        return "volume"
     if CHAPTER.match(text):
         return "chapter"
     if SECTION.match(text):
@@ -161,8 +191,8 @@ PART_MAX = 100          # the same for a part whose number continues the sequenc
 
 
 def _first_sentence(text: str) -> str:
-    cut = text.find("。")
-    return text if cut < 0 else text[: cut + 1]
+    spans = sentences(text, semicolons=False)
+    return text[: spans[0][1]] if spans else text
 
 
 def continuous_numbering(lines: list[Line]) -> tuple[set[int], set[int]]:
@@ -223,19 +253,41 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
     joined: the reader already joined wrapped lines (layout-aware formats)."""
     nodes: list[Node] = []
     chapter = section = 0
+    # a plan of 篇 / 章 / 节: every 篇 and 章 is numbered in reading order (chapters may start again at 第一章 in each
+    # 篇); labels keep the document's numbering
+    volumes = any(heading_kind(l.text) == "volume" and _numeral(VOLUME.match(l.text).group(1)) is not None
+                  for l in lines)
+    volume, volume_title = "", ""
+    skip: set[int] = set()
+    last_sub = 0
     box: str | None = None
     subheading: str | None = None
     in_table = False
     parts, items = continuous_numbering(lines) if scheme == "parts" else (set(), set())
 
     def add(kind, text, line, **kw):
-        nodes.append(Node(kind, text, line.page, line.lineno, chapter, section, box, subheading=subheading, **kw))
+        nodes.append(Node(kind, text, line.page, line.lineno, chapter, section, box, subheading=subheading,
+                          volume=volume, volume_title=volume_title, **kw))
 
     for i, line in enumerate(lines):
         t = line.text
-        if not t:
+        if not t or i in skip:
             continue
         kind = heading_kind(t)
+        if kind == "volume":
+            m = VOLUME.match(t)
+            n = _numeral(m.group(1))
+            if n is not None:
+                head, title = t, _spaced_title(m.group(2).strip(), line.raw)
+                nxt = next((k for k in range(i + 1, len(lines)) if lines[k].text), None)
+                if not joined and nxt is not None and _wrapped_title(lines[nxt].text):
+                    skip.add(nxt)                 # 第一篇 锚定发展目标 / 奋力谱写中国式现代化的北京篇章
+                    head, title = f"{t} {lines[nxt].text}", f"{title} {lines[nxt].text}".strip()
+                chapter, section, box, subheading, in_table = chapter + 1, 0, None, None, False
+                volume, volume_title = "", ""
+                add("chapter", head, line, title=title, number=chapter, label=t[: m.start(2)].strip(), level="篇")
+                volume, volume_title = t[: m.start(2)].strip(), title
+                continue
         if kind is None and scheme == "parts" and (i in parts or (is_part(t) and not parts)):
             kind = "part"
         if kind is None and line.level and not line.cells and len(t) <= 40:
@@ -248,14 +300,14 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
             m = (CHAPTER if kind == "chapter" else PART).match(t)
             n = _numeral(m.group(1))
             if n is not None:
-                chapter, section, box, subheading, in_table = n, 0, None, None, False
+                chapter, section, box, subheading, in_table = (chapter + 1 if volumes else n), 0, None, None, False
                 label = f"{m.group(1)}、" if kind == "part" else t[: m.start(2)].strip()
                 head, rest, title = t, "", m.group(2).strip()
                 if kind == "part":          # a run-in title: 一、关于城市道路的含义。根据…
                     cut = m.start(2) + len(_first_sentence(m.group(2)))
                     head, rest = t[:cut], t[cut:].strip()
                     title = t[m.start(2):cut].strip().rstrip("。：:")
-                add("chapter", head, line, title=title, number=n, label=label)
+                add("chapter", head, line, title=title, number=chapter, label=label)
                 if rest:
                     add("paragraph", rest, line)
                 continue
@@ -312,7 +364,10 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
                     add("section", t, line, title=m.group(2).strip().rstrip("；;：:"), number=section, label=label)
                 continue
             m = SUBITEM.match(t)
-            if m and section:
+            # 1. sub-items stand under an item, or under a part without items when their numbers run on (三、保障措施
+            # / 22.加强组织领导。 after 21. of 二、's last item)
+            if m and (section or (chapter and last_sub and int(m.group(1)) == last_sub + 1)):
+                last_sub = int(m.group(1))
                 subheading = f"{m.group(1)}.{m.group(2).strip()}"
                 nodes.append(Node("subitem", subheading, line.page, line.lineno, chapter, section, box,
                                   subheading=subheading, number=int(m.group(1))))

@@ -5,7 +5,7 @@ import math
 import re
 from typing import Callable
 
-from ingest import sentences, tokenize
+from ingest import reads_with_next, sentences, tokenize
 from ingest.records import Passage
 
 from .config import AnswerCfg
@@ -126,7 +126,7 @@ def extract(q: Query, hits: list[Hit], cfg: AnswerCfg,
         spans = sentences(p.text)
         for i, (s, e) in enumerate(spans):
             # a lead phrase or a very short sentence is read together with the next one
-            if (e - s < cfg.glue_below or p.text[s:e].rstrip("。").strip() == (p.lead or "")) and i + 1 < len(spans):
+            if reads_with_next(p.text, (s, e), cfg.glue_below, p.lead) and i + 1 < len(spans):
                 e2 = spans[i + 1][1]
                 if e2 - s <= cfg.max_chars:
                     e = e2

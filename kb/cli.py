@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ingest import BadDocument
 
-from . import KBError, KnowledgeBase, verdict
+from . import KBError, KnowledgeBase, verdict, visible
 from .config import config_toml, default_index_dir, load_config
 from .errors import BadQuery
 
@@ -20,33 +20,45 @@ from .errors import BadQuery
 def _print_progress(frac: float, msg: str) -> None:
     """A progress bar on a terminal; elsewhere (a log) only the per-page OCR lines, which take seconds each."""
     if sys.stderr.isatty():
-        print(f"\r{int(frac * 100):3d}% {msg:<40}", end="", file=sys.stderr, flush=True)
+        print(f"\r{int(frac * 100):3d}% {plain(msg):<40}", end="", file=sys.stderr, flush=True)
     elif "OCR page" in msg:
-        print(f"kb: {msg}", file=sys.stderr, flush=True)
+        _say(f"kb: {msg}", file=sys.stderr, flush=True)
 
 
 def cmd_ingest(a) -> int:
     paths = a.paths or ["corpus"]
     stats = KnowledgeBase.sync(paths, a.index, model=a.model, progress=_print_progress, replace=a.replace)
+    return _print_stats(stats, a)
+
+
+def cmd_repair(a) -> int:
+    stats = KnowledgeBase.repair(a.index, model=a.model, progress=_print_progress)
+    code = _print_stats(stats, a)
+    for note in stats.notes:
+        _say(f"kb: {note}", file=sys.stderr)
+    return code
+
+
+def _print_stats(stats, a) -> int:
     if sys.stderr.isatty():
-        print(file=sys.stderr)
+        _say(file=sys.stderr)
     if stats.up_to_date:
-        print(f"index {a.index or default_index_dir()} is up to date: {stats.documents} documents,"
-              f" {stats.passages} passages, nothing re-embedded ({stats.seconds * 1000:.0f} ms)")
+        _say(f"index {a.index or default_index_dir()} is up to date: {stats.documents} documents,"
+             f" {stats.passages} passages, nothing re-embedded ({stats.seconds * 1000:.0f} ms)")
     else:
-        print(f"indexed {stats.documents} documents ({stats.parsed} parsed, {stats.reused_docs} unchanged),"
-              f" {stats.passages} passages, {stats.embedded} embedded with {stats.model}"
-              f" in {stats.seconds:.1f} s (parse {stats.parse_s:.2f} s, embed {stats.embed_s:.1f} s,"
-              f" index {stats.index_s:.2f} s) → {a.index or default_index_dir()}")
+        _say(f"indexed {stats.documents} documents ({stats.parsed} parsed, {stats.reused_docs} unchanged),"
+             f" {stats.passages} passages, {stats.embedded} embedded with {stats.model}"
+             f" in {stats.seconds:.1f} s (parse {stats.parse_s:.2f} s, embed {stats.embed_s:.1f} s,"
+             f" index {stats.index_s:.2f} s) → {a.index or default_index_dir()}")
     if stats.repaired:
-        print(f"kb: rebuilt the damaged {', '.join(stats.repaired)} of the previous index", file=sys.stderr)
+        _say(f"kb: rebuilt the damaged {', '.join(stats.repaired)} of the previous index", file=sys.stderr)
     for doc in stats.reports:
         lines = report_lines(doc)
-        print("  " + lines[0])
+        _say("  " + lines[0])
         for w in doc.report.warnings if doc.report else ():
-            print(f"kb: warning: {doc.source}: {w}", file=sys.stderr)
+            _say(f"kb: warning: {doc.source}: {w}", file=sys.stderr)
     for reason in stats.skipped:
-        print(f"kb: skipped {reason}", file=sys.stderr)
+        _say(f"kb: skipped {reason}", file=sys.stderr)
     return 1 if stats.skipped else 0
 
 
@@ -57,7 +69,8 @@ def report_lines(doc) -> list[str]:
         return [f"{doc.doc_id}: no ingest report (indexed by an older version; run `kb ingest --replace corpus`)"]
     toc = (f"目录 {r.toc_matched}/{r.toc_entries} 一致" if r.toc_entries else "无目录")
     pages = f"{r.pages} 页" + (f"（{r.printed_pages} 页印有页码）" if r.printed_pages else "")
-    head = (f"{doc.doc_id} [{r.source_format}] {pages}：{r.chapters} 章、{r.sections} 节、{r.boxes} 个专栏，{toc}"
+    volumes = f"{r.volumes} 篇、" if r.volumes else ""
+    head = (f"{doc.doc_id} [{r.source_format}] {pages}：{volumes}{r.chapters} 章、{r.sections} 节、{r.boxes} 个专栏，{toc}"
             + (f"，页眉页脚删去 {r.furniture_chars} 字" if r.furniture_chars else "")
             + (f"，修复字形 {r.glyphs_repaired} 个" if r.glyphs_repaired else "")
             + (f"，OCR {len(r.ocr_pages)} 页" if r.ocr_pages else ""))
@@ -91,8 +104,8 @@ def cmd_inspect(a) -> int:
     docs = [kb.document(d) for d in a.docs] if a.docs else kb.documents
     for i, d in enumerate(docs):
         if i:
-            print()
-        print("\n".join(report_lines(d)))
+            _say()
+        _say("\n".join(report_lines(d)))
     return 0
 
 
@@ -100,61 +113,77 @@ def _open(a) -> KnowledgeBase:
     return KnowledgeBase.open(a.index, model=a.model)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def plain(text: str) -> str:
-    """Document text for a terminal: a control character (ESC of a colour code, BEL) is shown as its visible picture
-    (␛, ␇), never sent to the terminal."""
-    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 0x20 else
-                        "\u2421" if m.group() == "\x7f" else "\ufffd", text)
+    """Document text (and file names) for a terminal: a control character (ESC of a colour code, BEL) is shown as
+    its visible picture (␛, ␇), never sent to the terminal (kb.visible, the rule of every face and export)."""
+    return visible(text)
+
+
+def _say(*parts, sep: str = " ", end: str = "\n", file=None, flush: bool = False) -> None:
+    """print(), with every character that could act on a terminal shown as its picture: all the CLI's text output
+    goes through here (JSON goes through _json, whose escapes are exact)."""
+    print(plain(sep.join(map(str, parts))), end=end, file=file, flush=flush)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff]")
+
+
+def _json(data) -> str:
+    """JSON with the text exactly as held: json escapes the C0 controls itself; DEL, C1 controls and lone surrogates
+    are written as \\u escapes too (a terminal may act on a raw C1 control, and a surrogate cannot be printed)."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _print_result(res, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
+        print(_json(res.to_json()))
         return
     message = verdict.MESSAGES[res.verdict]
     if res.answer:
         if message:
-            print(message)
-        print(f"答：{plain(res.answer.text)}（把握 {res.confidence:.0%}）\n   —— {res.answer.citation.text}\n")
+            _say(message)
+        _say(f"答：{res.answer.text}（把握 {res.confidence:.0%}）\n   —— {res.answer.citation.text}\n")
     elif message:
-        print(message + "\n")
+        _say(message + "\n")
     if res.candidate is not None:
-        print(f"{verdict.CANDIDATE_LABEL}：{plain(res.candidate.text)}\n   —— {res.candidate.citation.text}\n")
+        _say(f"{verdict.CANDIDATE_LABEL}：{res.candidate.text}\n   —— {res.candidate.citation.text}\n")
     if res.measures:
-        print("纲要中的举措：")
+        _say("纲要中的举措：")
         for i, m in enumerate(res.measures, 1):
-            print(f"  {i}. {plain(m.lead + m.text)}")
-        print()
+            _say(f"  {i}. {m.lead + m.text}")
+        _say()
     for h in res.hits:
         p = h.passage
         page = f"（{h.citation.pages.lstrip('，')}）" if h.citation.pages else ""
-        print(f"[{h.rank}] {p.doc_title if not p.heading_path else p.heading_path}{page}  score {h.score:.3f}")
-        print(f"    {plain(p.text)}")
-        print(f"    —— {h.citation.text}\n")
+        _say(f"[{h.rank}] {p.doc_title if not p.heading_path else p.heading_path}{page}  score {h.score:.3f}")
+        _say(f"    {p.text}")
+        _say(f"    —— {h.citation.text}\n")
 
 
 def cmd_ask(a) -> int:
     kb = _open(a)
     filters = dict(chapter=a.chapter, section=a.section, box=a.box, doc=a.doc)
+    if a.section is not None and not str(a.section).strip().isdigit():
+        doc, chapter, section = kb.place(a.section, a.doc)
+        filters.update(doc=doc, chapter=chapter, section=section)
+    elif a.section is not None:
+        filters["section"] = int(a.section)
     if a.query:
         _print_result(kb.ask(" ".join(a.query), k=a.k, **filters), a.json)
         return 0
-    print("规划纲要知识库 — 输入问题，回车检索；空行或 Ctrl-D 退出。")
+    _say("规划纲要知识库 — 输入问题，回车检索；空行或 Ctrl-D 退出。")
     while True:
         try:
             q = input("问> ")
         except EOFError:
-            print()
+            _say()
             return 0
         if not q.strip():
             return 0
         try:
             _print_result(kb.ask(q, k=a.k, **filters), a.json)
         except BadQuery as e:
-            print(f"kb: {e}")
+            _say(f"kb: {e}")
 
 
 def _dots(page) -> str:
@@ -165,33 +194,36 @@ def cmd_toc(a) -> int:
     kb = _open(a)
     docs = [kb.document(a.doc)] if a.doc else kb.documents
     for d in docs:
-        print(f"《{d.title}》")
+        _say(f"《{d.title}》")
         boxes: dict[tuple[int, int], list] = {}
         for b in d.boxes:
             boxes.setdefault((b.chapter, b.section), []).append(b)
+        volumes = any(c.level == "篇" for c in d.chapters)
         for c in d.chapters:
-            print(f"{c.heading or '（正文前部）'}{_dots(c.page)}")
+            indent = "  " if volumes and c.volume else ""         # a plan of 篇 / 章 / 节: chapters under their 篇
+            heading = c.printed_heading
+            _say(f"{indent}{heading or '（正文前部）'}{_dots(c.page)}")
             for b in boxes.get((c.number, 0), []):
-                print(f"    专栏 {b.id} {b.title}")
+                _say(f"{indent}    专栏 {b.id} {b.title}")
             for s in c.sections:
-                print(f"  {s.heading}{_dots(s.page)}")
+                _say(f"{indent}  {s.heading}{_dots(s.page)}")
                 for sub in s.subheadings:
-                    print(f"      {sub}")
+                    _say(f"      {sub}")
                 for b in boxes.get((c.number, s.number), []):
-                    print(f"    专栏 {b.id} {b.title}{_dots(b.page)}")
+                    _say(f"    专栏 {b.id} {b.title}{_dots(b.page)}")
     return 0
 
 
 def cmd_ls(a) -> int:
     kb = _open(a)
     for d in kb.manifest["documents"]:
-        print(f"{d['doc_id']}\t{d['passages']} passages\t{d['title']}\t{d['source']}")
+        _say(f"{d['doc_id']}\t{d['passages']} passages\t{d['title']}\t{d['source']}")
     return 0
 
 
 def cmd_rm(a) -> int:
     stats = KnowledgeBase.sync([], a.index, model=a.model, remove=a.docs)
-    print(f"removed {', '.join(a.docs)}: {stats.documents} documents, {stats.passages} passages left")
+    _say(f"removed {', '.join(a.docs)}: {stats.documents} documents, {stats.passages} passages left")
     return 0
 
 
@@ -219,26 +251,26 @@ def cmd_eval(a) -> int:
             rows.append((peer.name, evaluate.evaluate(questions, lambda q, p=peer: (p.search(q, 10), None), k=10)))
         out["peers"] = {name: r.to_json(0, 0, 0) for name, r in rows[1:]}
     if a.details:
-        print(evaluate.format_details(questions, report))
-        print()
+        _say(evaluate.format_details(questions, report))
+        _say()
     if a.json:
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print(_json(out))
     else:
         if report.n:               # a file of unanswerable questions only has no ranking to show
-            print(evaluate.format_table(rows))
+            _say(evaluate.format_table(rows))
         if report.n_none:
             p, r = report.no_answer_precision, report.no_answer_recall
-            print(f"{chr(10) if report.n else ''}unanswerable questions: {report.n_none}; no-answer precision "
-                  f"{'-' if p is None else f'{p:.3f}'}, recall {'-' if r is None else f'{r:.3f}'}"
-                  + (" (the figures above are over the answerable questions)" if report.n else ""))
+            _say(f"{chr(10) if report.n else ''}unanswerable questions: {report.n_none}; no-answer precision "
+                 f"{'-' if p is None else f'{p:.3f}'}, recall {'-' if r is None else f'{r:.3f}'}"
+                 + (" (the figures above are over the answerable questions)" if report.n else ""))
         if report.shown or report.n:
             ap = report.answered_precision
-            print(f"answers shown: {report.shown}; right among them {'-' if ap is None else f'{ap:.3f}'}; "
-                  f"answerable given a right answer {report.coverage or 0:.3f}; calibration error of 把握 "
-                  f"{'-' if report.ece is None else f'{report.ece:.3f}'}")
+            _say(f"answers shown: {report.shown}; right among them {'-' if ap is None else f'{ap:.3f}'}; "
+                 f"answerable given a right answer {report.coverage or 0:.3f}; calibration error of 把握 "
+                 f"{'-' if report.ece is None else f'{report.ece:.3f}'}")
         total = len(questions)
-        print(f"\n{total} questions ({out['n']} answerable), {out['passages']} passages (mean {out['mean_len']:.0f},"
-              f" max {out['max_len']} chars), {seconds / max(total, 1) * 1000:.0f} ms per question")
+        _say(f"\n{total} questions ({out['n']} answerable), {out['passages']} passages (mean {out['mean_len']:.0f},"
+             f" max {out['max_len']} chars), {seconds / max(total, 1) * 1000:.0f} ms per question")
     return 0
 
 
@@ -275,23 +307,23 @@ def cmd_feedback(a) -> int:
         if not a.file:
             raise KBError("say where to write: kb feedback export FILE")
         n = feedback.export(path, Path(a.file))
-        print(f"wrote {n} questions from {path} to {a.file} (kb eval {a.file} measures the product on them)")
+        _say(f"wrote {n} questions from {path} to {a.file} (kb eval {a.file} measures the product on them)")
         return 0
     items = feedback.read(path)
     wrong = sum(f.said == feedback.WRONG for f in items)
-    print(f"{path}: {len(items)} clicks ({len(items) - wrong} 有帮助, {wrong} 答案不对)")
+    _say(f"{path}: {len(items)} clicks ({len(items) - wrong} 有帮助, {wrong} 答案不对)")
     return 0
 
 
 def cmd_config(a) -> int:
-    print(config_toml(load_config()), end="")
+    _say(config_toml(load_config()), end="")
     return 0
 
 
 def main(argv=None) -> int:
     argv, undecodable = _argv_text(sys.argv[1:] if argv is None else list(argv))
     if undecodable:
-        print("kb: warning: some bytes of the arguments are not UTF-8; they were replaced with �", file=sys.stderr)
+        _say("kb: warning: some bytes of the arguments are not UTF-8; they were replaced with �", file=sys.stderr)
     ap = argparse.ArgumentParser(prog="kb", description="规划纲要知识库: search and quote planning documents")
     _globals(ap, None)
     common = argparse.ArgumentParser(add_help=False)
@@ -303,11 +335,14 @@ def main(argv=None) -> int:
     p.add_argument("paths", nargs="*")
     p.add_argument("--replace", action="store_true", help="drop documents not named here")
     p.set_defaults(fn=cmd_ingest)
+    p = sub.add_parser("repair", help="rebuild a damaged index from its documents' recorded sources, losing none")
+    p.set_defaults(fn=cmd_repair)
     p = sub.add_parser("ask", help="answer a question with cited passages (no query: interactive)")
     p.add_argument("query", nargs="*")
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--chapter", type=int)
-    p.add_argument("--section", type=int)
+    p.add_argument("--section", help="a section number (with --chapter), or a place in the document's own numbering: "
+                   "九、（一）, 第三章第二节, 第二篇第一章")
     p.add_argument("--box")
     p.add_argument("--doc")
     p.add_argument("--json", action="store_true")
@@ -343,10 +378,10 @@ def main(argv=None) -> int:
         _quiet_stdout()
         return 0
     except BadQuery as e:
-        print(f"kb: {e}", file=sys.stderr)
+        _say(f"kb: {e}", file=sys.stderr)
         return 2
     except (KBError, BadDocument, ValueError, OSError) as e:
-        print(f"kb: {e}", file=sys.stderr)
+        _say(f"kb: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -1,6 +1,7 @@
 """KnowledgeBase: the one public entry object — build an index folder, open it, search and answer."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import shlex
 import re
@@ -20,13 +21,14 @@ from . import query as querying
 from . import verdict
 from .config import Config, Fusion, default_index_dir, environment, load_config
 from .embed import configured_model, load_embedder, resolve_model
-from .errors import IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch
+from .errors import BadQuery, IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch
 from .fusion import fuse, top
 from .records import Answer, Citation, Hit, Result, SyncStats
 from .store import backend_name, store_class
 from .store import writer
 from .store.signals import VOCABULARY_FILES, Sentences, Vocabulary, cosines, embed_text, sentence_units
-from .store.folder import current, current_name, read_index, read_previous
+from .store.folder import (current, current_name, fix, ingest_command, read_for_repair, read_index, read_previous,
+                           recorded_sources)
 from .store.writer import LOCK_TIMEOUT, write_generation, writer_lock
 
 Progress = Callable[[float, str], None]
@@ -42,10 +44,15 @@ def _source_key(path: str | Path) -> str:
     return str(Path(path).resolve())
 
 
-def _ingest_command(index_dir: Path, model: str) -> str:
-    """The command that rebuilds this index with this model, as a user types it (--index only when not the default)."""
-    where = "" if Path(index_dir) == default_index_dir() else f" --index {shlex.quote(str(index_dir))}"
-    return f"kb ingest corpus --model {shlex.quote(str(model))}{where}"
+def _source_folders(manifest: dict) -> list[str]:
+    """The folders the index's documents came from, as recorded (absolute), in order of first appearance."""
+    return list(dict.fromkeys(str(Path(d["source"]).parent) for d in manifest.get("documents", []) if d.get("source")))
+
+
+def _ingest_command(index_dir: Path, model: str, manifest: dict) -> str:
+    """The command that rebuilds this index with this model from the folders its documents came from, naming the
+    index (absolute), so that it works as typed from any working directory."""
+    return f"{ingest_command(index_dir, *(_source_folders(manifest) or ['corpus']))} --model {shlex.quote(str(model))}"
 
 
 # the [index] settings that shape what is written (the others are read when searching)
@@ -179,31 +186,32 @@ class KnowledgeBase:
         model_id, _ = resolve_model(wanted)
         if model_id != manifest.get("model"):
             raise ModelMismatch(f"{index_dir} was built with model {manifest.get('model')!r} but {model_id!r} is"
-                                f" configured: run `{_ingest_command(index_dir, wanted)}`"
+                                f" configured: run `{_ingest_command(index_dir, wanted, manifest)}`"
                                 f" or set KB_MODEL={manifest.get('model')}")
         if check_sources:
             for d in manifest.get("documents", []):
                 src = Path(d["source"])
                 if src.exists() and _stamp(src) != d.get("stamp") and sha256_file(src) != d["sha256"]:
-                    raise IndexStale(f"{src} changed since the index was built: run `kb ingest {src.parent}`")
+                    raise IndexStale(f"{src} changed since the index was built:"
+                                     f" run `{ingest_command(index_dir, src.parent)}`")
         passages, documents, _emb, _hashes = read_index(gen)
         embedder = load_embedder(wanted)
         if embedder.dim != manifest["dimension"]:
             raise ModelMismatch(f"model {model_id!r} gives {embedder.dim}-dim vectors, the index holds"
-                                f" {manifest['dimension']}: rebuild with `{_ingest_command(index_dir, wanted)}`")
+                                f" {manifest['dimension']}: rebuild with `{_ingest_command(index_dir, wanted, manifest)}`")
         store = store_class(manifest.get("backend", "faiss")).load(gen.folder, config, len(passages), manifest)
         try:
             sentences = Sentences.load(gen.folder, len(passages), manifest["dimension"])
         except (OSError, ValueError, EOFError) as e:
             raise IndexCorrupt(f"{index_dir} is damaged ({type(e).__name__}: sentence vectors):"
-                               " rebuild it with `kb ingest corpus`") from None
+                               f" {fix(index_dir)}") from None
         vocabulary = None
         if all(f in manifest.get("files", {}) for f in VOCABULARY_FILES):
             try:
                 vocabulary = Vocabulary.load(gen.folder, len(passages), manifest["dimension"])
             except (OSError, ValueError, EOFError, KeyError) as e:
                 raise IndexCorrupt(f"{index_dir} is damaged ({type(e).__name__}: vocabulary):"
-                                   " rebuild it with `kb ingest corpus`") from None
+                                   f" {fix(index_dir)}") from None
         kb = cls(index_dir, manifest, passages, documents, embedder, store, config, sentences, vocabulary)
         kb.generation = gen.name
         return kb
@@ -233,13 +241,47 @@ class KnowledgeBase:
                                     replace, remove, backend)
 
     @classmethod
+    def repair(cls, index_dir: str | Path | None = None, *, model: str | None = None,
+               progress: Progress | None = None, config: Config | None = None,
+               lock_timeout: float = LOCK_TIMEOUT) -> SyncStats:
+        """Rebuild a damaged (or any) index from what it records, losing no document: every document is read again
+        from its recorded source (whichever folder it came from), reusing the vectors of the newest generation
+        that is intact; a document whose source is gone is kept from that generation, and said
+        (SyncStats.notes). The model is the one the index was built with unless one is named."""
+        index_dir = Path(index_dir or default_index_dir())
+        progress = progress or _quiet
+        if index_dir.exists() and not index_dir.is_dir():
+            raise KBError(f"{index_dir} is a file, not an index folder: name another with --index")
+        with writer_lock(index_dir, lock_timeout, on_wait=lambda: progress(0.0, "等待另一个写入索引的进程结束")):
+            recorded, recorded_model = recorded_sources(index_dir)
+            prev = read_for_repair(index_dir)
+            if not recorded and prev.generation is not None:
+                recorded = list(prev.generation.manifest.get("documents", []))
+            if not recorded:
+                raise IndexMissing(f"{index_dir} records no documents to repair from: build it with"
+                                   f" `{ingest_command(index_dir, 'corpus')}` (or your documents' folder)")
+            same = (prev.manifest or {}).get("pipeline") == pipeline_fingerprint(config or load_config())
+            held = {d.doc_id for d in prev.documents or ()} if same else set()
+            present = [d for d in recorded if Path(d["source"]).is_file()]
+            gone = [d for d in recorded if not Path(d["source"]).is_file()]
+            wanted = {d["doc_id"] for d in recorded}
+            notes = [f"{d['doc_id']}: its source {d['source']} is gone; kept as indexed in {prev.generation.name}"
+                     for d in gone if d["doc_id"] in held]
+            notes += [f"{d['doc_id']}: its source {d['source']} is gone and no intact generation holds it: lost"
+                      for d in gone if d["doc_id"] not in held]
+            stats = cls._sync_locked([d["source"] for d in present], index_dir, model or recorded_model, progress,
+                                     config or load_config(), False, sorted(held - wanted), None, prev=prev,
+                                     allow_empty=not present)
+        return dataclasses.replace(stats, notes=tuple(notes))
+
+    @classmethod
     def _sync_locked(cls, paths, index_dir: Path, model, progress: Progress, config: Config, replace: bool,
-                     remove, backend: str | None) -> dict:
+                     remove, backend: str | None, prev=None, allow_empty: bool = False) -> dict:
         t0 = time.perf_counter()
         remove = list(remove)
         model_id, _ = resolve_model(configured_model(model))
         fingerprint = pipeline_fingerprint(config)
-        prev = read_previous(index_dir)
+        prev = read_previous(index_dir) if prev is None else prev
         pm = prev.manifest or {}
         prev_sources: dict[str, str] = {d["doc_id"]: _source_key(d["source"]) for d in pm.get("documents", [])}
         stamps: dict[str, list | None] = {d["doc_id"]: d.get("stamp") for d in pm.get("documents", [])}
@@ -273,7 +315,7 @@ class KnowledgeBase:
             given = {_source_key(f) for f in files}
             files += [Path(src) for doc_id, src in prev_sources.items()
                       if src not in given and doc_id not in remove and Path(src).exists()]
-        if not files and not remove and not prev_docs:
+        if not files and not remove and not prev_docs and not allow_empty:
             raise ingest.BadDocument(f"no .txt or .pdf files in {', '.join(map(str, paths)) or '(nothing given)'}")
         docs: dict[str, Document] = {} if replace else dict(prev_docs)
         sources: dict[str, str] = {} if replace else dict(prev_sources)
@@ -293,7 +335,14 @@ class KnowledgeBase:
             if doc_id in sources and sources[doc_id] != key and Path(sources[doc_id]).exists() and f.exists():
                 raise ingest.BadDocument(f"{f}: another file ({sources[doc_id]}) already has the id {doc_id!r}; rename one")
             stamps[doc_id] = _stamp(f)          # taken before hashing: a later edit changes it
-            digest = sha256_file(f) if f.exists() else None
+            try:
+                digest = sha256_file(f) if f.exists() else None
+            except OSError as e:                # not readable by this user (chmod 000), a folder named .txt …
+                reason = ingest.unreadable(f, e)
+                if len(files) == 1:
+                    raise ingest.BadDocument(reason) from None
+                skipped.append(reason)
+                continue
             if doc_id in prev_docs and prev_docs[doc_id].sha256 == digest and prev_sources.get(doc_id) == key:
                 docs[doc_id] = prev_docs[doc_id]
                 reused += 1
@@ -374,6 +423,31 @@ class KnowledgeBase:
         if doc is not None:
             m &= self._meta["doc"] == str(doc)
         return m
+
+    def place(self, ref: str, doc: str | None = None) -> tuple[str, int, int | None]:
+        """A place named in a document's own numbering (九、（一）, 第三章第二节, 第二篇第一章, 序言) → (doc id, chapter,
+        section or None), for --section and the app's links. BadQuery when no document has it, or when it is not
+        one place (name the document, or the 篇: 第一章 comes again in every 篇 of some plans)."""
+        want = "".join(str(ref).split())
+        found = []
+        for d in self.documents:
+            if doc is not None and d.doc_id != doc:
+                continue
+            for c in d.chapters:
+                if "".join(c.ref.split()) == want or (c.volume and c.label == want):
+                    found.append((d.doc_id, c.number, None, c.ref))
+                for s in c.sections:
+                    if s.number and s.ref and ("".join((c.ref + s.ref).split()) == want
+                                               or (c.volume and c.label + s.ref == want)):
+                        found.append((d.doc_id, c.number, s.number, c.ref + s.ref))
+        if not found:
+            where = f"document {doc}" if doc else "the indexed documents"
+            raise BadQuery(f"no place numbered {ref} in {where} (kb toc lists each document's headings)")
+        if len(found) > 1:
+            names = "; ".join(f"{d} {r}" for d, _, _, r in found[:6])
+            hint = "name the document with --doc" if len({f[0] for f in found}) > 1 else "name its 篇 too"
+            raise BadQuery(f"{ref} is more than one place ({names}): {hint}")
+        return found[0][:3]
 
     def _sentence_cosines(self, qvec: np.ndarray | None):
         """For answering: a hit's sentence units with their cosine to the query (None without sentence vectors)."""

@@ -11,6 +11,19 @@ from ingest.records import Document, Passage, cn  # noqa: F401 — re-exported b
 ANNUAL = re.compile(r"(?:.{0,20}(?:政府|人民代表大会常务委员会|人民法院|人民检察院))?工作报告")
 
 
+# A document may hold control characters (a .txt with a colour code, a bell): the index keeps them, as the quotation
+# rule demands, and every face and export shows each as its visible picture (␛ for ESC, ␇ for BEL, ␡ for DEL), one
+# character for one, so that no terminal runs them and no XML writer (Word) refuses them. Tab and line feed are text;
+# a C1 control, a lone surrogate and U+FFFE/U+FFFF (no picture, and not XML) are shown as U+FFFD.
+VISIBLE = {**{c: 0x2400 + c for c in (*range(0x09), *range(0x0B, 0x20))}, 0x7F: 0x2421,
+           **dict.fromkeys((*range(0x80, 0xA0), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF), 0xFFFD)}
+
+
+def visible(text: str) -> str:
+    """Document text with every control character shown as its picture (\\x1b[31m → ␛[31m), length unchanged."""
+    return str(text).translate(VISIBLE)
+
+
 def nested_quotes(text: str) -> str:
     """A quotation inside a quotation takes single quotes (GB/T 15834): “十四五”期间… quoted is ‘十四五’期间…."""
     return text.replace("“", "‘").replace("”", "’")
@@ -114,10 +127,11 @@ class SyncStats:
     parse_s: float = 0.0
     embed_s: float = 0.0
     index_s: float = 0.0
+    notes: tuple[str, ...] = ()           # a repair: documents kept from an older generation (source gone), or lost
 
     def to_json(self) -> dict:
         out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "reports"}
-        out |= {"skipped": list(self.skipped), "repaired": list(self.repaired),
+        out |= {"skipped": list(self.skipped), "repaired": list(self.repaired), "notes": list(self.notes),
                 "reports": [d.doc_id for d in self.reports]}
         return out
 

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from ingest import sentences as split_sentences
 from ingest.records import Passage
 
 __all__ = ["Target", "extract_targets", "find_values", "sentences"]
@@ -44,19 +45,16 @@ _FUTURE = re.compile(
 _REACH = re.compile(r"达到|以上|累计|新增|建成|超过|控制在|提高到|提升到|突破")
 _PAST = re.compile(r"十三五|20(?:1\d|20)年(?!基数)|已经|已|得以|取得|完成了")
 
-# Sentence ends: 。！？ and line breaks; the sentence keeps its closing mark.
-_SENT = re.compile(r"[^。！？!?\n]+[。！？!?]?")
-
-
 def sentences(text: str) -> list[tuple[int, str]]:
-    """Split text into (offset, sentence) pairs; each sentence is verbatim text[offset:offset+len]."""
+    """(offset, sentence) pairs, each verbatim text[offset:offset+len], cut by the one sentence splitter with a
+    sentence's clauses kept together (a target's 到“十四五”末 governs every clause after it)."""
     out = []
-    for m in _SENT.finditer(text):
-        s = m.group(0)
+    for a, b in split_sentences(text, semicolons=False):
+        s = text[a:b]
         lead = len(s) - len(s.lstrip())
         s = s.strip()
         if s:
-            out.append((m.start() + lead, s))
+            out.append((a + lead, s))
     return out
 
 

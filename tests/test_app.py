@@ -170,7 +170,7 @@ def test_ask_shows_answer_citation_passages_and_links(env):
     assert "铜加工企业达到10家" in page
     assert "在原文中查看" in page and "section=2.2" in page        # link to the reading view
     assert "sid=" not in page                                  # links carry no basket id (a cookie does)
-    # (?q= in the URL is written by the browser; tests/test_app_journeys.py checks it)
+    assert at.query_params["q"] in ("铜材料深加工目标", ["铜材料深加工目标"])   # the address carries the question
     # the 复制 button copies the verbatim text plus its citation
     assert any(COPPER in c.split("\n——《")[0] and c.endswith("（草案）》" + COPPER_CITE) for c in copies(at))
     assert "Press Enter" not in page and [b.label for b in at.button if b.label == "搜索"] == ["搜索"]
@@ -206,6 +206,93 @@ def test_html_query_is_escaped_in_links(env):
     at = ok(app(q="<script>alert(1)</script> 铜材料"))
     page = texts(at)
     assert "<script>" not in page.replace("```", "")
+
+
+# ---------------------------------------------------------------- 问答: the address, Back and the history
+
+def _q(at: AppTest) -> str | None:
+    v = at.query_params.get("q")
+    return v[-1] if isinstance(v, list) else v
+
+
+def test_the_address_carries_the_question_cut_where_the_search_cuts(env):
+    """Asking writes the question into the address from the script, which Streamlit makes a new entry of the
+    browser's history (Back: tests/test_app_journeys.py). A 3,000-character question is carried cut to what the
+    search uses (MAX_QUERY_CHARS), while the box keeps it whole and the page says it was cut."""
+    from urllib.parse import quote
+
+    from kb import MAX_QUERY_CHARS
+    at = ok(ask(app(), "铜材料深加工目标"))
+    assert _q(at) == "铜材料深加工目标"
+    long_q = "到十四五末要改造多少个老旧小区" * 200                     # 3,000 characters
+    ok(ask(at, long_q))
+    assert _q(at) == long_q[:MAX_QUERY_CHARS] and len(_q(at)) == 512
+    assert len(quote(_q(at))) == 4608                             # was 27,000 percent-encoded for the whole question
+    assert at.text_input(key="q").value == long_q
+    assert f"问题较长（3000 字），检索时只使用前 {MAX_QUERY_CHARS} 字。" in texts(at)
+    ok(ask(at, "   "))                                            # a blank question: no question in the address
+    assert "q" not in at.query_params
+    at.button(key="ex1").click().run()                            # an example is asked as typed questions are
+    assert _q(ok(at)) == "到十四五末要改造多少个老旧小区"
+
+
+def test_back_and_forward_show_the_question_of_the_address(env):
+    """Back or Forward reruns the page with that entry's address: the box, the answer and the chapter filter follow
+    the address, not what the page showed before."""
+    at = ok(ask(app(), "铜材料深加工目标"))
+    ok(ask(at, "孩子上幼儿园难怎么解决"))
+    at.selectbox(key="ask_ch").set_value(10).run()
+    assert ok(at).query_params["ch"] in ("10", ["10"])
+    at.query_params["q"] = "铜材料深加工目标"                      # Back twice: the first question's entry
+    at.query_params.pop("ch", None)
+    ok(at.run())
+    assert at.text_input(key="q").value == "铜材料深加工目标"
+    assert at.selectbox(key="ask_ch").value == -1
+    page = texts(at)
+    assert "铜加工企业达到10家" in page and COPPER_CITE in page
+    at.query_params["q"] = "孩子上幼儿园难怎么解决"                 # Forward twice
+    at.query_params["ch"] = "10"
+    ok(at.run())
+    assert at.text_input(key="q").value == "孩子上幼儿园难怎么解决" and at.selectbox(key="ask_ch").value == 10
+    heads = [m.value for m in at.markdown if 'class="kb-meta"' in m.value and "›" in m.value]
+    assert heads and all("第十章" in h for h in heads)
+
+
+def _history(at: AppTest) -> dict:
+    """What the page told this browser's history component (ui/history.py): the question to add, and the list's key."""
+    import json
+    return json.loads(next(e for e in at.sidebar if getattr(e, "key", None) == "history").proto.json)
+
+
+def test_asked_questions_are_handed_to_the_browsers_history(env):
+    """A question asked from the box, an example or an opened link is handed to the browser's list (kept in its
+    localStorage: tests/test_app_journeys.py clicks, reloads and clears it); Back or Forward hands nothing new."""
+    from kb import MAX_QUERY_CHARS
+    at = ok(app())
+    told = _history(at)
+    assert told["asked"] is None and told["size"] == 20 and told["key"] == "kb_questions"
+    at.button(key="ex0").click().run()
+    assert _history(ok(at))["asked"] == "铜材料深加工目标"
+    ok(ask(at, "孩子上幼儿园难怎么解决"))
+    told = _history(at)
+    assert told["asked"] == "孩子上幼儿园难怎么解决"
+    at.query_params["q"] = "铜材料深加工目标"                      # Back: shown again, not asked again
+    assert _history(ok(at.run())) == told
+    ok(ask(at, "老旧小区" * 200))
+    assert _history(at)["asked"] == ("老旧小区" * 200)[:MAX_QUERY_CHARS]   # as the address carries it
+    assert _history(ok(app(q="每千人拥有执业医师数2025年目标")))["asked"] == "每千人拥有执业医师数2025年目标"
+
+
+def test_the_question_in_the_address_marks_words_only_on_a_passage_link(env):
+    """The address keeps the question while 浏览 is open (so 问答 shows it again on return); 浏览 marks its words only
+    when it was opened from a passage's link (?hl=), not on every section."""
+    plain_view = ok(app(page="浏览", section="2.2", q="铜材料深加工目标"))
+    assert '<mark class="kb">' not in texts(plain_view)
+    at = app(q="铜材料深加工目标")
+    link = next(m.value for m in at.markdown if "section=2.2" in m.value and "在原文中查看" in m.value)
+    href = html.unescape(re.search(r'href="([^"]+)"', link).group(1))
+    linked = ok(app(**{k: v[0] for k, v in parse_qs(urlparse(href).query).items()}))
+    assert '<mark class="kb">' in texts(linked)
 
 
 # ---------------------------------------------------------------- 浏览

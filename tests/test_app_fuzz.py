@@ -29,8 +29,8 @@ HOSTILE_PIECES = [
     "www.evil.example", "a@b.example", "it's", "&amp;", "&#x27;", "&lt;b&gt;", "\\", "<!-- x -->", "]]>",
     "    缩进四格", "\\[x\\]", "{{x}}", "%s", "铜加工企业达到10家", "“十四五”", "（草案）",
 ]
-# Any Unicode but surrogates and control characters (a document's text never holds them: the readers decode
-# and clean it), plus the hostile pieces glued together.
+# Any Unicode but surrogates and control characters (shown as their pictures, not as the source: kb.visible,
+# tests/test_hostile_text.py), plus the hostile pieces glued together.
 TEXT = st.lists(st.one_of(st.sampled_from(HOSTILE_PIECES),
                           st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12),
                           st.sampled_from(["\n", " ", "　"])), max_size=12).map("".join)
@@ -305,8 +305,8 @@ def test_outline_is_untouched_by_escaping():
 
 def test_page_css_and_scripts_survive_the_html_sanitiser():
     """st.html's sanitiser mangles "<" and "&" inside a style or script: one there disables what follows."""
-    from ui.render import COPY_JS, CSS
+    from ui.render import COPY_JS, CSS, LOCALE_JS, TABS_JS
     from ui.targets import SORT_JS
-    for block in (CSS, COPY_JS, SORT_JS):
+    for block in (CSS, COPY_JS, SORT_JS, LOCALE_JS, TABS_JS):
         inner = re.sub(r"^<(style|script)>|</(style|script)>$", "", block.strip())
         assert "<" not in inner and "&" not in inner

@@ -179,10 +179,110 @@ def test_copy_button_copies_text_and_citation(server, browser):
     page = new_page(browser, ctx)
     page.goto(server.base + "/?q=铜材料深加工目标")
     button = page.locator(".kb-meta .kb-copy").first
+    button.wait_for()
+    page.wait_for_function("() => window.kbCopy === 1")     # the page's copy listener is in place (COPY_JS)
     button.click()
     page.locator(".kb-copy.kb-done").first.wait_for()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == f"{COPPER}\n——{TITLE}第二章第二节“加快发展铜材料深加工产业”，第18—19页"
+    ctx.close()
+
+
+# ---------------------------------------------------------------- Back, Forward and the question history
+
+def wait_shown(page, question: str, words: str) -> None:
+    """Until the address, the box and the answer all show `question` (the run after Back or Forward has ended)."""
+    page.wait_for_function("""([q, w]) => {
+        const box = document.querySelector('[data-testid=stTextInput] input');
+        const a = document.querySelector('.kb-answer');
+        return new URLSearchParams(location.search).get('q') === q && box !== null && box.value === q
+            && a !== null && a.innerText.includes(w) && !document.querySelector('[data-stale="true"]');
+    }""", arg=[question, words])
+
+
+HISTORY_JS = "Array.from(document.querySelectorAll('a.kb-hist-q')).map(a => a.textContent)"
+
+
+def test_back_and_forward_return_to_each_question(server, browser):
+    """Each question is a new entry of the browser's history: Back and Forward show each question with its answer
+    again, and a page switch is an entry too. A 3,000-character question puts at most 512 characters in the address."""
+    page = new_page(browser)
+    page.goto(server.base + "/")
+    page.get_by_role("button", name="搜索").wait_for()
+    start = page.evaluate("history.length")
+    asked = STAFF[:3]
+    for k, (question, words, _) in enumerate(asked, 1):
+        ask(page, question)
+        wait_shown(page, question, words)
+        assert page.evaluate("history.length") == start + k          # a new entry each time, none replaced
+    for question, words, _ in (asked[1], asked[0]):
+        page.go_back()
+        wait_shown(page, question, words)
+    page.go_forward()
+    wait_shown(page, asked[1][0], asked[1][1])
+    # a page switch is an entry: Back from 浏览 shows the question that was open
+    page.get_by_role("tab", name="浏览").click()
+    page.locator(".kb-para").first.wait_for()
+    page.wait_for_function("() => !document.querySelector('[data-stale=\\'true\\']')")
+    assert page.locator(".kb-para mark.kb").count() == 0   # the question's words are not marked in every section
+    page.go_back()
+    wait_shown(page, asked[1][0], asked[1][1])
+    # the history lists them newest first, and an entry asks its question again
+    page.wait_for_function(f"n => {HISTORY_JS}.length === n", arg=3)
+    assert page.evaluate(HISTORY_JS) == [q for q, _, _ in reversed(asked)]
+    page.locator("a.kb-hist-q", has_text=asked[0][0]).click()
+    wait_shown(page, asked[0][0], asked[0][1])
+    page.wait_for_function(f"q => {HISTORY_JS}[0] === q", arg=asked[0][0])
+    assert page.evaluate(HISTORY_JS) == [asked[0][0], asked[2][0], asked[1][0]]   # moved up, not listed twice
+    page.go_back()                                          # asked from the history: Back returns as well
+    wait_shown(page, asked[1][0], asked[1][1])
+    # a 3,000-character question: the address carries the 512 characters the search uses
+    long_q = "到十四五末要改造多少个老旧小区" * 200
+    box = page.locator("[data-testid=stTextInput] input")
+    box.fill(long_q)
+    box.press("Enter")
+    page.get_by_text("问题较长（3000 字），检索时只使用前 512 字。").wait_for()
+    page.wait_for_function("n => (new URLSearchParams(location.search).get('q') || '').length === n", arg=512)
+    href = page.evaluate("location.href")
+    print(f"\naddress of a 3,000-character question: {len(href)} characters ({len(page.evaluate('location.search'))} "
+          "in the query), 512 before percent-encoding")
+    assert len(href) < 5000
+    page.context.close()
+
+
+def test_question_history_is_this_browsers_escaped_and_clearable(server, browser):
+    """The history is kept in this browser (a reload shows it; another browser profile has its own), shows a question
+    as its characters (no HTML, no Markdown), and 清空记录 clears it for good."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = new_page(browser, ctx)
+    alerts: list[str] = []
+    page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
+    page.goto(server.base + "/")
+    page.locator(".kb-hist").wait_for()
+    assert "问过的问题会列在这里" in page.locator(".kb-hist").inner_text()
+    hostile = "<img src=x onerror=window.pwned=1>**粗体** $x$ [链接](javascript:alert(1)) 铜材料"
+    box = page.locator("[data-testid=stTextInput] input")
+    for question in ("铜材料深加工目标", hostile):
+        box.fill(question)
+        box.press("Enter")
+        page.wait_for_function(f"q => {HISTORY_JS}[0] === q", arg=question)
+    assert page.evaluate(HISTORY_JS) == [hostile, "铜材料深加工目标"]
+    assert page.locator(".kb-hist img, .kb-hist strong, .kb-hist .katex").count() == 0
+    assert page.evaluate("window.pwned") is None
+    page.reload()
+    page.wait_for_function(f"n => {HISTORY_JS}.length === n", arg=2)
+    assert page.evaluate(HISTORY_JS) == [hostile, "铜材料深加工目标"]
+    other = new_page(browser)                                   # another browser profile: its own, empty list
+    other.goto(server.base + "/")
+    other.locator(".kb-hist").wait_for()
+    assert other.locator("a.kb-hist-q").count() == 0
+    other.context.close()
+    page.locator(".kb-hist-clear").click()
+    page.wait_for_function(f"() => {HISTORY_JS}.length === 0")
+    assert page.evaluate("localStorage.getItem('kb_questions')") is None
+    page.reload()
+    page.locator(".kb-hist").wait_for()
+    assert page.locator("a.kb-hist-q").count() == 0 and page.evaluate("window.pwned") is None and not alerts
     ctx.close()
 
 
@@ -414,6 +514,35 @@ def test_hostile_document_acts_on_nobody(browser, tmp_path_factory):
         page.context.close()
     finally:
         srv.stop()
+
+
+def test_a_server_restart_says_so_in_chinese_with_the_right_command(server, browser):
+    """The server stops: Streamlit's connection dialog reads in Chinese and names `make run` (the README's command),
+    not "streamlit run yourscript.py". Started again, the page reconnects by itself, and this browser's question
+    history is still there (it lives in the browser)."""
+    host = server.base.replace("127.0.0.1", "localhost")  # Streamlit names its command only for localhost
+    page = new_page(browser)
+    page.goto(host + "/?q=铜材料深加工目标")
+    page.locator(".kb-answer").wait_for()
+    page.wait_for_function(f"q => {HISTORY_JS}[0] === q", arg="铜材料深加工目标")
+    server.stop()
+    try:
+        dialog = page.locator("[role=dialog]")
+        dialog.get_by_text("与服务器的连接已断开").wait_for()
+        text = dialog.inner_text()
+        print("\nconnection dialog:", text.replace("\n", " / "))
+        assert "make run" in text and "知识库服务已停止或正在重启" in text
+        assert "streamlit run" not in text and "Connection error" not in text and "Streamlit" not in text
+        assert dialog.locator("[aria-label=关闭]").count() == 1
+        assert not dialog.locator("[data-testid=stElementToolbarButton]").is_visible()   # it would copy the wrong one
+        page.screenshot(path=ARTIFACTS / "journey-server-stopped.png")
+    finally:
+        server.start()
+    dialog.wait_for(state="detached")                             # reconnected: the dialog goes by itself
+    page.reload()
+    page.locator(".kb-answer").wait_for()
+    page.wait_for_function(f"q => {HISTORY_JS}[0] === q", arg="铜材料深加工目标")
+    page.context.close()
 
 
 def test_printing_shows_the_text_not_the_app(server, browser):

@@ -54,7 +54,7 @@ def test_toc(capsys, hash_index):
 
 def test_missing_index_one_line(capsys, tmp_path):
     code, _, err = run(capsys, "--index", str(tmp_path / "none"), "ask", "铜")
-    assert code == 1 and "kb ingest" in err and err.count("\n") == 1
+    assert code == 1 and f"build it with `kb --index {tmp_path / 'none'} ingest corpus`" in err and err.count("\n") == 1
 
 
 def test_ingest_missing_file_one_line(capsys, tmp_path):
@@ -134,7 +134,8 @@ def _kb(args, cwd, env=None, **kw):
 
 @pytest.mark.model
 def test_model_mismatch_advice_works_as_typed(tmp_path, outline_path):
-    """The advice `kb ingest corpus --model X` (option after the subcommand, as users type it) rebuilds the index."""
+    """The advice `kb --index /abs/索引 ingest /abs/corpus --model X` (the index and the folders its documents came
+    from named, options after the subcommand as users type them) rebuilds the index, run from another directory."""
     import re
     import shutil
     (tmp_path / "corpus").mkdir()
@@ -143,9 +144,11 @@ def test_model_mismatch_advice_works_as_typed(tmp_path, outline_path):
     assert _kb(["--model", "hash", "--index", "纲要 索引", "ingest", "corpus"], tmp_path).returncode == 0
     out = _kb(["--index", "纲要 索引", "ask", "铜材料深加工目标"], tmp_path, {"KB_MODEL": "m3e-small"}, text=True)
     assert out.returncode == 1 and "Traceback" not in out.stderr
-    advice = re.search(r"`(kb ingest [^`]+)`", out.stderr).group(1)
-    assert "--model m3e-small" in advice and "--index '纲要 索引'" in advice      # the index it was about
-    fixed = _kb(shlex.split(advice)[1:], tmp_path, text=True)
+    advice = re.search(r"`(kb [^`]+)`", out.stderr).group(1)
+    assert advice == (f"kb --index {shlex.quote(str(tmp_path / '纲要 索引'))} ingest {tmp_path / 'corpus'}"
+                      " --model m3e-small")                          # the index it was about, its documents' folder
+    (tmp_path / "elsewhere").mkdir()
+    fixed = _kb(shlex.split(advice)[1:], tmp_path / "elsewhere", text=True)
     assert fixed.returncode == 0, fixed.stderr
     again = _kb(["--index", "纲要 索引", "ask", "铜材料深加工目标"], tmp_path, {"KB_MODEL": "m3e-small"}, text=True)
     assert again.returncode == 0 and "全区铜加工企业达到10家" in again.stdout

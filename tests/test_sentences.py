@@ -22,6 +22,25 @@ def test_units_read_a_lead_phrase_with_its_sentence(outline_passages):
         assert t in outline_passages[i].text                   # verbatim pieces of their passage
 
 
+def test_one_splitter_cuts_for_passages_answers_units_and_targets(outline_passages):
+    """Every caller's sentence boundaries are the one splitter's (ingest.sentences): the sentence signal's units
+    and the answer's sentences end where it ends a sentence, targets where it ends one with its clauses kept."""
+    from ingest import sentences
+    from kb.targets import sentences as target_sentences
+    from kb.store.signals import unit_spans
+    text = "到“十四五”末，学前三年毛入园率达到97%以上；学前一年毛入园率超过99%。要求“应改尽改。”建设“智慧卫滨”！"
+    assert [text[a:b] for a, b in sentences(text)] == [
+        "到“十四五”末，学前三年毛入园率达到97%以上；", "学前一年毛入园率超过99%。", "要求“应改尽改。”", "建设“智慧卫滨”！"]
+    assert [s for _, s in target_sentences(text)] == [
+        "到“十四五”末，学前三年毛入园率达到97%以上；学前一年毛入园率超过99%。", "要求“应改尽改。”", "建设“智慧卫滨”！"]
+    for p in outline_passages:
+        ends = {b for _, b in sentences(p.text)}
+        assert {b for _, b in unit_spans(p)} <= ends
+        whole = {b for _, b in sentences(p.text, semicolons=False)}
+        assert whole <= ends
+        assert {off + len(s) for off, s in target_sentences(p.text)} <= whole | {len(p.text.rstrip())}
+
+
 def test_sentences_are_stored_and_reused(corpus, tmp_path):
     idx = tmp_path / "index"
     first = KnowledgeBase.sync([corpus], idx, model="hash")
@@ -48,8 +67,8 @@ def test_damaged_sentence_vectors_are_repaired_by_the_advised_command(corpus, tm
         f.write_bytes(f.read_bytes()[:100])
     else:
         f.write_bytes(b"\x00garbage" * 50)
-    with pytest.raises(IndexCorrupt, match="kb ingest corpus"):
+    with pytest.raises(IndexCorrupt, match=f"repair it with `kb --index {idx} repair`"):
         KnowledgeBase.open(idx, model="hash")
-    assert main(["--index", str(idx), "--model", "hash", "ingest", "corpus"]) == 0
+    assert main(["--index", str(idx), "--model", "hash", "repair"]) == 0
     r = KnowledgeBase.open(idx, model="hash").ask("老旧小区改造", k=3)
     assert r.hits and "老旧小区" in r.hits[0].passage.text

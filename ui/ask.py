@@ -10,12 +10,40 @@ from ui.cite import item_of_answer, item_of_passage
 from ui.config import EXAMPLES, SHOWN
 from ui.docs import doc_ids, is_multi, set_url_doc, short_title, title_of, url_doc
 from ui.export import quotation
+from ui.history import question_history, remember
 from ui.loading import cached_ask
 from ui.render import COPY_JS, copy_button, esc, html_block, link, mark, plain, reading_link, row_table
 
 
-def set_query(q: str) -> None:
+def put_question(q: str) -> None:
+    """Ask `q` (the box, an example, an entry of the history): the box shows it and the address carries it as a new
+    entry of the browser's history, so Back returns to the previous question. Streamlit pushes an entry when the
+    script changes st.query_params (a widget bound to the address would replace the entry instead). The address
+    carries what the search uses, at most MAX_QUERY_CHARS characters, not a 3,000-character question."""
     st.session_state["q"] = q
+    carried = q[:MAX_QUERY_CHARS] if q.strip() else ""
+    if carried:
+        st.query_params["q"] = carried
+        remember(carried)
+    else:
+        st.query_params.pop("q", None)
+    st.session_state["q_url"] = carried
+
+
+def submit_question() -> None:
+    put_question(st.session_state.get("q") or "")
+
+
+def follow_address() -> None:
+    """The address is the truth for the question: on opening, after Back or Forward (Streamlit reruns with that
+    entry's address) and on coming back from another page, the box shows the address's question."""
+    url_q = st.query_params.get("q", "")
+    if st.session_state.get("q_url") != url_q or "q" not in st.session_state:
+        opened = "q_url" not in st.session_state
+        st.session_state["q"] = url_q
+        st.session_state["q_url"] = url_q
+        if opened and url_q.strip():         # a link opened: this browser asked it (ui/history.py: not a reload)
+            remember(url_q[:MAX_QUERY_CHARS], opened=True)
 
 
 def set_chapter() -> None:
@@ -63,15 +91,17 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
     if multi:
         st.session_state["ask_doc"] = doc or ""   # the URL is the truth (浏览 may have changed it)
     chapters = chapter_numbers(kb, doc)
-    if "ask_ch" not in st.session_state:
-        try:
-            ch = int(st.query_params.get("ch", -1))
-        except ValueError:
-            ch = -1
-        st.session_state["ask_ch"] = ch if ch in chapters else -1
-    elif st.session_state["ask_ch"] not in [-1] + chapters:
-        st.session_state["ask_ch"] = -1              # the new document has no such chapter
-        st.query_params.pop("ch", None)
+    try:                      # the URL is the truth for the chapter too (Back may have brought another)
+        ch = int(st.query_params.get("ch", -1))
+    except ValueError:
+        ch = -1
+    if ch not in chapters:
+        if ch >= 0 and "ask_ch" in st.session_state:
+            st.query_params.pop("ch", None)          # the new document has no such chapter
+        ch = -1
+    st.session_state["ask_ch"] = ch
+    follow_address()
+    question_history(put_question)
 
     if multi:
         col_q, col_doc, col_ch = st.columns([3, 1.2, 1], vertical_alignment="bottom")
@@ -80,10 +110,10 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
     with col_q, st.form("ask-form", border=False, enter_to_submit=True):
         c_in, c_go = st.columns([5, 1], vertical_alignment="bottom", gap="small")
         with c_in:
-            q = st.text_input("问题", key="q", bind="query-params",
-                              placeholder="例如：铜材料深加工目标", label_visibility="collapsed")
+            q = st.text_input("问题", key="q", placeholder="例如：铜材料深加工目标", label_visibility="collapsed")
         with c_go:
-            st.form_submit_button("搜索", type="primary", icon=":material/search:", width="stretch")
+            st.form_submit_button("搜索", type="primary", icon=":material/search:", width="stretch",
+                                  on_click=submit_question)
     if multi:
         with col_doc:
             st.selectbox("按文件筛选", [""] + doc_ids(kb), key="ask_doc", on_change=set_doc,
@@ -98,7 +128,7 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
         st.markdown("**试试这些问题：**")
         with st.container(horizontal=True, gap="small"):
             for i, ex in enumerate(EXAMPLES):
-                st.button(ex, key=f"ex{i}", on_click=set_query, args=(ex,))
+                st.button(ex, key=f"ex{i}", on_click=put_question, args=(ex,))
         st.caption("输入一个问题，按回车或点“搜索”。答案句直接引自纲要原文，并注明章节和页码；"
                    "问“有什么举措”“怎么做”时列出该节的各项举措；相关段落可以加入摘录，导出为 Markdown、Word 或 CSV。")
         return

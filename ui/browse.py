@@ -81,13 +81,13 @@ def toc_html(doc, order, current: str, base: dict) -> str:
     cur = parse_section(current) or (0, 0)
     out = []
     for c in doc.chapters:
-        title = c.heading or "正文开头"
+        title = c.printed_heading or "正文开头"          # under its 篇 in a plan of 篇 / 章 / 节, as printed
         rows = []
         for cc, ss, _, pg in order:
             if cc != c.number:
                 continue
             sec = doc.section(cc, ss) if ss else None
-            short = sec.heading if sec else ("本章导语" if cc else title)
+            short = sec.heading if sec else (("本篇导语" if c.level == "篇" else "本章导语") if cc else title)
             k = section_key(cc, ss)
             href = "?" + urlencode({**base, "section": k}, quote_via=quote)
             cls = "kb-toc kb-here" if k == current else "kb-toc"
@@ -97,7 +97,8 @@ def toc_html(doc, order, current: str, base: dict) -> str:
                 rows.append(link(href, f"专栏{bx.id} {bx.title}" + (f"　{bx.page}" if bx.page else ""),
                                  "kb-toc kb-toc-box"))
         is_open = " open" if c.number == cur[0] else ""
-        out.append(f"<details{is_open}><summary>{esc(title)}{esc('　' + str(c.page)) if c.page else ''}"
+        kind = ' class="kb-volume"' if c.level == "篇" else (' class="kb-in-volume"' if c.volume else "")
+        out.append(f"<details{kind}{is_open}><summary>{esc(title)}{esc('　' + str(c.page)) if c.page else ''}"
                    f"</summary>{''.join(rows)}</details>")
     return '<nav class="kb-tocnav">' + "".join(out) + "</nav>"
 
@@ -189,7 +190,9 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
                     unsafe_allow_html=True)
         para = 0
     terms: tuple = ()
-    q = st.query_params.get("q", "")
+    # the question's words are marked on a passage's link from 问答 (?hl=…&q=…); the address also keeps the question
+    # while another page is open (so 问答 shows it again), where its words mean nothing
+    q = st.query_params.get("q", "") if focus is not None else ""
     if q and q.strip():
         try:
             terms = cached_ask(kb, id(kb), q, None)[0].terms

@@ -12,6 +12,8 @@ EXAMPLES = ["铜材料深加工目标", "到十四五末要改造多少个老旧
 SHOWN, MORE = 5, 10          # hits shown at once, hits fetched
 BASKET_COOKIE = "kb_basket"  # names the browser's basket (a file in basket_dir)
 LONG_QUERY = 200             # a link into the reading view carries at most this many characters of the query
+HISTORY_KEY = "kb_questions" # names this browser's recent questions in its localStorage (ui/history.py)
+HISTORY_SIZE = 20            # how many recent questions the browser keeps
 INDICATOR_COLUMNS = ["序号", "类别", "指标名称", "2020年基数", "2025年目标", "五年年均增长或累计",
                      "指标属性"]
 

@@ -5,7 +5,7 @@ import csv
 import io
 import re
 
-from kb import KBError
+from kb import KBError, visible
 
 TITLE = "规划纲要摘录"
 # A cell starting with one of these is a formula to Excel, WPS and LibreOffice (OWASP: CSV injection).
@@ -24,16 +24,18 @@ def row_text(item: dict) -> str:
 
 
 def quotation(item: dict) -> str:
-    """The text a reader pastes: the verbatim quotation (a row as its cells), then its citation."""
+    """The text a reader pastes: the verbatim quotation (a row as its cells), then its citation; a control character
+    shown as its picture (kb.visible), as in every export."""
     if item.get("kind") == "row":
-        return f"{item.get('table', '')}（表格行）\n{row_text(item)}\n——{item['citation']}"
-    return f"{item['text']}\n——{item['citation']}"
+        return visible(f"{item.get('table', '')}（表格行）\n{row_text(item)}\n——{item['citation']}")
+    return visible(f"{item['text']}\n——{item['citation']}")
 
 
 def md_text(text: str) -> str:
-    """Document text as Markdown that renders as exactly that text: no link, image, HTML, math or emphasis."""
+    """Document text as Markdown that renders as exactly that text: no link, image, HTML, math or emphasis; a
+    control character is shown as its picture (␛, ␇)."""
     out = []
-    for line in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for line in visible(str(text).replace("\r\n", "\n").replace("\r", "\n")).split("\n"):
         body = line.lstrip(" \t")
         # leading spaces as references: four of them would make an indented code block
         lead = "".join("&#32;" if c == " " else "&#9;" for c in line[:len(line) - len(body)])
@@ -64,8 +66,9 @@ def export_markdown(items: list[dict]) -> str:
 
 def safe_cell(value) -> str:
     """A CSV cell that a spreadsheet shows as the text itself and never runs as a formula (OWASP: a leading
-    apostrophe, which Excel and WPS do not display, before a cell starting with = + - @ or a tab/CR)."""
-    s = "" if value is None else str(value)
+    apostrophe, which Excel and WPS do not display, before a cell starting with = + - @ or a tab/CR); a control
+    character is shown as its picture (␛, ␇), as in every export."""
+    s = "" if value is None else visible(str(value))
     return "'" + s if s.startswith(_FORMULA) else s
 
 
@@ -129,14 +132,14 @@ def export_docx(items: list[dict]) -> bytes:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if indent:
             p.paragraph_format.first_line_indent = Pt(size * 2)    # 首行缩进两字
-        font(p.add_run(text), east, size, bold)
+        font(p.add_run(visible(text)), east, size, bold)     # XML takes no control character: its picture
         return p
 
     def heading(text: str, style: str, east: str, size: float, center: bool = False):
         p = d.add_paragraph(style=style)
         if center:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        font(p.add_run(text), east, size)
+        font(p.add_run(visible(text)), east, size)
         return p
 
     heading(TITLE, "Title", "方正小标宋简体", 22, center=True)
@@ -158,7 +161,7 @@ def export_docx(items: list[dict]) -> bytes:
                     cell = t.cell(r, j)
                     cell.width = w
                     cell.text = ""
-                    font(cell.paragraphs[0].add_run(text), "仿宋", 10.5, bold=(r == 0))
+                    font(cell.paragraphs[0].add_run(visible(text)), "仿宋", 10.5, bold=(r == 0))
         else:
             para(it["text"], indent=True)
         para(f"——{it['citation']}")

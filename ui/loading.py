@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from kb import ConfigError, KBError, KnowledgeBase
+from kb import ConfigError, IndexCorrupt, KBError, KnowledgeBase
 from ui.config import MORE, Settings
 from ui.render import plain
 
@@ -67,17 +67,26 @@ def open_or_stop(cfg: Settings) -> KnowledgeBase:
         st.stop()
     except KBError as e:
         problem = str(e)
+        damaged = isinstance(e, IndexCorrupt)
     except Exception as e:  # a broken install must still read as a sentence
         problem = f"{type(e).__name__}: {e}"
-    st.error(f"无法打开索引 “{plain(cfg.index_dir)}”：{plain(problem)}\n\n"
-             f"请在项目目录运行 `{repair_command(cfg)}` 建立索引，然后刷新本页；"
-             "也可以点下面的按钮直接建立。")
-    if st.button("现在建立索引", type="primary"):
-        bar = st.progress(0.0, text="正在建立索引……")
+        damaged = False
+    if damaged:       # the error names the repair (`kb --index … repair`): the button runs that same repair
+        st.error(f"无法打开索引 “{plain(cfg.index_dir)}”：{plain(problem)}\n\n"
+                 "修复会从每个文件记录的来源重新读取（来源已不在的保留上一版），可以运行上面的命令，"
+                 "也可以点下面的按钮直接修复，然后刷新本页。")
+    else:
+        st.error(f"无法打开索引 “{plain(cfg.index_dir)}”：{plain(problem)}\n\n"
+                 f"请在项目目录运行 `{repair_command(cfg)}` 建立索引，然后刷新本页；"
+                 "也可以点下面的按钮直接建立。")
+    if st.button("现在修复索引" if damaged else "现在建立索引", type="primary"):
+        bar = st.progress(0.0, text="正在修复索引……" if damaged else "正在建立索引……")
+        show = lambda f, msg: bar.progress(min(max(float(f), 0.0), 1.0), text=str(msg))  # noqa: E731
         try:
-            KnowledgeBase.build([cfg.corpus], index_dir=cfg.index_dir, model=cfg.model,
-                                progress=lambda f, msg: bar.progress(min(max(float(f), 0.0), 1.0),
-                                                                     text=str(msg)))
+            if damaged:
+                KnowledgeBase.repair(cfg.index_dir, model=cfg.model, progress=show)
+            else:
+                KnowledgeBase.build([cfg.corpus], index_dir=cfg.index_dir, model=cfg.model, progress=show)
         except Exception as e:
             st.error(f"建立索引失败：{e}")
             st.stop()

@@ -5,7 +5,7 @@ import html
 import re
 from urllib.parse import quote, urlencode
 
-from kb import Passage
+from kb import Passage, visible
 from ui.config import INDICATOR_COLUMNS, LONG_QUERY
 
 CSS = """<style>
@@ -54,6 +54,8 @@ a.kb-cell-link {display: block; white-space: nowrap;}
 .kb-toc-title {font-weight: 600; font-size: 1.1rem; margin-bottom: .3rem;}
 .kb-tocnav details {margin: .15rem 0;}
 .kb-tocnav summary {cursor: pointer; font-size: .92rem; padding: .15rem 0;}
+.kb-tocnav details.kb-in-volume {margin-left: 1rem;}
+.kb-tocnav details.kb-volume > summary {font-weight: 600;}
 .kb-tocnav a.kb-toc {display: block; padding: .12rem 0 .12rem 1rem; font-size: .88rem; text-decoration: none;
                      color: inherit;}
 .kb-tocnav a.kb-toc:hover {color: #c0392b;}
@@ -101,13 +103,15 @@ _PLAIN_TABLE = str.maketrans({c: "\\" + c for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^
 
 
 def esc(text: str) -> str:
-    """Document text or a query as HTML that renders exactly as the source, for st.markdown(unsafe_allow_html)."""
-    return str(text).replace("\r\n", "\n").translate(_ESC_TABLE)
+    """Document text or a query as HTML that renders exactly as the source, for st.markdown(unsafe_allow_html); a
+    control character is shown as its picture (␛, ␇: kb.visible, as in every export)."""
+    return visible(str(text).replace("\r\n", "\n").replace("\r", "\n")).translate(_ESC_TABLE)
 
 
 def plain(text: str) -> str:
-    """Document text as a Markdown label (st.button, st.expander, st.caption) that shows it literally."""
-    return " ".join(str(text).split()).translate(_PLAIN_TABLE)
+    """Document text as a Markdown label (st.button, st.expander, st.caption) that shows it literally (a control
+    character as its picture)."""
+    return " ".join(visible(str(text)).split()).translate(_PLAIN_TABLE)
 
 
 def mark(text: str, spans, focus: tuple[int, int] | None = None) -> str:
@@ -193,16 +197,45 @@ document.body.appendChild(a);a.select();try{document.execCommand('copy');}catch(
 if(navigator.clipboard){navigator.clipboard.writeText(t).then(done,fallback);}else{fallback();}});})();</script>"""
 
 
-# The page is Chinese: its language for screen readers, fonts and translation offers, and Streamlit's own
-# "Skip to main content" link in Chinese. The question box takes the cursor when the page opens on 问答 with no
-# question. Once per page (the guard survives reruns).
+# The page is Chinese: its language for screen readers, fonts and translation offers, Streamlit's own "Skip to main
+# content" link in Chinese, and its connection-error dialog (the server stopped or is restarting) in Chinese with the
+# command that starts this app (`make run`, not Streamlit's "streamlit run yourscript.py"; the dialog's copy button,
+# which would copy Streamlit's command, is hidden). Only a text node's value is changed, never a node React owns
+# replaced. The question box takes the cursor when the page opens on 问答 with no question. Once per page (the guard
+# survives reruns); no "<" or "&" (st.html's sanitiser would mangle them).
 LOCALE_JS = """<script>(function(){var d=document;d.documentElement.lang='zh-CN';
+var T={'Skip to main content':'跳到正文','Connection error':'与服务器的连接已断开',
+'Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:':
+'知识库服务已停止或正在重启。请在服务器上的项目文件夹中运行下面的命令启动它，启动后本页会自动重新连接：',
+'streamlit run yourscript.py':'make run',
+'Streamlit server is not responding. Are you connected to the internet?':
+'知识库服务没有响应：它可能已停止或正在重启，也可能是网络不通。请在服务器上的项目文件夹中运行 make run 启动它，启动后本页会自动重新连接。',
+'Close':'关闭'};
+function text(root){var w=d.createTreeWalker(root,NodeFilter.SHOW_TEXT),n,v;
+while((n=w.nextNode())){v=T[n.nodeValue.trim()];if(v){n.nodeValue=v;}}}
 function fix(){d.querySelectorAll('a,button').forEach(function(a){if(a.textContent.trim()==='Skip to main content')
-{a.textContent='跳到正文';}});}fix();if(window.kbLocale)return;window.kbLocale=1;
-new MutationObserver(fix).observe(d.body,{childList:true,subtree:true});
-var p=new URLSearchParams(location.search);if(!p.get('q')&&(!p.get('page')||p.get('page')==='问答')){
+{text(a);}});d.querySelectorAll('[role=dialog]').forEach(function(g){text(g);
+g.querySelectorAll('[aria-label=Close]').forEach(function(b){b.setAttribute('aria-label','关闭');});
+g.querySelectorAll('[data-testid=stErrorCodeBlock]').forEach(function(c){if(c.textContent.trim()==='make run'){
+c.querySelectorAll('[data-testid=stElementToolbarButton]').forEach(function(b){b.style.display='none';});}});});}
+fix();if(window.kbLocale)return;window.kbLocale=1;
+new MutationObserver(fix).observe(d.body,{childList:true,subtree:true,characterData:true});
+var p=new URLSearchParams(location.search);if(!p.get('q')){if(!p.get('page')||p.get('page')==='问答'){
 var n=0,t=setInterval(function(){var i=d.querySelector('[data-testid=stTextInput] input');
-if(i){i.focus();clearInterval(t);}else if(++n>50){clearInterval(t);}},100);}})();</script>"""
+if(i){i.focus();clearInterval(t);}else if(++n>50){clearInterval(t);}},100);}}})();</script>"""
+
+
+# Switching pages (问答, 浏览, …) is a new entry of the browser's history, as asking a question is: the tabs are
+# bound to ?page=, which Streamlit writes by replacing the current entry, so a copy of the current address is pushed
+# first, as the press begins (the tabs select on press, before a click). Back then returns to the page, and the
+# question, that was open. Once per page; no "<" or "&" (st.html's sanitiser would mangle them).
+TABS_JS = """<script>(function(){if(window.kbTabs)return;window.kbTabs=1;
+var KEYS=['ArrowLeft','ArrowRight','Home','End'];
+function keep(){history.pushState(history.state,'',location.href);}
+document.addEventListener('pointerdown',function(e){var t=e.target.closest('[data-testid=stTabs] [role=tab]');
+if(t){if(e.button===0){if(t.getAttribute('aria-selected')!=='true')keep();}}},true);
+document.addEventListener('keydown',function(e){if(e.target.closest('[data-testid=stTabs] [role=tablist]')){
+if(KEYS.indexOf(e.key)!==-1)keep();}},true);})();</script>"""
 
 
 def row_table(cells, cls: str = "kb-table kb-row") -> str:

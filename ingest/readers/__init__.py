@@ -9,6 +9,15 @@ from .base import RawDocument, RawLine, RawPage, VisualLine, sha256_file
 SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".htm")
 
 
+def unreadable(path: str | Path, e: OSError) -> str:
+    """One line for a file the system will not let this user read, with what makes it readable."""
+    import shlex
+    if isinstance(e, PermissionError):
+        return (f"{path}: cannot read (permission denied): let this user read it"
+                f" (`chmod u+r {shlex.quote(str(path))}`) or take it out of the folder")
+    return f"{path}: cannot read ({e.strerror or e})"
+
+
 def read(path: str | Path, progress=None) -> RawDocument:
     """Read one file; raise BadDocument with a one-line reason on any failure.
 
@@ -25,7 +34,7 @@ def read(path: str | Path, progress=None) -> RawDocument:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise BadDocument(f"{path}: cannot read ({e.strerror or e})") from None
+        raise BadDocument(unreadable(path, e)) from None
     if not data.strip():
         raise BadDocument(f"{path}: the file is empty")
     if suffix == ".txt":

@@ -11,6 +11,7 @@ from ingest.records import Passage
 
 from ..config import Config, IndexCfg
 from ..errors import IndexCorrupt
+from .folder import fix, index_of
 from .signals import corpora as token_lists
 
 log = logging.getLogger(__name__)
@@ -38,10 +39,10 @@ class FaissStore:
             dense = Dense.load(folder, config.index)
             lexical = Lexical.load(folder)
         except Exception as e:  # noqa: BLE001 — any unreadable index file means the same thing to a user
-            raise IndexCorrupt(f"{folder} is damaged ({type(e).__name__}): rebuild it with `kb ingest corpus`") from None
+            raise IndexCorrupt(f"{folder} is damaged ({type(e).__name__}): {fix(index_of(folder))}") from None
         if dense.index.ntotal != n or lexical.section_of.shape[0] != n:
             raise IndexCorrupt(f"{folder}/dense.faiss holds {dense.index.ntotal} vectors for {n}"
-                               " passages: rebuild it with `kb ingest corpus`")
+                               f" passages: {fix(index_of(folder))}")
         return cls(dense, lexical)
 
     def signals(self, qvec, words, bigrams, n, candidates, allowed=None):

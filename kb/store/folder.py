@@ -31,7 +31,31 @@ LEGACY_SCHEMA = 6             # one folder of files renamed into place; still re
 MANIFEST = "manifest.json"
 POINTER = "CURRENT"
 LOCK = ".lock"
-FIX = "rebuild it with `kb ingest corpus`"
+SOURCES = "SOURCES"          # index root: every document's recorded source, readable without any generation
+
+
+def repair_command(index_dir: str | Path) -> str:
+    """The one command that repairs this index wherever it is run from: `kb --index /abs/path repair`."""
+    import shlex
+    return f"kb --index {shlex.quote(str(Path(index_dir).resolve()))} repair"
+
+
+def ingest_command(index_dir: str | Path, *folders: str | Path) -> str:
+    """`kb --index /abs/path ingest FOLDER…`: the index named, so that it works from any working directory."""
+    import shlex
+    where = shlex.quote(str(Path(index_dir).resolve()))
+    return f"kb --index {where} ingest " + " ".join(shlex.quote(str(f)) for f in folders)
+
+
+def index_of(folder: Path) -> Path:
+    """The index folder a generation folder belongs to (the folder itself in the older layout)."""
+    return folder.parent if GEN.match(folder.name) else folder
+
+
+def fix(index_dir: str | Path) -> str:
+    """The advice every damage ends with: the repair rebuilds each document from its recorded source (or keeps it
+    from the last intact generation when the source is gone), reusing intact vectors."""
+    return f"repair it with `{repair_command(index_dir)}`"
 GEN = re.compile(r"g(\d{6,})$")
 
 
@@ -78,7 +102,8 @@ def doc_from_json(d: dict) -> Document:
     d = dict(d)
     d["chapters"] = tuple(Chapter(c["number"], c["title"], c["page"], tuple(
         Section(s["chapter"], s["number"], s["title"], s["page"], tuple(s["subheadings"]), s.get("label", ""))
-        for s in c["sections"]), c.get("label", "")) for c in d["chapters"])
+        for s in c["sections"]), c.get("label", ""), c.get("volume", ""), c.get("volume_title", ""),
+        c.get("level", "")) for c in d["chapters"])
     d["boxes"] = tuple(BoxInfo(**b) for b in d["boxes"])
     d["blocks"] = tuple(Block(**{**b, "cells": tuple(tuple(c) for c in b["cells"]) if b["cells"] else None})
                         for b in d["blocks"])
@@ -128,13 +153,13 @@ def pointer(index_dir: Path) -> dict | None:
     except FileNotFoundError:
         return None
     except OSError as e:
-        raise IndexCorrupt(f"{index_dir}/{POINTER} cannot be read ({e.strerror}): {FIX}") from None
+        raise IndexCorrupt(f"{index_dir}/{POINTER} cannot be read ({e.strerror}): {fix(index_dir)}") from None
     try:
         ptr = json.loads(raw)
         if not (isinstance(ptr, dict) and GEN.match(str(ptr.get("generation"))) and ptr.get("manifest_sha256")):
             raise ValueError
     except ValueError:
-        raise IndexCorrupt(f"{index_dir}/{POINTER} is damaged: {FIX}") from None
+        raise IndexCorrupt(f"{index_dir}/{POINTER} is damaged: {fix(index_dir)}") from None
     return ptr
 
 
@@ -159,17 +184,17 @@ def _load_manifest(path: Path, index_dir: Path, sha: str | None = None) -> dict:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise IndexCorrupt(f"{index_dir} is incomplete ({path.parent.name}/{MANIFEST} missing): {FIX}") from None
+        raise IndexCorrupt(f"{index_dir} is incomplete ({path.parent.name}/{MANIFEST} missing): {fix(index_dir)}") from None
     except OSError as e:
-        raise IndexCorrupt(f"{path} cannot be read ({e.strerror}): {FIX}") from None
+        raise IndexCorrupt(f"{path} cannot be read ({e.strerror}): {fix(index_dir)}") from None
     if sha is not None and hashlib.sha256(raw).hexdigest() != sha:
-        raise IndexCorrupt(f"{path} is damaged (checksum differs from {POINTER}): {FIX}")
+        raise IndexCorrupt(f"{path} is damaged (checksum differs from {POINTER}): {fix(index_dir)}")
     try:
         m = json.loads(raw)
     except ValueError:
         m = None
     if not isinstance(m, dict):
-        raise IndexCorrupt(f"{path} is damaged: {FIX}")
+        raise IndexCorrupt(f"{path} is damaged: {fix(index_dir)}")
     return m
 
 
@@ -184,22 +209,23 @@ def current(index_dir: str | Path, check: bool = True) -> Generation:
             m = _load_manifest(index_dir / MANIFEST, index_dir)
             if m.get("schema") != LEGACY_SCHEMA:
                 raise IndexCorrupt(f"{index_dir} was written by another version (schema {m.get('schema')},"
-                                   f" need {SCHEMA}): {FIX}")
+                                   f" need {SCHEMA}): {fix(index_dir)}")
             return Generation(index_dir, index_dir, "", m)
         if index_dir.is_dir() and any(p.name != LOCK for p in index_dir.iterdir()):
-            raise IndexCorrupt(f"{index_dir} has no {POINTER} (no current index): {FIX}")
-        raise IndexMissing(f"no index at {index_dir}: build it with `kb ingest corpus` (or `make index`)")
+            raise IndexCorrupt(f"{index_dir} has no {POINTER} (no current index): {fix(index_dir)}")
+        raise IndexMissing(f"no index at {index_dir}: build it with `{ingest_command(index_dir, 'corpus')}`"
+                           " (or your documents' folder)")
     name = ptr["generation"]
     m = _load_manifest(index_dir / name / MANIFEST, index_dir, ptr["manifest_sha256"])
     if m.get("schema") != SCHEMA:
-        raise IndexCorrupt(f"{index_dir} was written by another version (schema {m.get('schema')}, need {SCHEMA}): {FIX}")
+        raise IndexCorrupt(f"{index_dir} was written by another version (schema {m.get('schema')}, need {SCHEMA}): {fix(index_dir)}")
     gen = Generation(index_dir, index_dir / name, name, m)
     if check:
         bad = verify(gen)
         if bad:
             f, what = bad[0]
             more = f" and {len(bad) - 1} more" if len(bad) > 1 else ""
-            raise IndexCorrupt(f"{index_dir} is damaged ({f}: {what}{more}): {FIX}")
+            raise IndexCorrupt(f"{index_dir} is damaged ({f}: {what}{more}): {fix(index_dir)}")
     return gen
 
 
@@ -256,15 +282,15 @@ def read_index(gen: Generation) -> tuple[list[Passage], list[Document], np.ndarr
         documents = _documents(folder)
         emb, hashes = _vectors(folder, m)
     except FileNotFoundError as e:
-        raise IndexCorrupt(f"{gen.index_dir} is incomplete ({Path(e.filename).name} missing): {FIX}") from None
+        raise IndexCorrupt(f"{gen.index_dir} is incomplete ({Path(e.filename).name} missing): {fix(gen.index_dir)}") from None
     except _UNREADABLE as e:
-        raise IndexCorrupt(f"{gen.index_dir} is damaged ({type(e).__name__}: {e}): {FIX}"[:300]) from None
+        raise IndexCorrupt(f"{gen.index_dir} is damaged ({type(e).__name__}: {str(e)[:120]}): {fix(gen.index_dir)}") from None
     if len(passages) != m.get("passages"):
         raise IndexCorrupt(f"{gen.index_dir} is inconsistent ({len(passages)} passages, manifest says"
-                           f" {m.get('passages')}): {FIX}")
+                           f" {m.get('passages')}): {fix(gen.index_dir)}")
     if not documents or {d.doc_id for d in documents} != {d.get("doc_id") for d in m.get("documents", [])}:
         raise IndexCorrupt(f"{gen.index_dir} is inconsistent ({len(documents)} documents in documents.jsonl,"
-                           f" {len(m.get('documents', []))} in the manifest): {FIX}")
+                           f" {len(m.get('documents', []))} in the manifest): {fix(gen.index_dir)}")
     return passages, documents, emb, hashes
 
 
@@ -298,6 +324,58 @@ def read_previous(index_dir: str | Path) -> Previous:
             return Previous(None, damaged=(POINTER,))
         return _previous(gen, [POINTER])
     return _previous(gen, [])
+
+
+def read_for_repair(index_dir: str | Path) -> Previous:
+    """What a repair starts from: the current generation's intact parts when its manifest reads; when the manifest
+    CURRENT names is damaged or its folder gone, the newest older generation that reads (its intact files verified),
+    so that its documents and vectors are kept and reused rather than rebuilt from nothing."""
+    index_dir = Path(index_dir)
+    try:
+        current(index_dir, check=False)
+        return read_previous(index_dir)
+    except (IndexCorrupt, IndexMissing):
+        pass
+    bad = current_name(index_dir)
+    what = (f"{bad}/{MANIFEST}" if (index_dir / bad).is_dir() else bad) if bad else POINTER
+    for name in reversed(generations(index_dir)):
+        if name == bad:
+            continue
+        try:
+            m = _load_manifest(index_dir / name / MANIFEST, index_dir)
+        except IndexCorrupt:
+            continue
+        if m.get("schema") == SCHEMA:
+            return _previous(Generation(index_dir, index_dir / name, name, m), [what])
+    return Previous(None, damaged=(what,))
+
+
+def recorded_sources(index_dir: str | Path) -> tuple[list[dict], str | None]:
+    """Every document the index last held, with its source path and digest ({doc_id, source, sha256}), and the
+    model it was embedded with: from the index's SOURCES file, else from the newest generation's manifest that
+    still reads (its checksum aside). ([], None) when nothing records them."""
+    index_dir = Path(index_dir)
+    try:
+        rec = json.loads((index_dir / SOURCES).read_text(encoding="utf-8"))
+        docs = rec["documents"]
+        if isinstance(docs, list) and all(isinstance(d, dict) and d.get("doc_id") and d.get("source") for d in docs):
+            return docs, rec.get("model")
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    for name in reversed(generations(index_dir)):
+        try:
+            m = _load_manifest(index_dir / name / MANIFEST, index_dir)
+        except IndexCorrupt:
+            continue
+        if isinstance(m.get("documents"), list):
+            return [d for d in m["documents"] if isinstance(d, dict) and d.get("doc_id") and d.get("source")], \
+                m.get("model")
+    try:                                              # an index folder of the older layout (or another schema)
+        m = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+        return [d for d in m["documents"] if isinstance(d, dict) and d.get("doc_id") and d.get("source")], \
+            m.get("model")
+    except (OSError, ValueError, KeyError, TypeError):
+        return [], None
 
 
 def _previous(gen: Generation, damaged: list[str]) -> Previous:

@@ -35,14 +35,14 @@ def unit_spans(p: Passage) -> list[tuple[int, int]]:
     """Where a passage's sentence units lie in its text ([start, end) offsets, in order); none for an indicator
     row (one unit already). A lead phrase (铜材料深加工。) or a short sentence is read with the next one, as
     answers are: alone it would match every question naming the topic."""
-    from ingest import sentences
+    from ingest import reads_with_next, sentences
     if p.kind == "row":
         return []
     out, start = [], None
     spans = sentences(p.text)
     for k, (a, b) in enumerate(spans):
         a = a if start is None else start
-        if k + 1 < len(spans) and (b - a < GLUE_BELOW or p.text[a:b].rstrip("。").strip() == (p.lead or "")):
+        if k + 1 < len(spans) and reads_with_next(p.text, (a, b), GLUE_BELOW, p.lead):
             start = a
             continue
         start = None

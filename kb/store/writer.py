@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,10 +16,11 @@ import numpy as np
 
 from ingest.records import Document, Passage
 
-from ..errors import IndexBusy, IndexCorrupt
-from .folder import GEN, LOCK, MANIFEST, POINTER, SCHEMA, Generation, doc_to_json, generations, listing, pointer
+from ..errors import IndexBusy, IndexCorrupt, KBError
+from .folder import GEN, LOCK, MANIFEST, POINTER, SCHEMA, SOURCES, Generation, doc_to_json, generations, listing, pointer
 
 LOCK_TIMEOUT = 600.0          # seconds a second writer waits for the first before giving up
+_held = threading.local()     # index folder → (device, inode) of the lock file this thread holds
 
 
 def checkpoint(step: str) -> None:
@@ -33,11 +35,20 @@ def writer_lock(index_dir: str | Path, timeout: float = LOCK_TIMEOUT,
     from filelock import FileLock, Timeout
     index_dir = Path(index_dir)
     _restore_legacy(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexCorrupt(f"{index_dir} is a file, not an index folder: name another with --index")
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        if (index_dir / LOCK).is_dir() and not (index_dir / LOCK).is_symlink():
+            shutil.rmtree(index_dir / LOCK)         # damage: a folder cannot be a lock, nor held by a writer
+    except PermissionError as e:
+        raise _not_writable(index_dir, e) from None
     lock = FileLock(str(index_dir / LOCK))
     try:
         try:
             lock.acquire(timeout=0)
+        except PermissionError as e:
+            raise _not_writable(index_dir, e) from None
         except Timeout:
             if on_wait is not None:
                 on_wait()
@@ -45,11 +56,43 @@ def writer_lock(index_dir: str | Path, timeout: float = LOCK_TIMEOUT,
     except Timeout:
         raise IndexBusy(f"another `kb ingest` is writing {index_dir} (waited {timeout:g} s):"
                         " run the command again when it has finished") from None
+    key = str(index_dir.resolve())
+    held = getattr(_held, "locks", None)
+    if held is None:
+        held = _held.locks = {}
     try:
+        held[key] = _file_id(index_dir / LOCK)
         _clean(index_dir)
         yield
     finally:
+        held.pop(key, None)
         lock.release()
+
+
+def _not_writable(index_dir: Path, e: OSError) -> KBError:
+    import shlex
+    return KBError(f"{index_dir} is not writable by this user ({e.strerror}): give it write permission"
+                        f" (`chmod -R u+w {shlex.quote(str(index_dir))}`) or name another folder with --index")
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _lock_lost(index_dir: Path) -> bool:
+    """The lock file this writer holds was deleted or replaced (a "stale lock" clean-up): another writer may have
+    taken a new one and be writing too. (False outside writer_lock, as in the layout tests.)"""
+    want = getattr(_held, "locks", {}).get(str(index_dir.resolve()))
+    return want is not None and _file_id(index_dir / LOCK) != want
+
+
+def _lost(index_dir: Path) -> IndexBusy:
+    return IndexBusy(f"{index_dir}/{LOCK} was deleted or replaced while this ingest was writing, so another writer"
+                     " may have started: this ingest changed nothing; run the command again")
 
 
 def _restore_legacy(index_dir: Path) -> None:
@@ -74,7 +117,7 @@ def _clean(index_dir: Path) -> None:
         for name in generations(index_dir):      # a killed writer's unfinished generation, or one it left
             if name not in keep:
                 shutil.rmtree(index_dir / name, ignore_errors=True)
-    for p in index_dir.glob(f".{POINTER}.tmp-*"):
+    for p in [*index_dir.glob(f".{POINTER}.tmp-*"), *index_dir.glob(f".{SOURCES}.tmp-*")]:
         p.unlink(missing_ok=True)
     for p in [*index_dir.parent.glob(f".{index_dir.name}.tmp-*"), *index_dir.parent.glob(f".{index_dir.name}.old-*")]:
         shutil.rmtree(p, ignore_errors=True)
@@ -134,6 +177,10 @@ def write_generation(index_dir: str | Path, manifest: dict, passages: list[Passa
             os.fsync(f.fileno())
         _fsync(folder, directory=True)
         checkpoint("manifest.json")
+        if _lock_lost(index_dir):
+            raise _lost(index_dir)
+        _write_sources(index_dir, name, manifest)
+        checkpoint("sources written")
         ptr = {"generation": name, "manifest_sha256": hashlib.sha256(raw).hexdigest(),
                "previous": prev_ptr["generation"] if prev_ptr else None}
         with open(ptr_tmp, "w", encoding="utf-8") as f:
@@ -141,14 +188,20 @@ def write_generation(index_dir: str | Path, manifest: dict, passages: list[Passa
             f.flush()
             os.fsync(f.fileno())
         checkpoint("pointer written")
+        if _lock_lost(index_dir):
+            raise _lost(index_dir)
+        if (index_dir / POINTER).is_dir() and not (index_dir / POINTER).is_symlink():
+            shutil.rmtree(index_dir / POINTER)      # damage: a folder where the pointer file belongs
         os.replace(ptr_tmp, index_dir / POINTER)        # the one atomic step: from here the new index is served
         swapped = True
         checkpoint("pointer replaced")
         _fsync(index_dir, directory=True)
-    except BaseException:
+    except BaseException as e:
         if not swapped:
             shutil.rmtree(folder, ignore_errors=True)
             ptr_tmp.unlink(missing_ok=True)
+            if isinstance(e, OSError) and _lock_lost(index_dir):     # the other writer cleared this one's folder
+                raise _lost(index_dir) from None
         raise
     keep = {name, ptr["previous"]}
     for g in generations(index_dir):
@@ -157,7 +210,7 @@ def write_generation(index_dir: str | Path, manifest: dict, passages: list[Passa
             checkpoint(f"removed {g}")
     if prev_legacy:                                   # the older layout's files, now unused
         for p in index_dir.iterdir():
-            if p.name in (POINTER, LOCK) or GEN.match(p.name) or p.name.startswith(f".{POINTER}"):
+            if p.name in (POINTER, LOCK, SOURCES) or GEN.match(p.name) or p.name.startswith(f".{POINTER}"):
                 continue
             if p.is_dir():
                 shutil.rmtree(p, ignore_errors=True)
@@ -165,6 +218,20 @@ def write_generation(index_dir: str | Path, manifest: dict, passages: list[Passa
                 p.unlink(missing_ok=True)
         checkpoint("removed the older layout")
     return Generation(index_dir, folder, name, manifest)
+
+
+def _write_sources(index_dir: Path, name: str, manifest: dict) -> None:
+    """SOURCES at the index's root: each document's source path and digest and the model, replaced atomically
+    before the pointer, so that a repair knows every document even when a generation or its manifest is lost."""
+    rec = {"generation": name, "model": manifest.get("model"),
+           "documents": [{k: d.get(k) for k in ("doc_id", "title", "source", "sha256")}
+                         for d in manifest.get("documents", [])]}
+    tmp = index_dir / f".{SOURCES}.tmp-{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(json.dumps(rec, ensure_ascii=False, indent=1) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, index_dir / SOURCES)
 
 
 def _pointer_or_none(index_dir: Path) -> dict | None:
