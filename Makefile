@@ -41,6 +41,7 @@ eval: install index
 	$(BIN)/kb --index $(INDEX) eval eval/kinds/test.jsonl
 	$(BIN)/kb --index $(INDEX) eval eval/offtopic/test.jsonl
 	$(BIN)/python bench/trust.py --index $(INDEX)
+	$(BIN)/python bench/related.py --part test
 
 bench: install index system-deps
 	$(BIN)/python bench/query.py --index $(INDEX)

@@ -226,6 +226,7 @@ class Site:
     pristine: Path                             # the two-folder index, built once
     elsewhere: Path                            # another working directory, with a decoy corpus/
     ls_pristine: str = ""
+    t_ingest: float = 2.5
     counter: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -269,6 +270,14 @@ def build_site(root: Path) -> Site:
     if got != BASE:
         raise SystemExit(f"the campaign's index lists {got}, expected {BASE}")
     s.ls_pristine = r.out
+    probe = root / "probe"                                # how long an ingest of third/ takes (for the kill moments)
+    shutil.copytree(pristine, probe)
+    t = time.perf_counter()
+    r = kb(["--index", str(probe), "ingest", str(site / "third")], site)
+    s.t_ingest = time.perf_counter() - t
+    shutil.rmtree(probe)
+    if r.rc != 0:
+        raise SystemExit(f"cannot ingest third/: {r.show(2000)}")
     return s
 
 
@@ -376,16 +385,21 @@ def damage_outcome(s: Site, idx: Path, arg: str, cwd: Path, *, must_refuse: bool
     return f"{did}; refused, `… {verb}` from elsewhere restored both folders"
 
 
-KEY_FILES = ["manifest.json", "embeddings.npy", "passages.jsonl", "documents.jsonl", "hashes.json", "dense.faiss"]
 ALL_MODES = ["delete", "empty", "truncate", "garble", "bitflip", "folder", "stale", "append"]
 CORE_MODES = ["delete", "empty", "truncate", "garble", "bitflip", "folder"]
+# every kind of damage on the manifest and the vectors; half of them on passages and documents; one kind on each
+# other file, in turn (--full: every kind on every file)
+KEY_FILES = {"manifest.json": ALL_MODES, "embeddings.npy": ["delete", "truncate", "bitflip", "folder", "stale"],
+             "passages.jsonl": ["empty", "garble", "append"], "documents.jsonl": ["delete", "truncate", "bitflip"]}
 
 
 def register_damage(files: list[str], full: bool, seed: int) -> None:
     rotate = 0
     for f in ["manifest.json"] + sorted(files):
-        if full or f in KEY_FILES:
+        if full:
             modes = ALL_MODES
+        elif f in KEY_FILES:
+            modes = KEY_FILES[f]
         else:
             modes = [CORE_MODES[rotate % len(CORE_MODES)]]
             rotate += 1
@@ -447,6 +461,10 @@ def _current_damage(idx: Path, how: str, rng: random.Random) -> tuple[str, bool]
         cur.unlink()
         cur.symlink_to(idx / "no-such-pointer")
         return "CURRENT is a dangling symlink", True
+    if how == "truncate":                    # into the content (a trailing newline is not part of the pointer)
+        k = rng.randrange(1, len(raw.rstrip()))
+        cur.write_bytes(raw[:k])
+        return f"CURRENT truncated to {k} of {len(raw)} bytes", True
     what = damage_file(cur, how, rng)
     return f"CURRENT {what}", True
 
@@ -454,10 +472,14 @@ def _current_damage(idx: Path, how: str, rng: random.Random) -> tuple[str, bool]
 CURRENT_DAMAGE = ["delete", "empty", "truncate", "garble", "bitflip in the generation name", "bitflip in the checksum",
                   "bitflip in the syntax", "folder", "names a missing generation", "names the previous generation",
                   "checksum of the previous manifest", "null", "a list", "a symlink to nowhere"]
+CURRENT_QUICK = ["delete", "truncate", "garble", "bitflip in the generation name", "bitflip in the checksum", "folder",
+                 "names a missing generation", "a symlink to nowhere"]
+SIDE_MODES = ["delete", "empty", "truncate", "garble", "bitflip", "folder", "dangling symlink", "symlink loop"]
+SIDE_QUICK = {"SOURCES": ["delete", "garble", "folder"], ".lock": ["delete", "folder", "dangling symlink"]}
 
 
-def register_pointer_damage(seed: int) -> None:
-    for how in CURRENT_DAMAGE:
+def register_pointer_damage(seed: int, full: bool) -> None:
+    for how in (CURRENT_DAMAGE if full else CURRENT_QUICK):
         def fn(s: Site, how=how) -> str:
             idx, arg, cwd = s.copy_index()
             did, must = _current_damage(idx, how, random.Random(f"{seed}:CURRENT:{how}"))
@@ -465,8 +487,7 @@ def register_pointer_damage(seed: int) -> None:
         case("damage", f"CURRENT {how}")(fn)
 
     for target in ("SOURCES", ".lock"):
-        modes = ["delete", "empty", "truncate", "garble", "bitflip", "folder", "dangling symlink", "symlink loop"]
-        for how in modes:
+        for how in (SIDE_MODES if full else SIDE_QUICK[target]):
             def fn(s: Site, target=target, how=how) -> str:
                 idx, arg, cwd = s.copy_index()
                 p = idx / target
@@ -513,12 +534,6 @@ def register_pointer_damage(seed: int) -> None:
         gen.rename(idx / "g000555")
         return "current generation renamed g000555"
 
-    @gen_case("current generation emptied", True)
-    def _(idx, gen, prev):
-        shutil.rmtree(gen)
-        gen.mkdir()
-        return "current generation an empty folder"
-
     @gen_case("current generation replaced by a file", True)
     def _(idx, gen, prev):
         shutil.rmtree(gen)
@@ -530,10 +545,10 @@ def register_pointer_damage(seed: int) -> None:
         shutil.rmtree(gen / "bm25_words")
         return "current generation's bm25_words/ deleted"
 
-    @gen_case("current generation and SOURCES deleted", True)
+    @gen_case("SOURCES and the previous generation deleted", False)
     def _(idx, gen, prev):
-        shutil.rmtree(gen), (idx / "SOURCES").unlink()
-        return "current generation and SOURCES deleted (previous generation left)"
+        shutil.rmtree(prev), (idx / "SOURCES").unlink()
+        return "SOURCES and the previous generation deleted (the current one intact)"
 
     @gen_case("every file of the current generation emptied", True)
     def _(idx, gen, prev):
@@ -547,22 +562,43 @@ def register_pointer_damage(seed: int) -> None:
         shutil.rmtree(prev)
         return "previous generation deleted"
 
-    @gen_case("previous generation's manifest garbled", False)
-    def _(idx, gen, prev):
-        (prev / "manifest.json").write_bytes(b"\xff\xfe garbage" * 10)
-        return "previous generation's manifest garbled"
-
-    @gen_case("previous generation's embeddings deleted", False)
-    def _(idx, gen, prev):
-        (prev / "embeddings.npy").unlink()
-        return "previous generation's embeddings.npy deleted"
-
     @gen_case("a stray unfinished generation", False)
     def _(idx, gen, prev):
         (idx / "g000003").mkdir()
         (idx / "g000003" / "passages.jsonl").write_text('{"id": "half', encoding="utf-8")
         (idx / ".CURRENT.tmp-99999").write_text("{", encoding="utf-8")
         return "an unfinished generation g000003 and a pointer temp file beside"
+
+    # the advice ignored: the user adds a document from another folder to the damaged index instead
+    ignored = {
+        "current generation deleted": lambda idx, gen, prev: shutil.rmtree(gen),
+        "manifest garbled": lambda idx, gen, prev: (gen / "manifest.json").write_bytes(b"garbage\n"),
+        "both generations deleted": lambda idx, gen, prev: (shutil.rmtree(gen), shutil.rmtree(prev)),
+        "CURRENT deleted": lambda idx, gen, prev: (idx / "CURRENT").unlink(),
+        "passages.jsonl emptied": lambda idx, gen, prev: (gen / "passages.jsonl").write_bytes(b""),
+    }
+    for what, act in ignored.items():
+        def fn(s: Site, what=what, act=act) -> str:
+            idx, arg, cwd = s.copy_index()
+            gen, prev = _current_gen(idx)
+            act(idx, gen, prev)
+            w = kb(["--index", arg, "ingest", str(s.site / "fifth")], cwd)
+            no_traceback(w)
+            if w.rc != 0:
+                one_line(w, codes=(1,))
+                advice = advice_of(w)
+                check(run_advice(advice, s.elsewhere).rc == 0, f"the advice `{advice}` fails")
+                again = kb(["--index", arg, "ingest", str(s.site / "fifth")], cwd)
+                check(again.rc == 0, "the ingest after the advice fails", again)
+                said = "refused with advice; advice, then the ingest, worked"
+            else:
+                said = "accepted: " + (w.err.strip().splitlines() or [""])[0][:80]
+            got, _ = docs(arg, cwd)
+            check(got == BASE | E, f"{what}, then `kb ingest fifth/` instead of the advice ({said}): the index lists "
+                                   f"{sorted(got)}, expected {sorted(BASE | E)}", w)
+            finds(arg, cwd, Q_B, B)
+            return f"{what}; {said}; nothing lost"
+        case("damage", f"{what}, advice ignored: a plain ingest of another folder")(fn)
 
     # the index is a regular file / a symlink to a copy
     def fn_file(s: Site) -> str:
@@ -604,20 +640,59 @@ def _kill_after(p: subprocess.Popen, delay: float, sig: int = signal.SIGKILL) ->
     return True
 
 
-def register_kills(seed: int) -> None:
+def _gens(idx: Path) -> set[str]:
+    try:
+        return {p.name for p in idx.iterdir() if re.fullmatch(r"g\d{6,}", p.name)}
+    except OSError:
+        return set()
+
+
+def _pointer_bytes(idx: Path) -> bytes:
+    try:
+        return (idx / "CURRENT").read_bytes()
+    except OSError:
+        return b""
+
+
+def _kill_at(p: subprocess.Popen, idx: Path, when: tuple[str, float], sig: int = signal.SIGKILL) -> str:
+    """Kill p at a moment of its run: ("wall", s) s seconds after its start; ("gen", s) s seconds after its new
+    generation folder appears (the write phase: files, manifest, pointer); ("swap", s) s seconds after CURRENT
+    changes (the swap done, the old generation being removed). Says when it was killed, or that it had finished."""
+    kind, extra = when
+    if kind == "wall":
+        return f"killed at {extra:.2f} s" if _kill_after(p, extra, sig) else f"finished before {extra:.2f} s"
+    t0, gens, ptr = time.perf_counter(), _gens(idx), _pointer_bytes(idx)
+    while p.poll() is None:
+        if (kind == "gen" and _gens(idx) - gens) or (kind == "swap" and _pointer_bytes(idx) != ptr):
+            seen = time.perf_counter() - t0
+            if _kill_after(p, extra, sig):
+                return f"killed {extra * 1000:.0f} ms after the {'new generation appeared' if kind == 'gen' else 'swap'} ({seen:.2f} s in)"
+            break
+        time.sleep(0.001)
+    p.communicate(timeout=60)
+    return f"finished before the kill ({kind} +{extra * 1000:.0f} ms)"
+
+
+def _when(w: tuple[str, float]) -> str:
+    return f"at {w[1]:.2f} s" if w[0] == "wall" else f"{w[1] * 1000:.0f} ms into the " + (
+        "write" if w[0] == "gen" else "clean-up after the swap")
+
+
+def register_kills(seed: int, t: float) -> None:
+    """t: the seconds an ingest of third/ took when the site was built. Some kills at a time of the run; most at a
+    moment of the write itself, found by watching the index folder (a new generation folder appears; CURRENT
+    changes), so that they land in the write whatever the machine's load."""
     rng = random.Random(f"{seed}:kills")
-    delays = [0.05, 0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.1, 2.5, 3.0, 3.5] + [round(rng.uniform(0.2, 4.0), 2) for _ in range(4)]
-    for d in delays:
-        def fn(s: Site, d=d) -> str:
+    moments = [("wall", round(0.15 * t, 2)), ("wall", round(0.5 * t, 2))] + \
+              [("gen", x) for x in (0.0, 0.01, 0.03, 0.06, 0.1, 0.2, round(rng.uniform(0, 0.3), 3))] + \
+              [("swap", 0.0), ("swap", 0.02)]
+    for when in moments:
+        def fn(s: Site, when=when) -> str:
             idx, arg, cwd = s.copy_index()
             cmd = ["--index", arg, "ingest", str(s.site / "third")]
-            p = _spawn(cmd, cwd)
-            killed = _kill_after(p, d)
-            r = kb(["--index", arg, "ask", QUESTION], cwd)
-            no_traceback(r)
-            check(r.rc == 0, f"after a kill at {d} s the index does not open", r)
-            got, _ = docs(arg, cwd)
-            check(got in (BASE, BASE | C), f"after a kill at {d} s the index lists {sorted(got)}")
+            said = _kill_at(_spawn(cmd, cwd), idx, when)
+            got, _ = docs(arg, cwd)                              # opens (kb ls verifies every file)
+            check(got in (BASE, BASE | C), f"{said}: the index lists {sorted(got)}")
             state = "new" if got == BASE | C else "previous"
             again = kb(cmd, cwd)
             no_traceback(again)
@@ -626,19 +701,18 @@ def register_kills(seed: int) -> None:
             check(got == BASE | C, f"after the rerun the index lists {sorted(got)}")
             finds(arg, cwd, Q_B, B)
             tidy(idx)
-            return f"{'killed' if killed else 'finished before the kill'} at {d} s: {state} content served; rerun completed, tidy"
-        case("kills", f"SIGKILL ingest third/ at {d} s")(fn)
+            return f"{said}: {state} content served; rerun completed, tidy"
+        case("kills", f"SIGKILL ingest third/ {_when(when)}")(fn)
 
-    for d in (0.4, 1.0, 1.6):
-        def fn(s: Site, d=d) -> str:
+    for when in (("gen", 0.02), ("gen", 0.08)):
+        def fn(s: Site, when=when) -> str:
             idx, arg, cwd = s.copy_index()
             gen, _ = _current_gen(idx)
             (gen / "passages.jsonl").write_bytes(b"")
             r0 = kb(["--index", arg, "ask", QUESTION], cwd)
             one_line(r0, codes=(1,))
             advice = advice_of(r0)
-            p = popen(shlex.split(advice)[1:], s.elsewhere)
-            killed = _kill_after(p, d)
+            said = _kill_at(popen(shlex.split(advice)[1:], s.elsewhere), idx, when)
             r = kb(["--index", arg, "ask", QUESTION], cwd)
             no_traceback(r)
             if r.rc != 0:
@@ -649,14 +723,14 @@ def register_kills(seed: int) -> None:
             got, _ = docs(arg, cwd)
             check(got == BASE, f"after a killed repair and the advice the index lists {sorted(got)}")
             finds(arg, cwd, Q_B, B)
-            return f"repair {'killed' if killed else 'finished'} at {d} s; the advice then restored both documents"
-        case("kills", f"SIGKILL the advised repair at {d} s")(fn)
+            return f"repair {said}; the advice then restored both documents"
+        case("kills", f"SIGKILL the advised repair {_when(when)}")(fn)
 
-    for d in (0.5, 1.1):
-        def fn(s: Site, d=d) -> str:
+    for when in (("gen", 0.03),):
+        def fn(s: Site, when=when) -> str:
             idx, arg, cwd = s.copy_index()
             cmd = ["--index", arg, "rm", B]
-            killed = _kill_after(popen(cmd, cwd), d)
+            said = _kill_at(popen(cmd, cwd), idx, when)
             r = kb(["--index", arg, "ask", QUESTION], cwd)
             check(r.rc == 0, "after a killed rm the index does not open", r)
             got, _ = docs(arg, cwd)
@@ -667,14 +741,14 @@ def register_kills(seed: int) -> None:
             got, _ = docs(arg, cwd)
             check(got == {A}, f"after rm the index lists {sorted(got)}")
             tidy(idx)
-            return f"rm {'killed' if killed else 'finished'} at {d} s; index whole, rerun done"
-        case("kills", f"SIGKILL kb rm at {d} s")(fn)
+            return f"rm {said}; index whole, rerun done"
+        case("kills", f"SIGKILL kb rm {_when(when)}")(fn)
 
-    for d in (0.7, 1.4):
-        def fn(s: Site, d=d) -> str:
+    for when in (("gen", 0.05),):
+        def fn(s: Site, when=when) -> str:
             idx, arg, cwd = s.copy_index()
             cmd = ["--index", arg, "ingest", "--replace", str(s.site / "corpus"), str(s.site / "fifth")]
-            killed = _kill_after(popen(cmd, cwd), d)
+            said = _kill_at(popen(cmd, cwd), idx, when)
             got, _ = docs(arg, cwd)
             check(got in (BASE, {A} | E), f"after a killed ingest --replace the index lists {sorted(got)}")
             again = kb(cmd, cwd)
@@ -682,15 +756,15 @@ def register_kills(seed: int) -> None:
             got, _ = docs(arg, cwd)
             check(got == {A} | E, f"after the rerun the index lists {sorted(got)}")
             tidy(idx)
-            return f"ingest --replace {'killed' if killed else 'finished'} at {d} s; whole, rerun done"
-        case("kills", f"SIGKILL ingest --replace at {d} s")(fn)
+            return f"ingest --replace {said}; whole, rerun done"
+        case("kills", f"SIGKILL ingest --replace {_when(when)}")(fn)
 
-    for d in (0.3, 0.9, 1.5, 2.2):
-        def fn(s: Site, d=d) -> str:
+    for when in (("wall", round(0.6 * t, 2)), ("gen", 0.02), ("swap", 0.0)):
+        def fn(s: Site, when=when) -> str:
             case_dir = s.new_case_dir()
             arg = "新 索引/first"
             cmd = ["--index", arg, "ingest", str(s.site / "corpus"), str(s.site / "other")]
-            killed = _kill_after(popen(cmd, case_dir), d)
+            killed = _kill_at(popen(cmd, case_dir), case_dir / arg, when)
             r = kb(["--index", arg, "ask", QUESTION], case_dir)
             said = ok_or_one_line(r)
             again = kb(cmd, case_dir)
@@ -699,16 +773,16 @@ def register_kills(seed: int) -> None:
             got, _ = docs(arg, case_dir)
             check(got == BASE, f"after the rerun the index lists {sorted(got)}")
             tidy(case_dir / arg)
-            return f"first ingest {'killed' if killed else 'finished'} at {d} s (open: {said}); rerun built it, tidy"
-        case("kills", f"SIGKILL the first ingest into a new index at {d} s")(fn)
+            return f"first ingest {killed} (open: {said[:60]}); rerun built it, tidy"
+        case("kills", f"SIGKILL the first ingest into a new index {_when(when)}")(fn)
 
     def fn_twice(s: Site) -> str:
         idx, arg, cwd = s.copy_index()
         cmd = ["--index", arg, "ingest", str(s.site / "third")]
-        for d in (1.2, 2.0):
-            _kill_after(popen(cmd, cwd), d)
+        for when in (("gen", 0.01), ("gen", 0.1)):
+            said = _kill_at(popen(cmd, cwd), idx, when)
             got, _ = docs(arg, cwd)
-            check(got in (BASE, BASE | C), f"after kill at {d} s the index lists {sorted(got)}")
+            check(got in (BASE, BASE | C), f"{said}: the index lists {sorted(got)}")
         again = kb(cmd, cwd)
         check(again.rc == 0, "rerun after two kills fails", again)
         got, _ = docs(arg, cwd)
@@ -717,12 +791,12 @@ def register_kills(seed: int) -> None:
         return "two kills in a row, then a rerun: complete and tidy"
     case("kills", "SIGKILL twice in a row, then rerun")(fn_twice)
 
-    for d in (0.8, 1.6):
-        def fn(s: Site, d=d) -> str:
+    for when in (("gen", 0.03),):
+        def fn(s: Site, when=when) -> str:
             idx, arg, cwd = s.copy_index()
             cmd = ["--index", arg, "ingest", str(s.site / "third")]
             p = popen(cmd, cwd)
-            killed = _kill_after(p, d, signal.SIGINT)
+            said = _kill_at(p, idx, when, signal.SIGINT)
             got, _ = docs(arg, cwd)
             check(got in (BASE, BASE | C), f"after Ctrl-C the index lists {sorted(got)}")
             again = kb(cmd, cwd)
@@ -730,8 +804,8 @@ def register_kills(seed: int) -> None:
             got, _ = docs(arg, cwd)
             check(got == BASE | C, f"after Ctrl-C and rerun the index lists {sorted(got)}")
             tidy(idx)
-            return f"Ctrl-C (SIGINT) {'sent' if killed else 'too late'} at {d} s, rc {p.returncode}; rerun complete"
-        case("kills", f"SIGINT ingest at {d} s")(fn)
+            return f"Ctrl-C (SIGINT) {said}, rc {p.returncode}; rerun complete"
+        case("kills", f"SIGINT ingest {_when(when)}")(fn)
 
 
 # ================================================================ 3. bad input
@@ -777,47 +851,35 @@ def register_input(seed: int) -> None:
     cjk = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(10_000))
     queries = {
         "empty query": [""],
-        "spaces only": ["   "],
         "tabs and newlines": ["\t\n\r\n"],
         "ideographic space only": ["\u3000\u3000"],
         "zero-width characters only": ["\u200b\u200c\u200d\ufeff"],
         "10,000 times 铜": ["铜" * 10_000],
         "10,000 random ideographs": [cjk],
-        "10,000 ASCII letters": ["a" * 10_000],
         "2,000 words of 城市": ["城市 " * 2_000],
         "control characters": ["\x01\x02城市道路\x03\x7f"],
-        "BEL and backspaces": ["城市\x07\x08\x08道路"],
         "ANSI colour codes": ["\x1b[31m城市道路\x1b[0m挖掘"],
         "ANSI clear screen and OSC title": ["\x1b[2J\x1b]0;pwned\x07占道费"],
         "C1 CSI": ["\x9b31m道路\x9b0m"],
         "lone high surrogate bytes": [b"\xed\xa0\x80\xe5\x9f\x8e\xe5\xb8\x82"],
-        "lone low surrogate bytes": [b"\xed\xb0\x80"],
         "invalid UTF-8 bytes": [b"\xff\xfe\xfd\xe9\x81\x93\xe8\xb7\xaf"],
         "overlong UTF-8": [b"\xc0\xaf\xe0\x80\xaf"],
         "emoji": ["🚀🏙️城市道路🚧"],
-        "emoji ZWJ family and flag": ["👨‍👩‍👧‍👦🇨🇳"],
         "right-to-left override": ["\u202e路道市城\u202c"],
         "combining marks pile": ["a" + "\u0301" * 500],
         "SQL injection": ["'; DROP TABLE passages; --"],
-        "SQL tautology": ["1' OR '1'='1"],
         "HTML script": ["<script>alert(document.cookie)</script>"],
-        "HTML img onerror": ["<img src=x onerror=alert(1)>城市"],
-        "javascript URL": ["javascript:alert(1)//道路"],
         "format string": ["%s%s%n%x{0.__class__}"],
         "template injection": ["{{7*7}}${jndi:ldap://x/a}"],
         "shell injection": ["$(rm -rf /tmp/x); `id`"],
         "regex metacharacters": ["(.*)+[?*\\"],
-        "path traversal": ["../../../etc/passwd"],
         "only punctuation": ["？！。，、；：“”"],
-        "stopword only": ["的"],
         "a negative number": ["-1"],
         "Korean, Japanese, Arabic": ["도로 道路の料金 طريق"],
-        "fullwidth Latin": ["ＳＥＬＥＣＴ　＊"],
     }
     for name, q in queries.items():
         query_case(f"ask: {name}", ["ask", *q])
     query_case("ask --json: ANSI colour codes", ["ask", "--json", "\x1b[31m城市道路\x1b[0m"], json_out=True)
-    query_case("ask --json: invalid UTF-8 bytes", ["ask", "--json", b"\xff\xe9\x81\x93\xe8\xb7\xaf"], json_out=True)
     query_case("ask --json: 10,000 random ideographs", ["ask", "--json", cjk], json_out=True)
     query_case("ask interactive: NUL, ESC and empty line", ["ask"], input="城市\x00道路\n\x1b[31m挖掘\n\n".encode())
     query_case("ask interactive: invalid UTF-8 on stdin", ["ask"], input=b"\xff\xfe\xe9\x81\x93\n")
@@ -826,21 +888,14 @@ def register_input(seed: int) -> None:
     options = {
         "-k 0": ["ask", "-k", "0", Q_B],
         "-k -1": ["ask", "-k", "-1", Q_B],
-        "-k -999999": ["ask", "-k", "-999999", Q_B],
         "-k 1000000": ["ask", "-k", "1000000", Q_B],
         "-k 2**70": ["ask", "-k", str(2 ** 70), Q_B],
         "--section nonsense": ["ask", "--section", "胡说八道", Q_B],
         "--section 第九十九章第一节": ["ask", "--section", "第九十九章第一节", Q_B],
-        "--section empty": ["ask", "--section", "", Q_B],
-        "--section -3": ["ask", "--section", "-3", Q_B],
         "--section 九、（一） without --doc": ["ask", "--section", "九、（一）", Q_B],
         "--doc unknown": ["ask", "--doc", "no-such-document", Q_B],
-        "--doc empty": ["ask", "--doc", "", Q_B],
-        "--doc path traversal": ["ask", "--doc", "../../etc/passwd", Q_B],
         "--doc with ANSI": ["ask", "--doc", "\x1b[31mred", Q_B],
         "--chapter 999": ["ask", "--chapter", "999", Q_B],
-        "--chapter -1": ["ask", "--chapter", "-1", Q_B],
-        "--chapter 0": ["ask", "--chapter", "0", Q_B],
         "--chapter 2**70": ["ask", "--chapter", str(2 ** 70), Q_B],
         "--chapter 999 --doc other's": ["ask", "--chapter", "999", "--doc", B, Q_B],
         "--box nonsense": ["ask", "--box", "专栏九九", Q_B],
@@ -848,7 +903,6 @@ def register_input(seed: int) -> None:
         "inspect unknown document": ["inspect", "no-such-document"],
         "eval a missing file": ["eval", "/no/such/questions.jsonl"],
         "-k abc (not a number)": ["ask", "-k", "abc", Q_B],
-        "--chapter 二 (not a number)": ["ask", "--chapter", "二", Q_B],
         "an unknown option": ["ask", "--frobnicate", Q_B],
         "an unknown command": ["frobnicate"],
     }
@@ -893,7 +947,7 @@ def register_input(seed: int) -> None:
 
     # ---- odd files: each ingested alone into its own copy
     def file_case(name: str, make: Callable[[Path, random.Random], Path | bytes | str], *, may_succeed: bool = True,
-                  must_succeed: bool = False, timeout: float = 180):
+                  must_succeed: bool = False, timeout: float = 180, adds: bool = True):
         def fn(s: Site) -> str:
             idx, arg, cwd = s.copy_index()
             files = s.new_case_dir()
@@ -905,6 +959,8 @@ def register_input(seed: int) -> None:
             if r.rc == 0:
                 check(may_succeed, "accepted (exit 0), expected a refusal", r)
                 answered(r)
+                if not adds:
+                    check((idx / "CURRENT").read_bytes() == before, "accepted, nothing to add, yet CURRENT changed", r)
                 check(not RAW_CONTROL.search(r.out.replace("\t", "") + r.err.replace("\t", "")), "raw control character", r)
                 got, _ = docs(arg, cwd)
                 check(BASE <= got, f"after the ingest the index lists {sorted(got)}")
@@ -924,7 +980,7 @@ def register_input(seed: int) -> None:
         return make
 
     text = (GALLERY / "gov-work-report-2023.txt").read_text(encoding="utf-8")
-    flat = "".join(f.read_text(encoding="utf-8") for f in sorted(GALLERY.glob("*.txt"))).replace("\n", "")
+    flat = "".join(f.read_text(encoding="utf-8") for f in sorted(GALLERY.glob("*.txt")) if f.stem != B).replace("\n", "")
     file_case("empty .txt", write("空.txt", b""), may_succeed=False)
     file_case("whitespace-only .txt", write("blank.txt", b" \n\t\n\xe3\x80\x80\n" * 50), may_succeed=False)
     file_case("binary (PNG bytes) named .txt", write("图片.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40), may_succeed=False)
@@ -942,7 +998,6 @@ def register_input(seed: int) -> None:
     file_case("a 1 MB single line of plan text", write("一行.txt", (flat * (1_050_000 // len(flat.encode()) + 1)).encode()[:1_050_000].decode("utf-8", "ignore").encode()),
               must_succeed=True, timeout=300)
     file_case("a 1 MB single line of one ideograph", write("铜.txt", ("铜" * 350_000).encode()), timeout=300)
-    file_case("a 1 MB single line of ASCII", write("ascii.txt", b"a" * 1_000_000), timeout=300)
     file_case("200,000 empty lines", write("lines.txt", b"\n" * 200_000), may_succeed=False)
     file_case("UTF-16 with BOM", write("utf16.txt", text.encode("utf-16")))
     file_case("UTF-8 with BOM", write("bom.txt", b"\xef\xbb\xbf" + text.encode()), must_succeed=True)
@@ -955,13 +1010,13 @@ def register_input(seed: int) -> None:
     def folder_named_txt(d: Path, rng) -> str:
         (d / "x.txt").mkdir()
         return str(d / "x.txt")
-    file_case("a folder named x.txt (empty)", folder_named_txt, may_succeed=False)
+    file_case("a folder named x.txt (empty)", folder_named_txt, adds=False)
 
     def folder_named_txt_with_file(d: Path, rng) -> str:
         (d / "y.txt").mkdir()
         (d / "y.txt" / "z.bin").write_bytes(b"\x00\x01")
         return str(d / "y.txt")
-    file_case("a folder named y.txt holding a binary", folder_named_txt_with_file, may_succeed=False)
+    file_case("a folder named y.txt holding a binary", folder_named_txt_with_file, adds=False)
     file_case("a missing path", lambda d, rng: str(d / "不存在.txt"), may_succeed=False)
 
     def loop(d: Path, rng) -> str:
@@ -983,7 +1038,37 @@ def register_input(seed: int) -> None:
     def fifo(d: Path, rng) -> str:
         os.mkfifo(d / "fifo.txt")
         return str(d / "fifo.txt")
-    file_case("a FIFO named .txt", fifo, may_succeed=False, timeout=60)
+    file_case("a FIFO named .txt", fifo, may_succeed=False, timeout=20)
+
+    def mixed_case(name: str, extra: Callable[[Path], None], more: set[str] = frozenset(), timeout: float = 180):
+        """A folder holding a good document and something odd: the good one is indexed; the odd one, if refused,
+        is said in one `kb: ` line (exit 1); no traceback, no hang."""
+        def fn(s: Site) -> str:
+            idx, arg, cwd = s.copy_index()
+            d = s.new_case_dir() / "docs"
+            d.mkdir()
+            shutil.copy(GALLERY / "central-no1-2018.txt", d)
+            extra(d)
+            r = kb(["--index", arg, "ingest", str(d)], cwd, timeout=timeout)
+            no_traceback(r)
+            check(r.rc in (0, 1), "exit code", r)
+            check(all(l.startswith("kb: ") for l in r.err.splitlines()), "a stderr line not starting 'kb: '", r)
+            check(not RAW_CONTROL.search(r.out.replace("\t", "") + r.err.replace("\t", "")), "raw control character", r)
+            got, _ = docs(arg, cwd)
+            check(BASE | {"central-no1-2018"} <= got and len(got - BASE - {"central-no1-2018"}) <= len(more),
+                  f"the index lists {sorted(got)}")
+            finds(arg, cwd, Q_B, B)
+            said = [l for l in r.err.splitlines() if "skipped" in l]
+            return f"rc {r.rc}, {len(got)} docs" + (f"; {said[0][:90]}" if said else "")
+        case("input", f"file: {name}")(fn)
+    mixed_case("a folder with a good file and a FIFO .txt", lambda d: os.mkfifo(d / "fifo.txt"), timeout=20)
+    mixed_case("a folder with a good file and a symlink loop .txt",
+               lambda d: ((d / "a.txt").symlink_to(d / "b.txt"), (d / "b.txt").symlink_to(d / "a.txt")))
+    mixed_case("a folder with a file whose name is invalid UTF-8",
+               lambda d: Path(os.fsdecode(os.fsencode(str(d)) + b"/\xb9\xe6\xbb\xae.txt")).write_bytes(text.encode("utf-8")),
+               more={"?"})
+    mixed_case("a folder with a good file and random high bytes .txt",
+               lambda d: (d / "noise.txt").write_bytes(bytes(random.Random(seed).randrange(128, 256) for _ in range(20_000))))
 
     def loop_dir(d: Path, rng) -> str:
         (d / "docs").mkdir()
@@ -998,22 +1083,6 @@ def register_input(seed: int) -> None:
         return str(d / "proc.txt")
     file_case("a .txt that cannot be read (/proc/self/mem)", unreadable, may_succeed=False)
 
-    def bad_among_good(s: Site) -> str:
-        idx, arg, cwd = s.copy_index()
-        d = s.new_case_dir() / "mixed"
-        d.mkdir()
-        shutil.copy(GALLERY / "central-no1-2018.txt", d)
-        (d / "noise.txt").write_bytes(bytes(random.Random(seed).randrange(128, 256) for _ in range(20_000)))
-        r = kb(["--index", arg, "ingest", str(d)], cwd)
-        no_traceback(r)
-        check(r.rc in (0, 1), "exit code", r)
-        errs = r.err.splitlines()
-        check(all(l.startswith("kb: ") for l in errs) and sum("noise.txt" in l for l in errs) == 1,
-              "the bad file is not said in exactly one `kb: ` line", r)
-        got, _ = docs(arg, cwd)
-        check(got == BASE | {"central-no1-2018"}, f"the index lists {sorted(got)}")
-        return f"rc {r.rc}: the good file indexed, the bad one skipped in one line"
-    case("input", "file: a folder with a good file and random bytes")(bad_among_good)
 
 
 # ================================================================ 4. concurrency
@@ -1224,7 +1293,8 @@ def register_concurrency(seed: int) -> None:
 
 
 # ================================================================ 5. the lock deleted under a writer
-def register_lock(seed: int) -> None:
+def register_lock(seed: int, t: float) -> None:
+    """t: the seconds an ingest of third/ takes; the lock is meddled with at moments spread over it."""
     def lock_case(name: str, delay: float, second: bool, how: str = "delete", repeat: bool = False):
         def fn(s: Site) -> str:
             idx, arg, cwd = s.copy_index()
@@ -1280,12 +1350,11 @@ def register_lock(seed: int) -> None:
                     f" nothing lost ({len(got)} docs)")
         case("lock", name, serial=True)(fn)
 
-    for d in (0.4, 0.9, 1.4, 2.0):
-        lock_case(f".lock deleted at {d} s, a second writer starts", d, True)
-    for d in (0.7, 1.6):
-        lock_case(f".lock deleted at {d} s, no second writer", d, False)
-    lock_case(".lock replaced by a new file at 1.0 s, a second writer starts", 1.0, True, "replace")
-    lock_case(".lock replaced by a folder at 1.0 s, a second writer starts", 1.0, True, "folder")
+    for f in (0.2, 0.45, 0.65, 0.85):
+        lock_case(f".lock deleted at {f * t:.1f} s, a second writer starts", f * t, True)
+    lock_case(f".lock deleted at {0.6 * t:.1f} s, no second writer", 0.6 * t, False)
+    lock_case(f".lock replaced by a new file at {0.5 * t:.1f} s, a second writer starts", 0.5 * t, True, "replace")
+    lock_case(f".lock replaced by a folder at {0.5 * t:.1f} s, a second writer starts", 0.5 * t, True, "folder")
     lock_case(".lock deleted every 0.1 s while two writers run", 0.3, True, "delete", repeat=True)
 
 
@@ -1293,7 +1362,7 @@ def register_lock(seed: int) -> None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", default=os.environ.get("KB_MODEL", "hash"), help="embedding model (default: hash)")
-    ap.add_argument("--jobs", type=int, default=max(2, os.cpu_count() or 2), help="cases run at once (families 1-3)")
+    ap.add_argument("--jobs", type=int, default=2 * (os.cpu_count() or 1), help="cases run at once (families 1-3)")
     ap.add_argument("--seed", default="22")
     ap.add_argument("--full", action="store_true", help="every generation file with every kind of damage")
     ap.add_argument("--only", action="append", default=[], help="run the cases whose 'family: name' holds this")
@@ -1309,11 +1378,12 @@ def main(argv=None) -> int:
         s = build_site(root)
         files = sorted(json.loads((_current_gen(s.pristine)[0] / "manifest.json").read_text(encoding="utf-8"))["files"])
         register_damage(files, a.full, a.seed)
-        register_pointer_damage(a.seed)
-        register_kills(a.seed)
+        register_pointer_damage(a.seed, a.full)
+        register_kills(a.seed, s.t_ingest)
         register_input(a.seed)
         register_concurrency(a.seed)
-        register_lock(a.seed)
+        register_lock(a.seed, s.t_ingest)
+        print(f"site built in {time.perf_counter() - t0:.0f} s; an ingest of third/ takes {s.t_ingest:.1f} s", flush=True)
         chosen = [c for c in CASES if not a.only or any(o in f"{c.family}: {c.name}" for o in a.only)]
         results: dict[str, list[bool]] = {}
         secs: dict[str, float] = {}

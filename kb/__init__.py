@@ -7,9 +7,10 @@ from .errors import BackendUnavailable, BadQuery, ConfigError, IndexBusy, IndexC
 from .knowledge import KnowledgeBase
 from .query import MAX_QUERY_CHARS
 from ingest import sentences
-from .records import Answer, Citation, Document, Hit, Measure, Passage, Result, SyncStats, chapter_name, unit_pages, visible
+from .records import (Answer, Citation, DocAnswer, Document, Hit, Measure, Passage, Result, SyncStats, chapter_name,
+                      unit_pages, visible)
 
-__all__ = ["KnowledgeBase", "Result", "Hit", "Answer", "Citation", "Measure", "Passage", "Document", "SyncStats",
+__all__ = ["KnowledgeBase", "Result", "DocAnswer", "Hit", "Answer", "Citation", "Measure", "Passage", "Document", "SyncStats",
            "chapter_name", "unit_pages", "visible", "asks_for_measures", "measures", "pageview", "verdict", "feedback", "sentences", "MAX_QUERY_CHARS", "environment", "Environment",
            "KBError", "IndexMissing", "IndexStale", "IndexCorrupt", "IndexBusy", "ModelMismatch", "ModelUnavailable",
            "BadQuery", "BackendUnavailable", "ConfigError"]

@@ -134,11 +134,21 @@ def _json(data) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _print_result(res, as_json: bool) -> None:
+def _print_each(answers, as_json: bool) -> None:
+    """One question, every document's answer side by side (kb ask --per-doc, or 各文件对…怎么说)."""
+    if as_json:
+        print(_json([a.to_json() for a in answers]))
+        return
+    for a in answers:
+        _say(f"━━ 《{plain(a.title)}》 ━━")
+        _print_result(a.result, False, verdict.EACH_MESSAGES)
+
+
+def _print_result(res, as_json: bool, messages=verdict.MESSAGES) -> None:
     if as_json:
         print(_json(res.to_json()))
         return
-    message = verdict.MESSAGES[res.verdict]
+    message = messages[res.verdict]
     if res.answer:
         if message:
             _say(message)
@@ -169,7 +179,11 @@ def cmd_ask(a) -> int:
     elif a.section is not None:
         filters["section"] = int(a.section)
     if a.query:
-        _print_result(kb.ask(" ".join(a.query), k=a.k, **filters), a.json)
+        q = " ".join(a.query)
+        if a.per_doc or (KnowledgeBase.asks_each(q) and len(kb.documents) > 1 and not a.doc):
+            _print_each(kb.ask_each(q, k=min(a.k, 3)), a.json)
+        else:
+            _print_result(kb.ask(q, k=a.k, **filters), a.json)
         return 0
     _say("规划纲要知识库 — 输入问题，回车检索；空行或 Ctrl-D 退出。")
     while True:
@@ -184,6 +198,23 @@ def cmd_ask(a) -> int:
             _print_result(kb.ask(q, k=a.k, **filters), a.json)
         except BadQuery as e:
             _say(f"kb: {e}")
+
+
+def cmd_related(a) -> int:
+    kb = _open(a)
+    p = kb.passage(a.passage_id)
+    hits = kb.related(p.id, k=a.k)
+    if a.json:
+        print(_json({"passage": p.id, "citation": kb.citation(p).text, "related": [h.to_json() for h in hits]}))
+        return 0
+    _say(f"{plain(p.text)}\n   —— {plain(kb.citation(p).text)}\n")
+    if not hits:
+        _say("其他文件中没有表述同一举措或目标的段落。")
+        return 0
+    _say("其他文件中的对应表述：")
+    for h in hits:
+        _say(f"[{h.rank}] {plain(h.passage.text)}\n    —— {plain(h.citation.text)}\n")
+    return 0
 
 
 def _dots(page) -> str:
@@ -346,7 +377,14 @@ def main(argv=None) -> int:
     p.add_argument("--box")
     p.add_argument("--doc")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--per-doc", action="store_true",
+                   help="answer from each document apart, side by side (also for 各文件对…怎么说)")
     p.set_defaults(fn=cmd_ask)
+    p = sub.add_parser("related", help="上位依据 / 对照: the passages of the other documents stating the same measure")
+    p.add_argument("passage_id", help="a passage id (`kb ask … --json` gives each hit's id)")
+    p.add_argument("-k", type=int, default=3)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(fn=cmd_related)
     p = sub.add_parser("toc", help="print the table of contents")
     p.add_argument("--doc")
     p.set_defaults(fn=cmd_toc)

@@ -74,10 +74,21 @@ class VerdictCfg:
 
 
 @dataclass(frozen=True)
+class RelatedCfg:
+    # 对照 (KnowledgeBase.related), chosen on eval/related/tune.jsonl with bench/related.py, then measured once on
+    # its test part: the other documents' passages ranked by BM25 with the passage's words as the query ...
+    same_measure: float = 0.82        # ... kept when one of their sentences is this close in meaning (cosine) to one
+                                      # of the passage's own: the same measure or target, not the same topic
+    min_shared: float = 0.1           # ... and they share this much of the passage's words (BM25 query coverage)
+    near_best: float = 0.4            # ... and score at least this share of the best kept one
+
+
+@dataclass(frozen=True)
 class Config:
     fusion: Fusion = field(default_factory=Fusion)
     answer: AnswerCfg = field(default_factory=AnswerCfg)
     verdict: VerdictCfg = field(default_factory=VerdictCfg)
+    related: RelatedCfg = field(default_factory=RelatedCfg)
     index: IndexCfg = field(default_factory=IndexCfg)
 
 

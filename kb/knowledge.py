@@ -23,7 +23,7 @@ from .config import Config, Fusion, default_index_dir, environment, load_config
 from .embed import configured_model, load_embedder, resolve_model
 from .errors import BadQuery, IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch
 from .fusion import fuse, top
-from .records import Answer, Citation, Hit, Result, SyncStats
+from .records import Answer, Citation, DocAnswer, Hit, Result, SyncStats
 from .store import backend_name, store_class
 from .store import writer
 from .store.signals import VOCABULARY_FILES, Sentences, Vocabulary, cosines, embed_text, sentence_units
@@ -527,6 +527,44 @@ class KnowledgeBase:
             ms = answering.measures(best, self.section_passages(best.doc_id, best.chapter, best.section))
         return Result(q.raw, tuple(hits), ans if vouched else None, tuple(answering.terms_for_highlight(q)), vouched,
                       conf, shares, on_topic, code, None if vouched or not on_topic else ans, ms)
+
+    def related(self, passage_id: str, k: int = 3) -> tuple[Hit, ...]:
+        """上位依据 / 对照: the passages of the other documents that state the same measure or target as this one,
+        best first, each with its citation; none when no other document says the same (never the nearest
+        unrelated passage). The other documents' passages are ranked by BM25 with this passage's words as the
+        query, and one is kept when one of its sentences is as close in meaning to one of this passage's own as a
+        restatement is, it shares enough of the words, and it scores near the best ([related] settings)."""
+        p = self.passage(passage_id)
+        i = self._by_id[p.id]
+        others = self._meta["doc"] != p.doc_id
+        if not others.any() or self.sentences is None:
+            return ()
+        cfg = self.config.related
+        q = querying.parse(p.text[:querying.MAX_QUERY_CHARS])
+        qvec = np.asarray(self.embedder.encode_passages([embed_text(p)])[0], dtype=np.float32)
+        words = np.where(others, self.signals(q, others, qvec)["words"], 0.0)
+        mine = self.sentences.of(i)
+        if not mine.size:                   # an indicator row: its one vector stands for its sentence
+            mine = qvec[None, :]
+        close = self.sentences.best_pairs(mine, len(self.passages))
+        score = np.where(others & (close >= cfg.same_measure) & (words >= cfg.min_shared), words, -np.inf)
+        order = [int(j) for j in np.argsort(-score)[:max(1, int(k))] if np.isfinite(score[j])]
+        order = [j for j in order if score[j] >= cfg.near_best * score[order[0]]]
+        return tuple(Hit(r, self.passages[j], float(score[j]), float(close[j]), float(words[j]),
+                         self.citation(self.passages[j])) for r, j in enumerate(order, 1))
+
+    @staticmethod
+    def asks_each(query: str) -> bool:
+        """A question put to every document by its wording (各文件对…怎么说): the faces answer it per document."""
+        return querying.per_document(query) is not None
+
+    def ask_each(self, query: str, k: int = 5) -> tuple[DocAnswer, ...]:
+        """The question put to every document: each document's best vouched-for sentence (or its verdict that it
+        does not say), side by side, in the index's order of documents. A question phrased for it
+        (各文件对农村厕所改造怎么说) is asked as its topic (农村厕所改造)."""
+        topic = querying.per_document(query) or query
+        querying.parse(topic)                               # BadQuery for an empty one, before any search
+        return tuple(DocAnswer(d.doc_id, d.title, self.ask(topic, k=k, doc=d.doc_id)) for d in self.documents)
 
     def evidence(self, query: str, k: int = 10) -> tuple[list[Hit], Answer | None, dict[str, float]]:
         """What `ask` decides from: the hits, the answer sentence before the verdict, and the verdict's features

@@ -151,6 +151,20 @@ def _strip_question(text: str) -> list[str]:
     return kept or toks
 
 
+# 各文件对农村厕所改造怎么说 / 每个文件里关于…是怎么规定的: the same question put to every document, answered per document
+_PER_DOC_LEAD = re.compile(r"^\s*(?:各|每个|每份|各个|各份|几个|几份|这些)(?:份|个)?(?:文件|文档)(?:中|里|里面)?(?:都)?(?:对于|对|关于)?")
+_PER_DOC_TAIL = re.compile(r"(?:分别|都|是|又|各)?(?:怎么|如何|怎样)(?:说|讲|规定|提|表述|要求)的?\s*[？?]?\s*$")
+
+
+def per_document(raw: str) -> str | None:
+    """The topic of a question put to every document (各文件对农村厕所改造怎么说 → 农村厕所改造), else None."""
+    m = _PER_DOC_LEAD.match(raw or "")
+    if not m:
+        return None
+    topic = _PER_DOC_TAIL.sub("", raw[m.end():]).strip(" ，,。？?")
+    return topic or None
+
+
 def parse(raw: str) -> Query:
     """Understand a user query; BadQuery for an empty one. Long queries are truncated, never refused."""
     if raw is None or not str(raw).strip():

@@ -224,3 +224,15 @@ class Result:
                 "measures": [{"lead": m.lead, "text": m.text, "passage_id": m.passage_id, "start": m.start}
                              for m in self.measures],
                 "hits": [h.to_json() for h in self.hits]}
+
+
+@dataclass(frozen=True)
+class DocAnswer:
+    """One document's answer to a question put to every document (`KnowledgeBase.ask_each`): its own hits and
+    the same verdict as a single answer; a document that does not answer says so through its Result's verdict."""
+    doc_id: str
+    title: str
+    result: Result
+
+    def to_json(self) -> dict:
+        return {"doc_id": self.doc_id, "title": self.title, **self.result.to_json()}

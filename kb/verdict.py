@@ -40,6 +40,8 @@ MESSAGES = {
     NOTHING: "没有找到相关段落。",
 }
 CANDIDATE_LABEL = "最接近的候选句（未经确认，不是答案）"
+# the same words for one document among several (ask_each): 这份文件 where the table says 纲要
+EACH_MESSAGES = {code: text.replace("纲要", "这份文件") for code, text in MESSAGES.items()}
 
 # kinds of question a plan outline does not answer however close its words come: a person, an office's procedure
 # for one applicant, a fee. Each is a feature of the model (its weight is fitted), not a rule.

@@ -32,7 +32,7 @@ def test_kb_config_prints_a_file_that_reads_back(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize("text,says", [
     ("[fusion]\nwieght = 2\n", "[fusion] wieght: unknown key (known: method, lexical_norm, dense"),
-    ("[fusoin]\ndense = 2\n", "unknown section [fusoin] (known: fusion, answer, verdict, index)"),
+    ("[fusoin]\ndense = 2\n", "unknown section [fusoin] (known: fusion, answer, verdict, related, index)"),
     ("[fusion]\ndense = \"high\"\n", "[fusion] dense = 'high': expected a number"),
     ("[answer]\nmax_chars = 1.5\n", "[answer] max_chars = 1.5: expected a whole number"),
     ("[answer]\nmax_chars = true\n", "[answer] max_chars = True: expected a whole number"),

@@ -66,3 +66,64 @@ def test_cli_ls_and_doc_filter(three_docs, capsys):
     assert main(["--index", str(idx), "--model", "hash", "ask", "铜", "--doc", "report-2022", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {h["doc_id"] for h in data["hits"]} == {"report-2022"}
+
+
+@pytest.fixture(scope="module")
+def outline_and_no1(tmp_path_factory):
+    """The outline beside a real 中央一号文件 (tests/data/gallery)."""
+    from .test_gallery import GALLERY
+    corpus = tmp_path_factory.mktemp("each") / "corpus"
+    corpus.mkdir()
+    shutil.copy(OUTLINE, corpus / OUTLINE.name)
+    shutil.copy(GALLERY / "central-no1-2018.txt", corpus)
+    idx = corpus.parent / "index"
+    KnowledgeBase.sync([corpus], idx, model="hash")
+    return idx, KnowledgeBase.open(idx, model="hash")
+
+
+def test_a_question_put_to_every_document_is_answered_by_each(outline_and_no1):
+    """各文件对农村人居环境整治怎么说: each document's own hits and verdict, side by side; asked as its topic."""
+    _, kb = outline_and_no1
+    assert KnowledgeBase.asks_each("各文件对农村人居环境整治怎么说") and not KnowledgeBase.asks_each("农村人居环境整治")
+    each = kb.ask_each("各文件对农村人居环境整治怎么说", k=3)
+    assert [a.doc_id for a in each] == [d.doc_id for d in kb.documents]
+    for a in each:
+        assert a.result.query == "农村人居环境整治"
+        assert a.result.hits and all(h.passage.doc_id == a.doc_id for h in a.result.hits)
+        shown = a.result.answer or a.result.candidate
+        assert shown is None or shown.citation.text.startswith(f"《{a.title}》") or a.doc_id == "central-no1-2018"
+    outline = next(a for a in each if a.doc_id.startswith("weibin"))
+    assert outline.result.verdict == kb.ask("农村人居环境整治", k=3, doc=outline.doc_id).verdict   # the same verdict
+
+
+def test_cli_per_doc_side_by_side(outline_and_no1, capsys):
+    idx, kb = outline_and_no1
+    assert main(["--index", str(idx), "--model", "hash", "ask", "农村人居环境", "--per-doc", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["doc_id"] for r in rows} == {d.doc_id for d in kb.documents}
+    assert all({"verdict", "answer", "candidate", "hits", "title"} <= set(r) for r in rows)
+    assert main(["--index", str(idx), "--model", "hash", "ask", "各文件对农村人居环境整治怎么说"]) == 0
+    out = capsys.readouterr().out
+    for d in kb.documents:
+        assert f"━━ 《{d.title}》 ━━" in out
+    assert "纲要中没有" not in out                      # among several documents: 这份文件中没有…
+
+
+def test_the_app_answers_per_document_side_by_side(outline_and_no1, tmp_path, monkeypatch):
+    """问答 with two documents: 按文件对照 (or a 各文件对…怎么说 question) shows each document's answer, or its plain
+    word that it does not say, with its own passages; the switch is in the address (each=1)."""
+    from .test_app import app, point_app_at
+    idx, kb = outline_and_no1
+    point_app_at(idx, tmp_path, monkeypatch)
+    at = app(q="各文件对农村人居环境整治怎么说")
+    assert not at.exception
+    page = "\n".join(m.value for m in at.markdown)
+    for d in kb.documents:
+        assert f"《{d.title}》" in page.replace("&#45;", "-")
+    assert "农村人居环境整治" in page
+    at = app(q="农村人居环境整治")
+    assert not at.exception and at.toggle(key="ask_each").value is False
+    at.toggle(key="ask_each").set_value(True).run()
+    assert not at.exception and at.query_params.get("each") in ("1", ["1"])
+    page = "\n".join(m.value for m in at.markdown)
+    assert all(f"《{d.title}》" in page for d in kb.documents)

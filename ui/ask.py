@@ -12,6 +12,7 @@ from ui.docs import doc_ids, is_multi, set_url_doc, short_title, title_of, url_d
 from ui.export import quotation
 from ui.history import question_history, remember
 from ui.loading import cached_ask
+from ui.related import render_related
 from ui.render import COPY_JS, copy_button, esc, html_block, link, mark, plain, reading_link, row_table
 
 
@@ -56,6 +57,44 @@ def set_chapter() -> None:
 
 def set_doc() -> None:
     set_url_doc(st.session_state.get("ask_doc") or None)
+
+
+def set_each() -> None:
+    if st.session_state.get("ask_each"):
+        st.query_params["each"] = "1"
+    else:
+        st.query_params.pop("each", None)
+
+
+EACH_SHOWN = 2            # passages under each document's answer, side by side
+
+
+def render_each(kb: KnowledgeBase, q: str) -> None:
+    """按文件对照: the question put to every document, each document's answer (or its plain word that it does not
+    say) with its closest passages, side by side (stacked for more than three documents)."""
+    try:
+        answers = kb.ask_each(q, k=EACH_SHOWN)
+    except BadQuery as e:
+        st.warning(f"无法检索这个问题：{plain(str(e))}")
+        return
+    st.html(COPY_JS, unsafe_allow_javascript=True)
+    st.caption(f"按文件对照：同一个问题在 {len(answers)} 份文件中各自的回答（“{plain(answers[0].result.query)}”）")
+    cols = st.columns(len(answers), gap="medium") if len(answers) <= 3 else [st.container() for _ in answers]
+    for i, (col, a) in enumerate(zip(cols, answers)):
+        res = a.result
+        with col:
+            st.markdown(html_block(esc(f"《{a.title}》"), "kb-each-title"), unsafe_allow_html=True)
+            message = verdict.EACH_MESSAGES[res.verdict]
+            if res.answer:
+                if message:
+                    st.caption(plain(message))
+                render_answer(kb, res.answer, res.query, f"把握 {res.confidence:.0%}", key=f"-each{i}")
+            elif message:
+                st.markdown(html_block(esc(message), "kb-none"), unsafe_allow_html=True)
+            if res.candidate is not None:
+                render_candidate(kb, res.candidate, res.query)
+            for hit in res.hits[:EACH_SHOWN]:
+                render_hit(kb, hit, res.terms, res.query, res.candidate, key=f"-each{i}")
 
 
 def chapter_numbers(kb: KnowledgeBase, doc: str | None) -> list[int]:
@@ -123,6 +162,11 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
         chapter = st.selectbox("按章筛选", [-1] + chapters, key="ask_ch", on_change=set_chapter,
                                format_func=lambda n: chapter_label(kb, n, doc),
                                label_visibility="collapsed")
+    each = False
+    if multi and not doc:
+        st.session_state["ask_each"] = st.query_params.get("each") == "1"     # the address is the truth
+        each = st.toggle("按文件对照", key="ask_each", on_change=set_each,
+                         help="同一个问题在每份文件中各自回答，并排对照（问“各文件对……怎么说”时自动对照）")
     q = q or ""
     if not q.strip():
         st.markdown("**试试这些问题：**")
@@ -135,6 +179,9 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
 
     if len(q) > MAX_QUERY_CHARS:
         st.caption(f"问题较长（{len(q)} 字），检索时只使用前 {MAX_QUERY_CHARS} 字。")
+    if multi and not doc and (each or KnowledgeBase.asks_each(q)):
+        render_each(kb, q)
+        return
     try:
         result, secs = cached_ask(kb, id(kb), q, None if chapter < 0 else chapter, doc)
     except BadQuery as e:
@@ -173,7 +220,7 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
                 render_hit(kb, hit, result.terms, q, result.candidate)
 
 
-def render_answer(kb: KnowledgeBase, a, q: str, sure: str) -> None:
+def render_answer(kb: KnowledgeBase, a, q: str, sure: str, key: str = "") -> None:
     p = kb.passage(a.passage_id)
     c = a.citation
     item = item_of_answer(kb, a)
@@ -189,7 +236,7 @@ def render_answer(kb: KnowledgeBase, a, q: str, sure: str) -> None:
                            + link(reading_link(p, q, (a.start, a.start + len(a.text))), "在原文中查看") + " "
                            + copy_button(quotation(item)),
                            "kb-meta"), unsafe_allow_html=True)
-    add_button(item, "add-answer")
+    add_button(item, f"add-answer{key}")
 
 
 SURE_MEANS = "把握是校准过的概率：在没有用于调校的盲测问题上，把握为 80% 的答案大约 80% 是对的。"
@@ -258,11 +305,11 @@ def render_measures(kb: KnowledgeBase, ms, best, q: str) -> None:
                 unsafe_allow_html=True)
 
 
-def render_hit(kb: KnowledgeBase, hit, terms, q: str, candidate=None) -> None:
+def render_hit(kb: KnowledgeBase, hit, terms, q: str, candidate=None, key: str = "") -> None:
     p = hit.passage
     c = hit.citation
     item = item_of_passage(kb, p, hit.citation)
-    with st.container(border=True, key=f"hit-{hit.rank}"):
+    with st.container(border=True, key=f"hit{key}-{hit.rank}"):
         where = esc(p.heading_path) + esc(c.pages.replace("，", " · "))
         if is_multi(kb):   # hits may come from several documents: name the document first
             where = f"《{esc(short_title(p.doc_title))}》 " + where
@@ -282,3 +329,4 @@ def render_hit(kb: KnowledgeBase, hit, terms, q: str, candidate=None) -> None:
             st.markdown(html_block(copy_button(quotation(item)) + " "
                                    + link(reading_link(p, q), "在原文中查看 →"), "kb-actions"),
                         unsafe_allow_html=True)
+        render_related(kb, p, f"hit{key}-{hit.rank}")

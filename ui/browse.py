@@ -16,6 +16,7 @@ from ui.basket import add_button, basket
 from ui.cite import item_of_paragraph, item_of_passage
 from ui.docs import doc_ids, is_multi, set_url_doc, title_of, url_doc
 from ui.loading import cached_ask, section_blocks
+from ui.related import render_related
 from ui.render import anchor, esc, html_block, link, mark, parse_section, plain, section_key, table_html
 
 
@@ -200,6 +201,8 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
             terms = ()
 
     passages = [p for p in kb.section_passages(doc.doc_id, c_no, s_no)]
+    if focus is not None and (focus.chapter, focus.section) == (c_no, s_no):
+        render_related(kb, focus, "focus", expanded=True)      # the passage a link opened: its counterparts
     render_section(kb, doc, section_blocks(kb, id(kb), doc.doc_id).get((c_no, s_no), []),
                    passages, focus, para, terms, key, base, sentence_span(st.query_params.get("s"), focus))
 

@@ -29,6 +29,11 @@ def cached_ask(_kb: KnowledgeBase, kb_id: int, query: str, chapter: int | None,
     return result, time.perf_counter() - t0
 
 
+@st.cache_resource(max_entries=2048, show_spinner=False)
+def cached_related(_kb: KnowledgeBase, kb_id: int, passage_id: str) -> tuple:
+    return _kb.related(passage_id)
+
+
 @st.cache_resource(show_spinner=False)
 def section_blocks(_kb: KnowledgeBase, kb_id: int, doc_id: str) -> dict:
     """(chapter, section) → the document's blocks there, in reading order."""

@@ -17,6 +17,7 @@ mark.kb {background: #ffe58f; color: inherit; padding: 0 1px; border-radius: 2px
 .kb-answer {font-size: 1.15rem; line-height: 1.8; border-left: 4px solid #c0392b;
             padding: .5rem .9rem; background: rgba(192,57,43,.06); border-radius: 4px;}
 .kb-none {padding: .6rem .9rem; background: rgba(28,131,225,.08); border-radius: 4px; line-height: 1.7;}
+.kb-each-title {font-weight: 600; font-size: 1.05rem; margin: .2rem 0 .4rem; line-height: 1.5;}
 .kb-warn {padding: .6rem .9rem; background: rgba(255,193,7,.15); border-radius: 4px; line-height: 1.7;}
 .kb-meta {color: #6b6b6b; font-size: .85rem; margin-top: .1rem;}
 .kb-para {scroll-margin-top: 4rem; padding: .15rem .4rem; border-radius: 4px;}

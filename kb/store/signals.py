@@ -93,6 +93,19 @@ class Sentences:
         cos = cosines(self.vectors[a:b], qvec)
         return [(s, e, float(c)) for (s, e), c in zip(spans, cos)]
 
+    def of(self, i: int) -> np.ndarray:
+        """Passage i's sentence vectors (none for an indicator row)."""
+        a, b = np.searchsorted(self.owner, i, "left"), np.searchsorted(self.owner, i, "right")
+        return self.vectors[a:b]
+
+    def best_pairs(self, mine: np.ndarray, n_total: int) -> np.ndarray:
+        """Full-length array: for each passage, the best cosine between one of its sentences and one of `mine`
+        (another passage's sentence vectors); -inf for a passage without sentences."""
+        best = np.full(n_total, -np.inf, dtype=np.float32)
+        if self.owner.size and mine.size:
+            np.maximum.at(best, self.owner, (self.vectors @ mine.T.astype(np.float32)).max(axis=1))
+        return best
+
     def scores(self, qvec: np.ndarray, n_total: int) -> np.ndarray:
         """Full-length array: each passage's best sentence cosine, -inf for a passage without sentences."""
         best = np.full(n_total, -np.inf, dtype=np.float32)

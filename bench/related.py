@@ -1,0 +1,128 @@
+"""上位依据 / 对照 (KnowledgeBase.related) against a blind gold set, beside two peers, in the same run.
+
+    .venv/bin/python bench/related.py [--part tune|test|all] [--index /tmp/kb-related] [--sweep]
+
+The gold set (eval/related/, written blind from the texts by people who never ran the product): each line is a
+sentence of one document and the sentences of the other documents that state the same measure or target (or none).
+The index holds the outline (corpus/) and the documents of eval/related/docs/, embedded with the product's model;
+it is built once into --index.
+
+For each line, the passage holding the sentence is asked for its counterparts (k = 3):
+- precision@3: of all the passages returned, the share that hold a gold counterpart (a passage returned for a
+  sentence with no counterpart is wrong);
+- recall@3: for lines with counterparts, the share of their counterpart passages (at most 3) among those returned;
+- none right: of the lines with no counterpart, the share for which nothing is returned.
+Peers: plain cross-document dense kNN (cosine of the passage vectors, the 3 nearest passages of the other
+documents) and BM25 (the passage's words as the query over the other documents' passages, the 3 best). `--sweep`
+prints the product's figures over [related] same_measure (tune on the tune part only).
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+
+from bench.common import ROOT  # noqa: E402
+
+GOLD = ROOT / "eval" / "related"
+
+
+def norm(s: str) -> str:
+    """Letters, digits and ideographs only: the gold copies the raw files (the outline's half-width commas, breaks
+    and stray spaces), the index holds their cleaned text."""
+    return re.sub(r"[\W_]", "", s)
+
+
+def load(part: str) -> list[dict]:
+    name = {"tune": "tune.jsonl", "test": "test.jsonl", "all": "pairs.jsonl"}[part]
+    return [json.loads(l) for l in (GOLD / name).read_text(encoding="utf-8").splitlines() if l.strip()]
+
+
+def open_index(index: Path):
+    from kb import KnowledgeBase
+    docs = [ROOT / "corpus"] + sorted((GOLD / "docs").glob("*.txt"))
+    KnowledgeBase.sync(docs, index)
+    return KnowledgeBase.open(index)
+
+
+def holding(kb, doc: str, quote: str) -> list[str]:
+    q = norm(quote)
+    return [p.id for p in kb.passages if p.doc_id == doc and q in norm(p.text)]
+
+
+def peers(kb, pid: str, k: int = 3) -> dict[str, list[str]]:
+    from kb import knowledge
+    from kb.store.signals import embed_text
+    p = kb.passage(pid)
+    others = kb._meta["doc"] != p.doc_id
+    q = knowledge.querying.parse(p.text[:knowledge.querying.MAX_QUERY_CHARS])
+    qvec = np.asarray(kb.embedder.encode_passages([embed_text(p)])[0], dtype=np.float32)
+    sig = kb.signals(q, others, qvec)
+    out = {}
+    for name, key in (("dense kNN", "dense"), ("BM25", "words")):
+        s = np.where(others & np.isfinite(sig[key]), sig[key], -np.inf)
+        order = [int(i) for i in np.argsort(-s)[:k] if np.isfinite(s[i]) and (key == "dense" or s[i] > 0)]
+        out[name] = [kb.passages[i].id for i in order]
+    return out
+
+
+def score(rows: list[tuple[list[str], set[str]]]) -> dict:
+    returned = sum(len(r) for r, _ in rows)
+    right = sum(len(set(r) & g) for r, g in rows)
+    with_cp = [(r, g) for r, g in rows if g]
+    none = [(r, g) for r, g in rows if not g]
+    recall = [len(set(r) & g) / min(len(g), 3) for r, g in with_cp]
+    return {"precision@3": right / returned if returned else None,
+            "recall@3": sum(recall) / len(recall) if recall else None,
+            "none right": sum(1 for r, _ in none if not r) / len(none) if none else None,
+            "returned": returned, "lines": len(rows), "with counterparts": len(with_cp)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--part", default="tune", choices=["tune", "test", "all"])
+    ap.add_argument("--index", default="/tmp/kb-related-index")
+    ap.add_argument("--sweep", action="store_true")
+    a = ap.parse_args()
+    kb = open_index(Path(a.index))
+    lines, skipped = [], []
+    for g in load(a.part):
+        src = holding(kb, g["doc"], g["quote"])
+        gold = {pid for c in g["counterparts"] for pid in holding(kb, c["doc"], c["quote"])}
+        if len(src) != 1 or (g["counterparts"] and not gold):
+            skipped.append(g["id"])
+            continue
+        lines.append((g, src[0], gold))
+    print(f"gold part {a.part}: {len(lines)} lines used, {len(skipped)} skipped (quote not in exactly one passage):"
+          f" {', '.join(skipped[:12])}")
+    results = {"product": [], "dense kNN": [], "BM25": []}
+    for g, pid, gold in lines:
+        results["product"].append(([h.passage.id for h in kb.related(pid, k=3)], gold))
+        for name, got in peers(kb, pid).items():
+            results[name].append((got, gold))
+    print("| system | precision@3 | recall@3 | none right | returned |")
+    print("|---|---|---|---|---|")
+    for name, rows in results.items():
+        s = score(rows)
+        f = lambda x: "–" if x is None else f"{x:.3f}"  # noqa: E731
+        print(f"| {name} | {f(s['precision@3'])} | {f(s['recall@3'])} | {f(s['none right'])} | {s['returned']} |")
+    if a.sweep:
+        base = kb.config
+        for t in (0.70, 0.72, 0.74, 0.76, 0.78, 0.80, 0.82, 0.84, 0.86, 0.88, 0.90):
+            kb.config = dataclasses.replace(base, related=dataclasses.replace(base.related, same_measure=t))
+            s = score([([h.passage.id for h in kb.related(pid, k=3)], gold) for _, pid, gold in lines])
+            print(f"same_measure {t:.2f}: precision@3 {s['precision@3'] or 0:.3f} recall@3 {s['recall@3'] or 0:.3f}"
+                  f" none right {s['none right'] or 0:.3f} returned {s['returned']}")
+        kb.config = base
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
