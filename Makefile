@@ -7,12 +7,15 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 PG_DATA ?= .pg
 
-.PHONY: run test install index ask bench eval system-deps clean pg pg-stop
+.PHONY: run test test-all install index ask bench eval system-deps clean pg pg-stop
 
 run: install index
 	$(BIN)/python -m ui.serve --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: install system-deps
+	$(BIN)/python -m pytest -q -ra --durations=15 -m "not slow"
+
+test-all: install system-deps
 	$(BIN)/python -m pytest -q -ra --durations=15
 
 install: $(STAMP)

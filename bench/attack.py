@@ -22,7 +22,7 @@ Everything happens in a temporary folder; the product is run through its install
 this Python), with the fast hash embedder by default. One line per case, `PASS|FAIL family: case: detail`, then
 the counts per family and overall; the exit code is 1 if any case failed.
 
-    .venv/bin/python bench/attack.py                 # the campaign (about 170 cases)
+    .venv/bin/python bench/attack.py                 # the campaign (208 cases; about 9 min on 2 cores)
     .venv/bin/python bench/attack.py --full          # every file of the generation with every kind of damage
     .venv/bin/python bench/attack.py --only lock --keep -v     # some cases, keep the folder, show the commands
 """
@@ -684,7 +684,7 @@ def register_kills(seed: int, t: float) -> None:
     changes), so that they land in the write whatever the machine's load."""
     rng = random.Random(f"{seed}:kills")
     moments = [("wall", round(0.15 * t, 2)), ("wall", round(0.5 * t, 2))] + \
-              [("gen", x) for x in (0.0, 0.01, 0.03, 0.06, 0.1, 0.2, round(rng.uniform(0, 0.3), 3))] + \
+              [("gen", x) for x in (0.01, 0.03, 0.1, 0.2, round(rng.uniform(0, 0.3), 3))] + \
               [("swap", 0.0), ("swap", 0.02)]
     for when in moments:
         def fn(s: Site, when=when) -> str:
@@ -767,6 +767,9 @@ def register_kills(seed: int, t: float) -> None:
             killed = _kill_at(popen(cmd, case_dir), case_dir / arg, when)
             r = kb(["--index", arg, "ask", QUESTION], case_dir)
             said = ok_or_one_line(r)
+            if r.rc and advice_of(r).endswith(" repair"):    # it calls the unfinished build damage: repair it
+                fix = run_advice(advice_of(r), s.elsewhere)
+                check(fix.rc == 0, f"first ingest {killed}: `kb ask` advises a repair, which fails", fix)
             again = kb(cmd, case_dir)
             no_traceback(again)
             check(again.rc == 0, "the first ingest run again fails", again)

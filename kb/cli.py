@@ -351,11 +351,19 @@ def cmd_config(a) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose usage errors are one line like every other error (exit 2)."""
+
+    def error(self, message: str):
+        _say(f"kb: {message} (`kb --help` lists the commands, `kb COMMAND --help` their options)", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def main(argv=None) -> int:
     argv, undecodable = _argv_text(sys.argv[1:] if argv is None else list(argv))
     if undecodable:
         _say("kb: warning: some bytes of the arguments are not UTF-8; they were replaced with �", file=sys.stderr)
-    ap = argparse.ArgumentParser(prog="kb", description="规划纲要知识库: search and quote planning documents")
+    ap = _Parser(prog="kb", description="规划纲要知识库: search and quote planning documents")
     _globals(ap, None)
     common = argparse.ArgumentParser(add_help=False)
     _globals(common, argparse.SUPPRESS)           # after the subcommand: overrides only when given

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import shlex
 import re
 import time
@@ -42,6 +43,29 @@ def _source_key(path: str | Path) -> str:
     """How a source file is recorded: its absolute path, so `kb` run from any directory finds it (indexes
     written before stored paths relative to the working directory; those are read relative to it)."""
     return str(Path(path).resolve())
+
+
+def _readable_name(f: Path) -> bool:
+    try:
+        str(f).encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _odd_file(f: Path) -> str | None:
+    """Why a named file cannot be a document before it is opened (one line), or None: a name that is not UTF-8 (a
+    GBK name from a Windows zip: it cannot be recorded), a symlink loop, a FIFO or device (reading would block)."""
+    if not _readable_name(f):
+        return (f"{os.fsencode(f)!r}: the file name is not valid UTF-8 (a name from another system's encoding):"
+                " rename the file")
+    try:
+        Path(f).resolve(strict=False)
+    except (RuntimeError, OSError):
+        return f"{f}: a symbolic link that loops or cannot be followed"
+    if f.exists() and not f.is_file():
+        return f"{f}: not a regular file (a folder, a pipe or a device)" if not f.is_dir() else None
+    return None
 
 
 def _source_folders(manifest: dict) -> list[str]:
@@ -281,7 +305,16 @@ class KnowledgeBase:
         remove = list(remove)
         model_id, _ = resolve_model(configured_model(model))
         fingerprint = pipeline_fingerprint(config)
-        prev = read_previous(index_dir) if prev is None else prev
+        recovered: list[dict] = []
+        if prev is None:
+            prev = read_previous(index_dir)
+            if prev.damaged and (prev.generation is None or prev.documents is None) and not replace:
+                # the current generation's manifest or folder is lost: a plain ingest does what `kb repair` does
+                # for the documents it is not given (their recorded sources, an older intact generation)
+                recovered, _ = recorded_sources(index_dir)
+                older = read_for_repair(index_dir)
+                if older.generation is not None:
+                    prev = dataclasses.replace(older, damaged=tuple(dict.fromkeys(prev.damaged + older.damaged)))
         pm = prev.manifest or {}
         prev_sources: dict[str, str] = {d["doc_id"]: _source_key(d["source"]) for d in pm.get("documents", [])}
         stamps: dict[str, list | None] = {d["doc_id"]: d.get("stamp") for d in pm.get("documents", [])}
@@ -310,6 +343,14 @@ class KnowledgeBase:
         backend = backend_name(backend, recorded)
         writer.checkpoint("read previous")
         files = ingest.discover(paths)
+        if recovered:
+            keep = {d["doc_id"] for d in recovered}
+            prev_docs = {k: v for k, v in prev_docs.items() if k in keep}      # not those removed since
+            prev_sources = {k: v for k, v in prev_sources.items() if k in keep}
+            given = {_source_key(f) for f in files if _readable_name(f) and not _odd_file(f)}
+            files += [Path(d["source"]) for d in recovered
+                      if d["doc_id"] not in prev_docs and d["doc_id"] not in remove
+                      and Path(d["source"]).is_file() and _source_key(d["source"]) not in given]
         if prev_sources and not prev_docs and not replace:
             # the parser changed (or documents.jsonl is damaged): documents indexed earlier are parsed again
             given = {_source_key(f) for f in files}
@@ -330,6 +371,12 @@ class KnowledgeBase:
         t_parse = time.perf_counter()
         for i, f in enumerate(files):
             progress(0.3 * i / max(len(files), 1), f"读取 {f.name}")
+            odd = _odd_file(f)
+            if odd:
+                if len(files) == 1:
+                    raise ingest.BadDocument(odd)
+                skipped.append(odd)
+                continue
             doc_id = ingest.document.doc_id_for(f)
             key = _source_key(f)
             if doc_id in sources and sources[doc_id] != key and Path(sources[doc_id]).exists() and f.exists():

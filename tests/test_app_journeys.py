@@ -110,8 +110,15 @@ def new_page(browser, context=None, **kw):
 RESULT_JS = "(() => { const e = document.querySelector('.kb-answer, .kb-none'); return e ? e.innerText : ''; })()"
 
 
+IDLE_JS = ("() => { const i = document.querySelector('[data-testid=stTextInput] input');"
+           " return i !== null && !i.disabled && !document.querySelector('[data-testid=stStatusWidget]')"
+           " && !document.querySelector('[data-stale=\"true\"]'); }")
+
+
 def ask(page, question: str) -> None:
-    """Type a question, press Enter, wait until a new answer (or 纲要中未写明) replaces the previous one."""
+    """Type a question, press Enter, wait until a new answer (or 纲要中未写明) replaces the previous one. Typing waits
+    until the page's run has finished (on a loaded machine a just-opened page is still running its first run)."""
+    page.wait_for_function(IDLE_JS)
     before = page.evaluate(RESULT_JS)
     box = page.locator("[data-testid=stTextInput] input")
     box.fill(question)
@@ -553,11 +560,13 @@ def test_printing_shows_the_text_not_the_app(server, browser):
     page.locator(".kb-h", has_text="第二章第二节").wait_for()
     page.emulate_media(media="print")
     hidden = "s => { const e = document.querySelector(s); return e === null || getComputedStyle(e).display === 'none'; }"
+    page.wait_for_function(IDLE_JS.replace("i !== null && !i.disabled && ", ""))     # the page's run has finished
     for sel in ("[data-testid=stSidebar]", "[data-testid=stBaseButton-secondary]", "[data-testid=stSelectbox]"):
-        assert page.evaluate(hidden, sel), sel
+        page.wait_for_function(hidden, arg=sel)          # a condition, not a race with what is still being drawn
     assert page.locator(".kb-para").first.is_visible() and page.locator(".kb-h").is_visible()
     page.goto(server.base + "/?q=铜材料深加工目标")
     page.locator(".kb-answer, .kb-none").first.wait_for()
-    assert page.evaluate(hidden, "[data-testid=stTextInput]") and page.evaluate(hidden, "[role=tablist]")
+    page.wait_for_function(hidden, arg="[data-testid=stTextInput]")
+    page.wait_for_function(hidden, arg="[role=tablist]")
     assert page.locator(".kb-cite").first.is_visible()
     page.context.close()

@@ -133,6 +133,7 @@ def _kb(args, cwd, env=None, **kw):
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_model_mismatch_advice_works_as_typed(tmp_path, outline_path):
     """The advice `kb --index /abs/索引 ingest /abs/corpus --model X` (the index and the folders its documents came
     from named, options after the subcommand as users type them) rebuilds the index, run from another directory."""

@@ -61,6 +61,7 @@ def test_blind_test_set_floors(real_kb, path, floors, ceilings):
         assert got[key] <= ceiling, (key, got[key])
 
 
+@pytest.mark.slow
 def test_every_type_at_least_the_best_peer(product_report, real_kb, outline_path):
     qs, rep = product_report
     from kb.embed import load_model

@@ -244,6 +244,7 @@ def steps(base, tmp_path_factory) -> list[str]:
     return names
 
 
+@pytest.mark.slow
 def test_kill_at_every_step_leaves_an_index_and_the_next_ingest_completes(site, steps, capsys):
     idx = site / "index"
     swap = steps.index("pointer replaced")
@@ -319,6 +320,7 @@ SWAPPER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_readers_during_100_swaps_see_no_error(site):
     idx = site / "index"
     script = site / "swapper.py"
@@ -611,3 +613,44 @@ def test_an_index_path_that_is_a_file_or_a_lock_that_is_a_folder(tmp_path, capsy
         (idx / ".lock").mkdir()
         assert main(["--index", str(idx), "--model", "hash", "ingest", str(corpus)]) == 0
         assert (idx / ".lock").is_file() and _docs(idx) == {"city"}
+
+
+@pytest.mark.parametrize("damage", ["generation deleted", "manifest garbled"])
+def test_a_plain_ingest_into_a_damaged_index_keeps_the_documents_it_recorded(tmp_path, capsys, damage):
+    """Not the advised repair but another folder: `kb ingest fifth/` into an index whose current manifest or
+    generation is lost adds the new document and keeps the others (read again from their recorded sources)."""
+    idx = _two_folder_site(tmp_path)
+    REPAIRS[damage](idx, current_folder(idx))
+    (tmp_path / "fifth").mkdir()
+    _write_doc(tmp_path / "fifth", "culture")
+    assert main(["--index", str(idx), "--model", "hash", "ingest", str(tmp_path / "fifth")]) == 0
+    assert _docs(idx) == {"manufacturing", "city", "culture"}
+    _answers(idx, "manufacturing", "city", "culture")
+
+
+def test_odd_files_and_odd_arguments_are_one_line(tmp_path, capsys):
+    """A pipe named .txt (reading would block), a symlink loop, a name that is not UTF-8 beside a good file, an index
+    folder killed before its first pointer, an argparse error: one line each, nothing hangs, the good file lands."""
+    idx = tmp_path / "index"
+    os.mkfifo(tmp_path / "f.txt")
+    (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
+    for name, said in (("f.txt", "not a regular file"), ("a.txt", "a symbolic link that loops")):
+        assert main(["--index", str(idx), "--model", "hash", "ingest", str(tmp_path / name)]) == 1
+        err = capsys.readouterr().err
+        assert said in err and err.count("\n") == 1, err
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    _write_doc(mixed, "city")
+    (mixed / os.fsdecode(b"\xb9\xe6\xbb\xae.txt")).write_text("第一章 规划\n\n全区改造老旧小区。\n", encoding="utf-8")
+    assert main(["--index", str(idx), "--model", "hash", "ingest", str(mixed)]) == 1
+    assert "the file name is not valid UTF-8" in capsys.readouterr().err and _docs(idx) == {"city"}
+    (tmp_path / "F" / "g000001").mkdir(parents=True)
+    assert main(["--index", str(tmp_path / "F"), "--model", "hash", "ask", "老旧小区"]) == 1
+    advice = re.search(r"`(kb [^`]+)`", capsys.readouterr().err).group(1)
+    assert advice.endswith(" ingest corpus")
+    with pytest.raises(SystemExit) as e:
+        main(["ask", "-k", "abc", "x"])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kb: argument -k") and err.count("\n") == 1

@@ -211,6 +211,7 @@ def scan():
     return path, doc, calls
 
 
+@pytest.mark.slow
 def test_scan_is_read_with_ocr_into_the_same_structure(scan, text_doc):
     _, doc, calls = scan
     r = doc.report
@@ -225,6 +226,7 @@ def test_scan_is_read_with_ocr_into_the_same_structure(scan, text_doc):
     assert [b.id for b in doc.boxes][:2] == ["1-1", "2-1"]
 
 
+@pytest.mark.slow
 def test_scan_quotations_and_pages(scan, text_doc):
     from rapidfuzz.distance import Levenshtein
     from kb.evaluation.metrics import normalise
@@ -261,6 +263,7 @@ def test_a_page_ocr_cannot_read_is_reported(tmp_path):
     assert any("全面建成小康社会" in p.text for p in ingest.passages(doc))
 
 
+@pytest.mark.slow
 def test_scan_indicator_table_from_its_printed_grid(scan):
     """The grid is read from the page image (its rules; merged cells where a rule is missing) and the OCR text
     placed in it: the same 20 indicators, categories and attributes as the original; names as OCR reads them."""

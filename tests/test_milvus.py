@@ -262,6 +262,7 @@ def test_unreachable_server_is_backend_unavailable(lite, tmp_path, monkeypatch):
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_dev_eval_within_two_points_of_faiss(lite, real_index, dev_path, tmp_path_factory):
     """The real model on the dev set: Milvus's hit@5 and MRR@10 stay within 0.02 of the default backend's."""
     root = tmp_path_factory.mktemp("milvus-real")

@@ -212,6 +212,9 @@ def current(index_dir: str | Path, check: bool = True) -> Generation:
                                    f" need {SCHEMA}): {fix(index_dir)}")
             return Generation(index_dir, index_dir, "", m)
         if index_dir.is_dir() and any(p.name != LOCK for p in index_dir.iterdir()):
+            if not recorded_sources(index_dir)[0]:     # a first ingest killed before its pointer: nothing to repair
+                raise IndexMissing(f"{index_dir} holds no finished index yet: build it with"
+                                   f" `{ingest_command(index_dir, 'corpus')}` (or your documents' folder)")
             raise IndexCorrupt(f"{index_dir} has no {POINTER} (no current index): {fix(index_dir)}")
         raise IndexMissing(f"no index at {index_dir}: build it with `{ingest_command(index_dir, 'corpus')}`"
                            " (or your documents' folder)")

@@ -39,7 +39,9 @@ def writer_lock(index_dir: str | Path, timeout: float = LOCK_TIMEOUT,
         raise IndexCorrupt(f"{index_dir} is a file, not an index folder: name another with --index")
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
-        if (index_dir / LOCK).is_dir() and not (index_dir / LOCK).is_symlink():
+        if (index_dir / LOCK).is_symlink():
+            (index_dir / LOCK).unlink()             # damage: a link (dangling, looping) is never the lock file
+        elif (index_dir / LOCK).is_dir():
             shutil.rmtree(index_dir / LOCK)         # damage: a folder cannot be a lock, nor held by a writer
     except PermissionError as e:
         raise _not_writable(index_dir, e) from None
@@ -144,8 +146,8 @@ def write_generation(index_dir: str | Path, manifest: dict, passages: list[Passa
     index_dir = Path(index_dir)
     prev_ptr = _pointer_or_none(index_dir)
     prev_legacy = prev_ptr is None and (index_dir / MANIFEST).exists()
-    gens = generations(index_dir)
-    name = f"g{max([int(g[1:]) for g in gens] + [0]) + 1:06d}"
+    taken = [p.name for p in index_dir.iterdir() if GEN.match(p.name)]      # a file named like one too
+    name = f"g{max([int(g[1:]) for g in taken] + [0]) + 1:06d}"
     folder = index_dir / name
     ptr_tmp = index_dir / f".{POINTER}.tmp-{os.getpid()}"
     swapped = False
@@ -227,6 +229,8 @@ def _write_sources(index_dir: Path, name: str, manifest: dict) -> None:
            "documents": [{k: d.get(k) for k in ("doc_id", "title", "source", "sha256")}
                          for d in manifest.get("documents", [])]}
     tmp = index_dir / f".{SOURCES}.tmp-{os.getpid()}"
+    if (index_dir / SOURCES).is_dir() and not (index_dir / SOURCES).is_symlink():
+        shutil.rmtree(index_dir / SOURCES)          # damage: a folder where the record belongs
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(json.dumps(rec, ensure_ascii=False, indent=1) + "\n")
         f.flush()
