@@ -360,7 +360,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv=None) -> int:
-    argv, undecodable = _argv_text(sys.argv[1:] if argv is None else list(argv))
+    raw = sys.argv[1:] if argv is None else list(argv)
+    argv, undecodable = _argv_text(raw)
+    if "ingest" in raw:             # file names are kept as the system gave them, so the file is found and named
+        argv, undecodable = raw[:], False       # (an ingest refuses a name that is not UTF-8 in one line)
     if undecodable:
         _say("kb: warning: some bytes of the arguments are not UTF-8; they were replaced with �", file=sys.stderr)
     ap = _Parser(prog="kb", description="规划纲要知识库: search and quote planning documents")

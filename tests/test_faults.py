@@ -645,6 +645,10 @@ def test_odd_files_and_odd_arguments_are_one_line(tmp_path, capsys):
     (mixed / os.fsdecode(b"\xb9\xe6\xbb\xae.txt")).write_text("第一章 规划\n\n全区改造老旧小区。\n", encoding="utf-8")
     assert main(["--index", str(idx), "--model", "hash", "ingest", str(mixed)]) == 1
     assert "the file name is not valid UTF-8" in capsys.readouterr().err and _docs(idx) == {"city"}
+    named = str(mixed / os.fsdecode(b"\xb9\xe6\xbb\xae.txt"))               # named alone: found, refused in one line
+    assert main(["--index", str(idx), "--model", "hash", "ingest", named]) == 1
+    err = capsys.readouterr().err
+    assert "the file name is not valid UTF-8" in err and err.count("\n") == 1, err
     (tmp_path / "F" / "g000001").mkdir(parents=True)
     assert main(["--index", str(tmp_path / "F"), "--model", "hash", "ask", "老旧小区"]) == 1
     advice = re.search(r"`(kb [^`]+)`", capsys.readouterr().err).group(1)
