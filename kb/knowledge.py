@@ -45,18 +45,12 @@ def _source_key(path: str | Path) -> str:
     return str(Path(path).resolve())
 
 
-def _readable_name(f: Path) -> bool:
-    try:
-        str(f).encode("utf-8")
-        return True
-    except UnicodeEncodeError:
-        return False
-
-
 def _odd_file(f: Path) -> str | None:
     """Why a named file cannot be a document before it is opened (one line), or None: a name that is not UTF-8 (a
     GBK name from a Windows zip: it cannot be recorded), a symlink loop, a FIFO or device (reading would block)."""
-    if not _readable_name(f):
+    try:
+        str(f).encode("utf-8")
+    except UnicodeEncodeError:
         return (f"{os.fsencode(f)!r}: the file name is not valid UTF-8 (a name from another system's encoding):"
                 " rename the file")
     try:
@@ -274,17 +268,14 @@ class KnowledgeBase:
         (SyncStats.notes). The model is the one the index was built with unless one is named."""
         index_dir = Path(index_dir or default_index_dir())
         progress = progress or _quiet
-        if index_dir.exists() and not index_dir.is_dir():
-            raise KBError(f"{index_dir} is a file, not an index folder: name another with --index")
+        config = config or load_config()
         with writer_lock(index_dir, lock_timeout, on_wait=lambda: progress(0.0, "等待另一个写入索引的进程结束")):
-            recorded, recorded_model = recorded_sources(index_dir)
+            recorded, recorded_model = recorded_sources(index_dir)    # (the manifests of every generation too)
             prev = read_for_repair(index_dir)
-            if not recorded and prev.generation is not None:
-                recorded = list(prev.generation.manifest.get("documents", []))
             if not recorded:
                 raise IndexMissing(f"{index_dir} records no documents to repair from: build it with"
                                    f" `{ingest_command(index_dir, 'corpus')}` (or your documents' folder)")
-            same = (prev.manifest or {}).get("pipeline") == pipeline_fingerprint(config or load_config())
+            same = (prev.manifest or {}).get("pipeline") == pipeline_fingerprint(config)
             held = {d.doc_id for d in prev.documents or ()} if same else set()
             present = [d for d in recorded if Path(d["source"]).is_file()]
             gone = [d for d in recorded if not Path(d["source"]).is_file()]
@@ -294,7 +285,7 @@ class KnowledgeBase:
             notes += [f"{d['doc_id']}: its source {d['source']} is gone and no intact generation holds it: lost"
                       for d in gone if d["doc_id"] not in held]
             stats = cls._sync_locked([d["source"] for d in present], index_dir, model or recorded_model, progress,
-                                     config or load_config(), False, sorted(held - wanted), None, prev=prev,
+                                     config, False, sorted(held - wanted), None, prev=prev,
                                      allow_empty=not present)
         return dataclasses.replace(stats, notes=tuple(notes))
 
@@ -347,7 +338,7 @@ class KnowledgeBase:
             keep = {d["doc_id"] for d in recovered}
             prev_docs = {k: v for k, v in prev_docs.items() if k in keep}      # not those removed since
             prev_sources = {k: v for k, v in prev_sources.items() if k in keep}
-            given = {_source_key(f) for f in files if _readable_name(f) and not _odd_file(f)}
+            given = {_source_key(f) for f in files if not _odd_file(f)}
             files += [Path(d["source"]) for d in recovered
                       if d["doc_id"] not in prev_docs and d["doc_id"] not in remove
                       and Path(d["source"]).is_file() and _source_key(d["source"]) not in given]
@@ -371,24 +362,22 @@ class KnowledgeBase:
         t_parse = time.perf_counter()
         for i, f in enumerate(files):
             progress(0.3 * i / max(len(files), 1), f"读取 {f.name}")
-            odd = _odd_file(f)
-            if odd:
+            refused = _odd_file(f)
+            if refused is None:
+                doc_id = ingest.document.doc_id_for(f)
+                key = _source_key(f)
+                if doc_id in sources and sources[doc_id] != key and Path(sources[doc_id]).exists() and f.exists():
+                    raise ingest.BadDocument(f"{f}: another file ({sources[doc_id]}) already has the id {doc_id!r};"
+                                             " rename one")
+                stamps[doc_id] = _stamp(f)      # taken before hashing: a later edit changes it
+                try:
+                    digest = sha256_file(f) if f.exists() else None
+                except OSError as e:            # not readable by this user (chmod 000), a folder named .txt …
+                    refused = ingest.unreadable(f, e)
+            if refused is not None:             # named alone it is the error; in a folder the others go on
                 if len(files) == 1:
-                    raise ingest.BadDocument(odd)
-                skipped.append(odd)
-                continue
-            doc_id = ingest.document.doc_id_for(f)
-            key = _source_key(f)
-            if doc_id in sources and sources[doc_id] != key and Path(sources[doc_id]).exists() and f.exists():
-                raise ingest.BadDocument(f"{f}: another file ({sources[doc_id]}) already has the id {doc_id!r}; rename one")
-            stamps[doc_id] = _stamp(f)          # taken before hashing: a later edit changes it
-            try:
-                digest = sha256_file(f) if f.exists() else None
-            except OSError as e:                # not readable by this user (chmod 000), a folder named .txt …
-                reason = ingest.unreadable(f, e)
-                if len(files) == 1:
-                    raise ingest.BadDocument(reason) from None
-                skipped.append(reason)
+                    raise ingest.BadDocument(refused) from None
+                skipped.append(refused)
                 continue
             if doc_id in prev_docs and prev_docs[doc_id].sha256 == digest and prev_sources.get(doc_id) == key:
                 docs[doc_id] = prev_docs[doc_id]
@@ -507,18 +496,23 @@ class KnowledgeBase:
         """Every signal's score for every passage (dense: cosine of the top candidates, -inf elsewhere)."""
         n = len(self.passages)
         qvec = self.embedder.encode_query(q.text) if qvec is None else qvec
+        out = self.store.signals(qvec, *self._query_words(q), n, self.config.fusion.candidates, allowed)
+        if self.sentences is not None and self.config.fusion.sentences:
+            out["sentences"] = self.sentences.scores(qvec, n)
+        if self.vocabulary is not None and self.config.fusion.nearby:
+            out["nearby"] = self.vocabulary.scores(qvec, self.config.fusion.nearby_words, q.text, n)
+        return out
+
+    @staticmethod
+    def _query_words(q: querying.Query) -> tuple[list[str], list[str]]:
+        """The words and bigrams the lexical signals look for: the question's and its synonym-table expansions'."""
         words = list(q.terms)
         for e in q.expansions:
             words += tokenize.words(e)
         bis = tokenize.bigrams(q.text)
         for e in q.expansions:
             bis += tokenize.bigrams(e)
-        out = self.store.signals(qvec, words, bis, n, self.config.fusion.candidates, allowed)
-        if self.sentences is not None and self.config.fusion.sentences:
-            out["sentences"] = self.sentences.scores(qvec, n)
-        if self.vocabulary is not None and self.config.fusion.nearby:
-            out["nearby"] = self.vocabulary.scores(qvec, self.config.fusion.nearby_words, q.text, n)
-        return out
+        return words, bis
 
     def _hits(self, q: querying.Query, k: int, allowed, fusion: Fusion | None = None,
               signals: dict[str, np.ndarray] | None = None) -> list[Hit]:
@@ -589,7 +583,8 @@ class KnowledgeBase:
         cfg = self.config.related
         q = querying.parse(p.text[:querying.MAX_QUERY_CHARS])
         qvec = np.asarray(self.embedder.encode_passages([embed_text(p)])[0], dtype=np.float32)
-        words = np.where(others, self.signals(q, others, qvec)["words"], 0.0)
+        words = np.where(others, self.store.signals(qvec, *self._query_words(q), len(self.passages),
+                                                    self.config.fusion.candidates, others)["words"], 0.0)
         mine = self.sentences.of(i)
         if not mine.size:                   # an indicator row: its one vector stands for its sentence
             mine = qvec[None, :]

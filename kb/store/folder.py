@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shlex
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -34,17 +35,19 @@ LOCK = ".lock"
 SOURCES = "SOURCES"          # index root: every document's recorded source, readable without any generation
 
 
+def _index_arg(index_dir: str | Path) -> str:
+    """--index as advice names it: absolute, so that the line works as typed from any working directory."""
+    return f"--index {shlex.quote(str(Path(index_dir).resolve()))}"
+
+
 def repair_command(index_dir: str | Path) -> str:
     """The one command that repairs this index wherever it is run from: `kb --index /abs/path repair`."""
-    import shlex
-    return f"kb --index {shlex.quote(str(Path(index_dir).resolve()))} repair"
+    return f"kb {_index_arg(index_dir)} repair"
 
 
 def ingest_command(index_dir: str | Path, *folders: str | Path) -> str:
     """`kb --index /abs/path ingest FOLDER…`: the index named, so that it works from any working directory."""
-    import shlex
-    where = shlex.quote(str(Path(index_dir).resolve()))
-    return f"kb --index {where} ingest " + " ".join(shlex.quote(str(f)) for f in folders)
+    return f"kb {_index_arg(index_dir)} ingest " + " ".join(shlex.quote(str(f)) for f in folders)
 
 
 def index_of(folder: Path) -> Path:
@@ -365,20 +368,16 @@ def recorded_sources(index_dir: str | Path) -> tuple[list[dict], str | None]:
             return docs, rec.get("model")
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    for name in reversed(generations(index_dir)):
+    manifests = [index_dir / name / MANIFEST for name in reversed(generations(index_dir))]
+    for path in manifests + [index_dir / MANIFEST]:     # the last: an index folder of the older layout
         try:
-            m = _load_manifest(index_dir / name / MANIFEST, index_dir)
-        except IndexCorrupt:
+            m = json.loads(path.read_bytes())
+        except (OSError, ValueError):
             continue
-        if isinstance(m.get("documents"), list):
+        if isinstance(m, dict) and isinstance(m.get("documents"), list):
             return [d for d in m["documents"] if isinstance(d, dict) and d.get("doc_id") and d.get("source")], \
                 m.get("model")
-    try:                                              # an index folder of the older layout (or another schema)
-        m = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
-        return [d for d in m["documents"] if isinstance(d, dict) and d.get("doc_id") and d.get("source")], \
-            m.get("model")
-    except (OSError, ValueError, KeyError, TypeError):
-        return [], None
+    return [], None
 
 
 def _previous(gen: Generation, damaged: list[str]) -> Previous:

@@ -41,8 +41,7 @@ def writer_lock(index_dir: str | Path, timeout: float = LOCK_TIMEOUT,
         index_dir.mkdir(parents=True, exist_ok=True)
         if (index_dir / LOCK).is_symlink():
             (index_dir / LOCK).unlink()             # damage: a link (dangling, looping) is never the lock file
-        elif (index_dir / LOCK).is_dir():
-            shutil.rmtree(index_dir / LOCK)         # damage: a folder cannot be a lock, nor held by a writer
+        _clear_folder(index_dir / LOCK)             # a folder cannot be a lock, nor held by a writer
     except PermissionError as e:
         raise _not_writable(index_dir, e) from None
     lock = FileLock(str(index_dir / LOCK))
@@ -185,15 +184,11 @@ def write_generation(index_dir: str | Path, manifest: dict, passages: list[Passa
         checkpoint("sources written")
         ptr = {"generation": name, "manifest_sha256": hashlib.sha256(raw).hexdigest(),
                "previous": prev_ptr["generation"] if prev_ptr else None}
-        with open(ptr_tmp, "w", encoding="utf-8") as f:
-            f.write(json.dumps(ptr) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
+        _write_synced(ptr_tmp, json.dumps(ptr) + "\n")
         checkpoint("pointer written")
         if _lock_lost(index_dir):
             raise _lost(index_dir)
-        if (index_dir / POINTER).is_dir() and not (index_dir / POINTER).is_symlink():
-            shutil.rmtree(index_dir / POINTER)      # damage: a folder where the pointer file belongs
+        _clear_folder(index_dir / POINTER)
         os.replace(ptr_tmp, index_dir / POINTER)        # the one atomic step: from here the new index is served
         swapped = True
         checkpoint("pointer replaced")
@@ -229,13 +224,24 @@ def _write_sources(index_dir: Path, name: str, manifest: dict) -> None:
            "documents": [{k: d.get(k) for k in ("doc_id", "title", "source", "sha256")}
                          for d in manifest.get("documents", [])]}
     tmp = index_dir / f".{SOURCES}.tmp-{os.getpid()}"
-    if (index_dir / SOURCES).is_dir() and not (index_dir / SOURCES).is_symlink():
-        shutil.rmtree(index_dir / SOURCES)          # damage: a folder where the record belongs
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(json.dumps(rec, ensure_ascii=False, indent=1) + "\n")
+    _write_synced(tmp, json.dumps(rec, ensure_ascii=False, indent=1) + "\n")
+    _clear_folder(index_dir / SOURCES)
+    os.replace(tmp, index_dir / SOURCES)
+
+
+def _write_synced(path: Path, text: str) -> None:
+    """Write a small file and flush it to disk, for an os.replace that must not expose a half-written one."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
         f.flush()
         os.fsync(f.fileno())
-    os.replace(tmp, index_dir / SOURCES)
+
+
+def _clear_folder(path: Path) -> None:
+    """Damage: a folder where one of the index's files (CURRENT, SOURCES, .lock) belongs; os.replace and the lock
+    cannot take its place, and nothing of the index lives in it."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
 
 
 def _pointer_or_none(index_dir: Path) -> dict | None:
