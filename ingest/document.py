@@ -187,6 +187,35 @@ def _transmittal_signature(body: list[Line]) -> tuple[str | None, str | None, in
     return None, None, None
 
 
+TRANSMITTED = re.compile(r"关于印发(.+)的通知$")
+TITLE_WITHIN = 16           # lines: where the transmitted document's own title is printed, after the notice
+
+
+def _flat_title(t: str) -> str:
+    """A title compared with the notice's name of it: spaces, book-title and quotation marks, and the width of
+    brackets aside (《安徽省…〈区域…协定〉（RCEP）…》 in the notice, 《区域…协定》（RCEP） in the title line)."""
+    t = t.replace("(", "（").replace(")", "）")
+    return re.sub(r"[\s《》〈〉“”\"'‘’]", "", t)
+
+
+def _transmitted_title(notice: str, body: list[Line]) -> str | None:
+    """The title of the document a transmittal notice carries, as printed after the notice (on one line or wrapped
+    over two or three: 广州市国民经济和社会发展 / 第十五个五年规划纲要). The document's headings are that document's,
+    so it is cited by its own title, not the notice's; None when the notice is not followed by it."""
+    m = TRANSMITTED.search(notice)
+    if not m:
+        return None
+    want = _flat_title(m.group(1))
+    texts = [l.text for l in body[:TITLE_WITHIN * 2] if l.text][:TITLE_WITHIN]
+    for i in range(len(texts)):
+        for n in (1, 2, 3):
+            cand = texts[i:i + n]
+            if len(cand) == n and _flat_title("".join(cand)) == want:
+                title = "".join(cand) if n == 1 or not re.search(r"[A-Za-z0-9]$", cand[0]) else " ".join(cand)
+                return " ".join(title.split()).replace("(", "（").replace(")", "）")
+    return None
+
+
 def _split_signature(body: list[Line]) -> tuple[list[Line], list[Line]]:
     """The signature block that closes many documents (issuer, then date: 卫滨区发展和改革委员会 / 二〇二一年三月)."""
     end = len(body)
@@ -234,6 +263,8 @@ def build(raw: RawDocument) -> Document:
     if not (issuer and date) and title and TRANSMITTAL.match(title):
         w_issuer, w_date, w_year = _transmittal_signature(body)
         issuer, date, year = issuer or w_issuer, date or w_date, year or w_year
+    if title and TRANSMITTAL.match(title):
+        title = _transmitted_title(title, body) or title
     if raw.meta.get("issuer") and not issuer:
         issuer = raw.meta["issuer"]
     if raw.meta.get("date") and not date:

@@ -23,3 +23,46 @@ def test_a_pdf_is_named_by_its_cover_not_its_metadata(tmp_path, junk):
     doc = ingest.load(path)
     assert doc.title == COVER
     assert (doc.issuer, doc.date) == ("卫滨区发展和改革委员会", "二〇二一年三月")
+
+
+NOTICE = """新府〔2021〕9号
+
+新乡市卫滨区人民政府关于印发卫滨区“十四五”生态环境保护规划的通知
+
+各乡（镇）人民政府、街道办事处，区政府各部门：
+
+　　《卫滨区“十四五”生态环境保护规划》已经区政府同意，现印发给你们，请认真贯彻执行。
+
+新乡市卫滨区人民政府
+
+2021年11月5日
+
+{title}
+
+第一章　发展基础
+
+第一节　主要成效
+
+　　“十三五”期间，全区空气质量优良天数逐年增加，细颗粒物浓度持续下降，卫河水质稳定达到Ⅳ类。
+
+第二节　面临形势
+
+　　生态环境保护结构性、根源性压力总体上尚未根本缓解，减污降碳协同增效任务艰巨。
+"""
+
+
+@pytest.mark.parametrize("printed, want", [
+    ("卫滨区“十四五”生态环境保护规划", "卫滨区“十四五”生态环境保护规划"),
+    ("卫滨区“十四五”\n\n生态环境保护规划", "卫滨区“十四五”生态环境保护规划"),     # wrapped over two lines
+    ("", "新乡市卫滨区人民政府关于印发卫滨区“十四五”生态环境保护规划的通知"),     # the notice alone
+])
+def test_a_transmitted_document_is_named_by_its_own_title(tmp_path, printed, want):
+    """A notice that transmits a plan (…关于印发…规划的通知) and then the plan: the chapters are the plan's, so the
+    document is cited by the plan's title as printed after the notice, with the notice's issuer and date. Without the
+    plan's title line the notice's own title stays."""
+    f = tmp_path / "notice.txt"
+    f.write_text(NOTICE.format(title=printed), encoding="utf-8")
+    doc = ingest.load(f)
+    assert doc.title == want
+    assert (doc.issuer, doc.date) == ("新乡市卫滨区人民政府", "2021年11月5日")
+    assert [c.title for c in doc.chapters if c.number] == ["发展基础"]
