@@ -30,7 +30,7 @@ from kb import verdict  # noqa: E402
 from kb.evaluation import metrics as evaluate  # noqa: E402
 
 TUNE = (ROOT / "eval" / "blind" / "tune.jsonl", ROOT / "eval" / "tune2" / "tune.jsonl",
-        ROOT / "eval" / "kinds" / "tune.jsonl")
+        ROOT / "eval" / "kinds" / "tune.jsonl", ROOT / "eval" / "tune3" / "tune.jsonl")
 OFFTOPIC = ROOT / "eval" / "tune2" / "offtopic.jsonl"      # measured (how many are refused), not fitted on
 MARGIN_ABOVE = 0.01
 C = 1.0                     # L2 strength of the logistic regression (sklearn's C)

@@ -66,10 +66,10 @@ class IndexCfg:
 
 @dataclass(frozen=True)
 class VerdictCfg:
-    vouch_at: float = 0.7167          # an answer is vouched for from this calibrated confidence on (P(right));
+    vouch_at: float = 0.7429          # an answer is vouched for from this calibrated confidence on (P(right));
                                       # chosen by bench/calibrate.py on the tuning sets, the highest coverage with
                                       # right-among-shown >= 0.92 there (kb/data/verdict.json "threshold", kept equal)
-    vouch_at_other_models: float = 0.7078   # the same for an index of another embedding model than the fit's
+    vouch_at_other_models: float = 0.8157   # the same for an index of another embedding model than the fit's
                                       # (m3e-small): the fit without the dense feature ("other_models")
 
 
@@ -174,12 +174,15 @@ class Environment:
     corpus: Path                       # KB_CORPUS: what the app's 建立索引 button ingests (default ./corpus)
     baskets: Path                      # KB_BASKETS: where the app keeps quotation baskets
     feedback: Path                     # KB_FEEDBACK: the file of 答案不对 / 有帮助 clicks (kept here, sent nowhere)
+    uploads: Path                      # KB_UPLOADS: where the app's 文档 page keeps uploaded documents, the sources the
+                                       # index records for them (default: beside the index, INDEX-uploads/)
     milvus_uri: str | None             # KB_MILVUS_URI, KB_MILVUS_TOKEN, KB_MILVUS_TIMEOUT (seconds)
     milvus_token: str
     milvus_timeout: float
     pg_dsn: str | None                 # KB_PG_DSN: libpq connection string for the postgres backend
     pg_timeout: int                    # KB_PG_TIMEOUT: seconds to connect (default 10)
     pg_pool: int                       # KB_PG_POOL: connections per process (default 8)
+    ray: str | None = None             # KB_RAY_ADDRESS: the Ray cluster `kb ingest` parses and embeds on (--ray)
 
 
 def _whole(e: typing.Mapping[str, str], name: str, default: int, what: str) -> int:
@@ -191,6 +194,13 @@ def _whole(e: typing.Mapping[str, str], name: str, default: int, what: str) -> i
     if value < 1:
         raise ConfigError(f"{name}={raw!r}: expected {what}")
     return value
+
+
+def _beside(folder: Path, tail: str) -> Path:
+    """A folder next to `folder`, named after it (index → index-uploads): outside the index, whose writer owns
+    every entry of its folder, and tied to this index rather than shared by all in the same parent."""
+    folder = folder.absolute()
+    return folder.parent / (folder.name + tail)
 
 
 def environment(env: typing.Mapping[str, str] | None = None) -> Environment:
@@ -214,12 +224,14 @@ def environment(env: typing.Mapping[str, str] | None = None) -> Environment:
         # baskets are the users' work: kept outside temporary folders, so they survive restarts and reboots
         baskets=Path(e.get("KB_BASKETS") or Path.home() / ".local" / "share" / "guihua-kb" / "baskets"),
         feedback=Path(e.get("KB_FEEDBACK") or Path.home() / ".local" / "share" / "guihua-kb" / "feedback.jsonl"),
+        uploads=Path(e.get("KB_UPLOADS") or _beside(Path(e.get("KB_INDEX") or "index"), "-uploads")),
         milvus_uri=e.get("KB_MILVUS_URI") or None,
         milvus_token=e.get("KB_MILVUS_TOKEN", ""),
         milvus_timeout=milvus_timeout,
         pg_dsn=e.get("KB_PG_DSN") or None,
         pg_timeout=_whole(e, "KB_PG_TIMEOUT", 10, "a whole number of seconds ≥ 1"),
         pg_pool=_whole(e, "KB_PG_POOL", 8, "a whole number of connections ≥ 1"),
+        ray=e.get("KB_RAY_ADDRESS") or None,
     )
 
 

@@ -84,8 +84,13 @@ def off_topic(gap: float) -> bool:
     return margin is not None and gap > margin
 
 
+# words that say what kind of answer is asked for (铜材料深加工**目标**, 养老服务有什么**举措**), not what it is about: the
+# answer states the target or the measure without repeating the word, so its absence says nothing
+ASKING = frozenset({"目标", "任务", "举措", "措施", "要求", "计划", "打算", "重点", "具体", "内容", "主要"})
+
+
 def _content_words(q: Query) -> list[str]:
-    return [t for t in q.terms if len(t) >= 2]
+    return [t for t in q.terms if len(t) >= 2 and t not in ASKING]
 
 
 def _asked_gap(q: Query, src: Passage | None, answer: Answer | None) -> float:

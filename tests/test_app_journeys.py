@@ -107,7 +107,10 @@ def new_page(browser, context=None, **kw):
     return page
 
 
-RESULT_JS = "(() => { const e = document.querySelector('.kb-answer, .kb-none'); return e ? e.innerText : ''; })()"
+# the answer, or 纲要中没有… with its marked candidate (two unanswered questions in a row differ by the candidate)
+RESULT_JS = ("(() => { const e = document.querySelector('.kb-answer, .kb-none');"
+             " const c = document.querySelector('.kb-candidate');"
+             " return e ? e.innerText + (c ? c.innerText : '') : ''; })()")
 
 
 IDLE_JS = ("() => { const i = document.querySelector('[data-testid=stTextInput] input');"
@@ -137,7 +140,7 @@ def answer_meta(page) -> str:
 STAFF = [
     ("铜材料深加工目标", "全区铜加工企业达到10家", "第二章第二节“加快发展铜材料深加工产业”，第18—19页"),
     ("到十四五末要改造多少个老旧小区", "194个老旧小区全部改造到位", "第六章第三节“完善老城区功能品质”，第35—37页"),
-    ("孩子上幼儿园难怎么解决", "配建幼儿园制度", "第十章第二节“加快推进教育现代化进程”，第53—54页"),
+    ("养老服务有什么举措", "政府购买居家养老服务", "第十章第五节“完善养老托幼服务体系”，第58—59页"),
     ("每千人拥有执业医师数2025年目标", "3.7", "专栏1-1“‘十四五’期间经济社会主要发展目标”，第14—17页"),
     ("学前三年毛入园率目标", "学前三年毛入园率达到97%以上", "第十章第二节“加快推进教育现代化进程”，第53—54页"),
 ]

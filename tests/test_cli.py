@@ -155,12 +155,22 @@ def test_model_mismatch_advice_works_as_typed(tmp_path, outline_path):
     assert again.returncode == 0 and "全区铜加工企业达到10家" in again.stdout
 
 
+def _vouching(tmp_path) -> dict:
+    """The environment of a `kb` child whose answers are all vouched for: the hash embedder's confidences are not
+    the real model's, and these tests are about the output's plumbing (a closed pipe, bad bytes), not the verdict."""
+    import os
+    cfg = tmp_path / "vouch.toml"
+    cfg.write_text("[verdict]\nvouch_at = 0.0\nvouch_at_other_models = 0.0\n", encoding="utf-8")
+    return {**os.environ, "KB_CONFIG": str(cfg)}
+
+
 def test_a_closed_pipe_ends_quietly(hash_index, tmp_path):
     """`kb ask … | head -1`: no Broken pipe message, exit 0."""
     import os
     r, w = os.pipe()
     p = subprocess.Popen([sys.executable, "-m", "kb.cli", "--index", str(hash_index), "--model", "hash",
-                          "ask", "铜材料", "-k", "10"], stdout=w, stderr=subprocess.PIPE, cwd=tmp_path)
+                          "ask", "铜材料", "-k", "10"], stdout=w, stderr=subprocess.PIPE, cwd=tmp_path,
+                         env=_vouching(tmp_path))
     os.close(w)
     with os.fdopen(r, "rb") as f:
         first = f.readline()
@@ -172,7 +182,7 @@ def test_bytes_that_are_not_utf8_are_replaced_not_fatal(hash_index, tmp_path):
     import os
     out = subprocess.run([os.fsencode(sys.executable), b"-m", b"kb.cli", b"--index", os.fsencode(hash_index),
                           b"--model", b"hash", b"ask", b"\xff\xe9\x93\x9c\xe6\x9d\x90\xe6\x96\x99"],   # \xff + 铜材料
-                         capture_output=True, cwd=tmp_path)
+                         capture_output=True, cwd=tmp_path, env=_vouching(tmp_path))
     err = out.stderr.decode()
     assert out.returncode == 0 and "surrogates" not in err and "not UTF-8" in err and err.count("\n") == 1
     assert "答：" in out.stdout.decode()

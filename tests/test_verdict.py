@@ -67,7 +67,8 @@ def test_confidence_is_a_probability_and_the_gap_lowers_it():
             assert 0.0 < verdict.confidence(base | worse, model) < sure < 1.0, (model, worse)
     model = json.loads(verdict.DATA.read_text(encoding="utf-8"))
     # tuning questions only
-    assert model["fitted_on"] == "eval/blind/tune.jsonl + eval/tune2/tune.jsonl + eval/kinds/tune.jsonl"
+    assert model["fitted_on"] == ("eval/blind/tune.jsonl + eval/tune2/tune.jsonl + eval/kinds/tune.jsonl"
+                                 " + eval/tune3/tune.jsonl")
     assert set(model["weights"]) == set(verdict.FEATURES) and model["model"] == "m3e-small"
     assert set(model["other_models"]["weights"]) == set(verdict.LEXICAL)
 
