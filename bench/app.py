@@ -125,6 +125,9 @@ def one_run(browser, index: str, model: str, plain: bool, switches: int, screens
 
             link = page.locator("a.kb-toc", has_text="加快发展铜材料深加工产业").first
             if link.count():
+                if not link.is_visible():           # its chapter is folded in the table of contents: unfold it
+                    page.locator("details", has=link).locator("summary").first.click()
+                    link.wait_for()
                 t0 = time.perf_counter()
                 link.click()
                 page.locator(HEADING, has_text="加快发展铜材料深加工产业").wait_for()

@@ -2,11 +2,15 @@
 
 Each (scale, backend) is built in one child process and queried in another, so the memory figure is that of a
 process that only opened the index. Writes one markdown table into docs/BENCH.md (between scale markers).
+
+With --ray: ingest throughput (passages/s) of one process and of a Ray cluster of 1, 2, … one-CPU worker nodes
+started on this machine (`kb ingest --ray`), and the parallel efficiency; written into docs/SCALE.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -24,6 +28,8 @@ from bench.common import DEV_SET, ROOT, percentile_ms  # noqa: E402
 
 WORKDIR = Path(tempfile.gettempdir()) / "guihua-bench"
 BENCH_MD = ROOT / "docs" / "BENCH.md"
+SCALE_MD = ROOT / "docs" / "SCALE.md"
+RAY_SCALE = "4"           # --ray's default corpus: 4× the outline, about two minutes per run with m3e-small
 
 
 # ---------------------------------------------------------------- small helpers shared with recall.py
@@ -147,8 +153,10 @@ def child_build(args) -> dict:
         shutil.rmtree(p)
     if args.reuse_from:     # vectors (and parsed documents) of the faiss build at this scale: embed nothing again
         shutil.copytree(args.reuse_from, out)
+    t = time.perf_counter()
     stats = KnowledgeBase.sync([corpus], index_dir=out, model=args.model, backend=args.backend,
-                               replace=True).to_json()
+                               replace=True, ray=args.ray_address or None).to_json()
+    stats["wall_s"] = time.perf_counter() - t
     from kb.store.folder import read_manifest
     manifest = read_manifest(out)
     stats["chars"] = sum(d["chars"] for d in manifest["documents"])
@@ -307,7 +315,8 @@ def peer_rows(scale, q, threads) -> list[dict]:
 # ---------------------------------------------------------------- main
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--scales", default="1,10,100", help="comma list of corpus multiples (default 1,10,100)")
+    ap.add_argument("--scales", default=None,
+                    help=f"comma list of corpus multiples (default 1,10,100; with --ray {RAY_SCALE})")
     ap.add_argument("--backends", default="faiss",
                     help="comma list: faiss, milvus, postgres (postgres: KB_PG_DSN, or a server started in the workdir)")
     ap.add_argument("--model", default="m3e-small", help="embedding model (default m3e-small; 'hash' for quick runs)")
@@ -329,7 +338,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="take vectors from this backend's index of an earlier run (e.g. faiss), even if not listed")
     ap.add_argument("--embed-each", action="store_true",
                     help="embed again for every backend (default: later backends reuse the first one's vectors)")
+    ap.add_argument("--ray", action="store_true",
+                    help=f"ingest throughput on a local Ray cluster of --workers one-CPU nodes, beside one process;"
+                         f" into {SCALE_MD.relative_to(ROOT)}")
+    ap.add_argument("--workers", default="1,2", help="with --ray: comma list of worker counts (default 1,2)")
+    ap.add_argument("--ray-address", default="", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.scales is None:
+        args.scales = RAY_SCALE if args.ray else "1,10,100"
     if args.no_embed:
         args.model = "hash"
     try:
@@ -345,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(res, ensure_ascii=False))
         return 0
 
+    if args.ray:
+        return ray_main(args, scales)
     from bench import synth
     workdir = Path(args.workdir)
     backends = [b.strip().lower() for b in args.backends.split(",") if b.strip()]
@@ -424,6 +442,114 @@ def main(argv: list[str] | None = None) -> int:
         write_section(f"scale-{args.model}", text)
         print(f"\nwritten to {BENCH_MD}", file=sys.stderr)
     return 0
+
+
+# ---------------------------------------------------------------- --ray: ingest throughput on a cluster
+def ray_main(args, scales: list[int]) -> int:
+    """One process, then a Ray cluster of 1, 2, … one-CPU worker nodes on this machine, each ingesting the same
+    corpus into a fresh index with the same model; passages/s and parallel efficiency into docs/SCALE.md."""
+    from bench import synth
+    from tests import ray_cluster
+    try:
+        workers = [int(x) for x in str(args.workers).split(",") if x.strip()]
+    except ValueError:
+        workers = []
+    if not workers or min(workers) < 1:
+        print("--workers takes a comma list of positive integers, e.g. 1,2", file=sys.stderr)
+        return 2
+    if importlib.util.find_spec("ray") is None:
+        print("bench/scale.py --ray needs Ray: pip install '.[ray]'", file=sys.stderr)
+        return 1
+    scale, backend = scales[0], (args.backends.split(",")[0].strip() or "faiss")
+    workdir = Path(args.workdir)
+    corpus = corpus_dir(workdir, scale)
+    files = synth.make(scale, corpus, args.seed)
+    host = machine()
+    started = time.strftime("%Y-%m-%d %H:%M")
+    rows, notes = [], []
+
+    def build(label: str, extra: list[str]) -> dict | None:
+        out = workdir / f"index-{args.model}-{backend}-x{scale}-{label}"
+        print(f"x{scale} {label}: ingesting {len(files)} documents with {args.model}...", file=sys.stderr)
+        load = os.getloadavg()[0]
+        b, why = run_child("build", ["--corpus", str(corpus), "--index", str(out), "--backend", backend,
+                                     "--model", args.model, *extra])
+        shutil.rmtree(out, ignore_errors=True)
+        if b is None:
+            notes.append(f"{label}: failed: {why}")
+            print(notes[-1], file=sys.stderr)
+            return None
+        b["label"], b["load"] = label, (load, os.getloadavg()[0])
+        print(f"  {b['passages']} passages in {b['wall_s']:.1f} s ({b['passages'] / b['wall_s']:.1f} passages/s)",
+              file=sys.stderr)
+        return b
+
+    base = build("one process", [])      # first: it also exports the ONNX model the workers then load from cache
+    if base is not None:
+        rows.append(base)
+    for w in workers:
+        root = Path(tempfile.mkdtemp(prefix="kb-bench-ray-"))
+        t = time.perf_counter()
+        try:
+            cluster = ray_cluster.start(root, nodes=w, cpus=1)
+        except RuntimeError as e:
+            notes.append(f"{w} workers: the cluster did not start: {str(e).splitlines()[0]}")
+            continue
+        up = time.perf_counter() - t
+        saved = {k: os.environ.get(k) for k in cluster.env}
+        os.environ.update(cluster.env)        # the child connects with the cluster's token
+        try:
+            b = build(f"Ray, {w} worker{'s' if w > 1 else ''}", ["--ray-address", cluster.address])
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+            cluster.stop()
+            shutil.rmtree(root, ignore_errors=True)
+        if b is not None:
+            b["workers"], b["cluster_up_s"] = w, up
+            rows.append(b)
+    one = next((r for r in rows if r.get("workers") == 1), None)
+    head = ["run", "workers", "docs", "passages", "ingest s", "passages/s", "parse s", "embed s", "index s",
+            "speed-up vs one process", "parallel efficiency", "load before / after"]
+    table = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    for r in rows:
+        rate = r["passages"] / r["wall_s"]
+        w = r.get("workers")
+        eff = (f"{rate / (w * one['passages'] / one['wall_s']):.0%}" if w and one else "—")
+        vs = f"{rate / (base['passages'] / base['wall_s']):.2f}×" if base else "—"
+        table.append("| " + " | ".join([r["label"], str(w or "—"), str(r["documents"]), f"{r['passages']:,}",
+                                        f"{r['wall_s']:.1f}", f"{rate:.1f}", f"{r['parse_s']:.1f}",
+                                        f"{r['embed_s']:.1f}", f"{r['index_s']:.1f}", vs, eff,
+                                        "{:.1f} / {:.1f}".format(*r["load"])]) + " |")
+    ups = ", ".join(f"{r['workers']} worker{'s' if r['workers'] > 1 else ''} {r['cluster_up_s']:.0f} s"
+                    for r in rows if r.get("workers"))
+    text = "\n".join([
+        f"### Ingest on Ray ({started}, `bench/scale.py --ray --scales {scale} --workers {args.workers}"
+        f" --model {args.model}`)",
+        "",
+        f"Machine: {host}.",
+        "",
+        *table,
+        "",
+        f"Corpus: `bench/synth.py` ×{scale} ({len(files)} documents), backend {backend}, model {args.model}; every run"
+        " a fresh index (nothing reused). ingest s: the whole `KnowledgeBase.sync` as the child process timed it,"
+        " connecting to the cluster, parsing, embedding passages, sentences and vocabulary words, and writing;"
+        " embed s includes loading the model in each worker. passages/s = passages / ingest s. The cluster: one"
+        " `ray start --block` node per worker, one CPU each, on this same machine, started before the run"
+        f" (not counted: {ups or '—'}). One process runs ONNX Runtime on up to 4 threads of this"
+        " machine's cores; a Ray worker on 1 (OMP_NUM_THREADS=1, as Ray sets it for a one-CPU worker)."
+        " Parallel efficiency = passages/s with N workers / (N × passages/s with 1 worker). load: the machine's"
+        " 1-minute load average before and after the run (2 cores: above ~2 other jobs were taking CPU from it).",
+        *(f"- {n}" for n in notes),
+    ])
+    print(text)
+    if not args.no_write:
+        write_section("ray-scale", text, SCALE_MD)
+        print(f"\nwritten to {SCALE_MD}", file=sys.stderr)
+    return 0 if rows else 1
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from pathlib import Path
 from ingest import BadDocument
 
 from . import KBError, KnowledgeBase, verdict, visible
-from .config import config_toml, default_index_dir, load_config
+from .config import config_toml, default_index_dir, environment, load_config
 from .errors import BadQuery
 
 
@@ -27,7 +27,8 @@ def _print_progress(frac: float, msg: str) -> None:
 
 def cmd_ingest(a) -> int:
     paths = a.paths or ["corpus"]
-    stats = KnowledgeBase.sync(paths, a.index, model=a.model, progress=_print_progress, replace=a.replace)
+    stats = KnowledgeBase.sync(paths, a.index, model=a.model, progress=_print_progress, replace=a.replace,
+                               ray=a.ray or environment().ray)
     return _print_stats(stats, a)
 
 
@@ -376,6 +377,8 @@ def main(argv=None) -> int:
     p = sub.add_parser("ingest", help="index .txt/.pdf/.docx/.html files or folders (default: corpus/)")
     p.add_argument("paths", nargs="*")
     p.add_argument("--replace", action="store_true", help="drop documents not named here")
+    p.add_argument("--ray", metavar="ADDRESS", help="parse and embed on a Ray cluster: host:port, auto, or local (one"
+                   " started for this run); default $KB_RAY_ADDRESS, else in this process. Needs pip install '.[ray]'")
     p.set_defaults(fn=cmd_ingest)
     p = sub.add_parser("repair", help="rebuild a damaged index from its documents' recorded sources, losing none")
     p.set_defaults(fn=cmd_repair)
@@ -396,6 +399,15 @@ def main(argv=None) -> int:
     p.add_argument("-k", type=int, default=3)
     p.add_argument("--json", action="store_true")
     p.set_defaults(fn=cmd_related)
+    from .cli_diff import cmd_diff
+    p = sub.add_parser("diff", help="what changed between two versions (a 草案 and its adopted text): sections and "
+                       "paragraphs aligned, changed figures, both sides cited")
+    p.add_argument("doc_a", metavar="DOC_A", help="the earlier version's document id (`kb ls` lists them)")
+    p.add_argument("doc_b", metavar="DOC_B", help="the later version's document id")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--docx", metavar="FILE", help="also write the comparison as a Word table to FILE")
+    p.add_argument("--all", action="store_true", help="list the unchanged sections and paragraphs too")
+    p.set_defaults(fn=cmd_diff)
     p = sub.add_parser("toc", help="print the table of contents")
     p.add_argument("--doc")
     p.set_defaults(fn=cmd_toc)

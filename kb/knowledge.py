@@ -7,6 +7,7 @@ import os
 import shlex
 import re
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -246,17 +247,29 @@ class KnowledgeBase:
     @classmethod
     def sync(cls, paths: Iterable[str | Path], index_dir: str | Path | None = None, *, model: str | None = None,
              progress: Progress | None = None, config: Config | None = None, replace: bool = False,
-             remove: Iterable[str] = (), backend: str | None = None, lock_timeout: float = LOCK_TIMEOUT) -> SyncStats:
+             remove: Iterable[str] = (), backend: str | None = None, lock_timeout: float = LOCK_TIMEOUT,
+             ray: str | None = None) -> SyncStats:
         """Bring the index folder up to date: unchanged documents are not re-parsed, unchanged passages not
         re-embedded; documents already in the index are kept unless replace=True; `remove` names documents to
         drop. Returns what was done (SyncStats). One writer at a time:
         a second one waits up to lock_timeout seconds for the first, then IndexBusy. Damaged files of the
-        current index are rebuilt; what is intact is reused (vectors are never computed twice)."""
+        current index are rebuilt; what is intact is reused (vectors are never computed twice).
+        `ray`: the address of a Ray cluster ("host:port", "auto", or "local" for one started for this call) that
+        parses and embeds (kb/cluster.py); this process still decides, locks and writes. Needs the [ray] extra."""
         index_dir = Path(index_dir or default_index_dir())
         progress = progress or _quiet
-        with writer_lock(index_dir, lock_timeout, on_wait=lambda: progress(0.0, "等待另一个写入索引的进程结束")):
-            return cls._sync_locked(paths, index_dir, model, progress, config or load_config(),
-                                    replace, remove, backend)
+        engine = None
+        if ray:
+            from .cluster import RayEngine, import_ray
+            import_ray()                        # missing: said before anything is locked or read
+            engine = RayEngine(ray)
+        try:
+            with writer_lock(index_dir, lock_timeout, on_wait=lambda: progress(0.0, "等待另一个写入索引的进程结束")):
+                return cls._sync_locked(paths, index_dir, model, progress, config or load_config(),
+                                        replace, remove, backend, engine=engine)
+        finally:
+            if engine is not None:
+                engine.close()
 
     @classmethod
     def repair(cls, index_dir: str | Path | None = None, *, model: str | None = None,
@@ -291,7 +304,7 @@ class KnowledgeBase:
 
     @classmethod
     def _sync_locked(cls, paths, index_dir: Path, model, progress: Progress, config: Config, replace: bool,
-                     remove, backend: str | None, prev=None, allow_empty: bool = False) -> dict:
+                     remove, backend: str | None, prev=None, allow_empty: bool = False, engine=None) -> dict:
         t0 = time.perf_counter()
         remove = list(remove)
         model_id, _ = resolve_model(configured_model(model))
@@ -359,6 +372,7 @@ class KnowledgeBase:
         parsed = reused = 0
         skipped: list[str] = []
         reports: list[Document] = []            # documents parsed in this run, each with its ingest report
+        jobs: list[tuple] = []                  # with a cluster: (file, doc id, source key, the id's previous source)
         t_parse = time.perf_counter()
         for i, f in enumerate(files):
             progress(0.3 * i / max(len(files), 1), f"读取 {f.name}")
@@ -382,6 +396,10 @@ class KnowledgeBase:
             if doc_id in prev_docs and prev_docs[doc_id].sha256 == digest and prev_sources.get(doc_id) == key:
                 docs[doc_id] = prev_docs[doc_id]
                 reused += 1
+            elif engine is not None:            # parsed on the cluster, below; the id is claimed now
+                jobs.append((f, doc_id, key, sources.get(doc_id)))
+                sources[doc_id] = key
+                continue
             else:
                 try:
                     docs[doc_id] = ingest.load(f, progress=lambda k, n, msg, i=i: progress(
@@ -394,6 +412,21 @@ class KnowledgeBase:
                     continue
                 parsed += 1
             sources[doc_id] = key
+        there = engine.parse([j[0] for j in jobs], config, fingerprint) if jobs else ()
+        for k, ((f, doc_id, key, before), doc) in enumerate(zip(jobs, there)):
+            progress(0.3 * (k + 1) / len(jobs), f"读取 {f.name}")
+            if isinstance(doc, str):            # the BadDocument message
+                if len(files) == 1:
+                    raise ingest.BadDocument(doc)
+                skipped.append(doc)
+                if before is None:
+                    sources.pop(doc_id, None)
+                else:
+                    sources[doc_id] = before
+                continue
+            docs[doc_id] = doc
+            reports.append(doc)
+            parsed += 1
         t_parse = time.perf_counter() - t_parse
         writer.checkpoint("parsed")
         if not docs:
@@ -410,7 +443,8 @@ class KnowledgeBase:
                              skipped=tuple(skipped), seconds=time.perf_counter() - t0, parse_s=t_parse)
         ordered = [docs[k] for k in sorted(docs)]
         passages = [p for d in ordered for p in ingest.passages(d)]
-        embedder = load_embedder(configured_model(model))
+        embedder = (load_embedder(configured_model(model)) if engine is None
+                    else engine.embedder(configured_model(model), environment().runtime, model_id))
         progress(0.3, "向量化")
         t_embed = time.perf_counter()
         vecs, hashes, embedded = _embed_reusing([embed_text(p) for p in passages], model_id, embedder, prev_vecs,
@@ -429,11 +463,14 @@ class KnowledgeBase:
         t_index = time.perf_counter()
         store = store_class(backend).build(passages, vecs, config, index_dir)
         writer.checkpoint("store built")
+        # when each document entered the index, kept while it stays (None: indexed before this was recorded)
+        added = {d["doc_id"]: d.get("added") for d in pm.get("documents", [])}
+        now = datetime.now().astimezone().isoformat(timespec="seconds")
         manifest = {
             "model": model_id, "dimension": int(embedder.dim), "passages": len(passages),
             "index_type": store.kind, "backend": backend, "pipeline": fingerprint,
             "documents": [{"doc_id": d.doc_id, "title": d.title, "source": sources[d.doc_id], "sha256": d.sha256,
-                           "stamp": stamps.get(d.doc_id),
+                           "stamp": stamps.get(d.doc_id), "added": added.get(d.doc_id, now),
                            "passages": sum(1 for p in passages if p.doc_id == d.doc_id), "chars": len(d.text)}
                           for d in ordered],
         }
@@ -684,3 +721,12 @@ class KnowledgeBase:
     def targets(self):
         from .targets import extract_targets
         return extract_targets(self.passages)
+
+    def diff(self, doc_a: str, doc_b: str):
+        """What changed from document doc_a to doc_b (two versions: a 草案 and its adopted text): every section and
+        paragraph of either, aligned, classified same / reworded / added / removed / moved, each side cited, the
+        changed figures called out (kb/diff.py Diff). KBError naming `kb ls` for an unknown id."""
+        from .diff import compare
+        a, b = self.document(doc_a), self.document(doc_b)
+        return compare(a, b, [p for p in self.passages if p.doc_id == a.doc_id],
+                       [p for p in self.passages if p.doc_id == b.doc_id], self.citation)

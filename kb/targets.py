@@ -8,7 +8,7 @@ from typing import Iterable
 from ingest import sentences as split_sentences
 from ingest.records import Passage
 
-__all__ = ["Target", "extract_targets", "find_values", "sentences"]
+__all__ = ["Target", "extract_targets", "figure_spans", "find_values", "sentences"]
 
 
 @dataclass(frozen=True)
@@ -63,12 +63,14 @@ def find_values(sentence: str) -> tuple[str, ...]:
 
     Years are never values: 年 is not a unit, so "2025年" does not match.
     """
-    vals = []
-    for m in _VALUE.finditer(sentence):
-        # Keep the figure as written, minus the verb that introduced it ("达到", "控制在").
-        raw = sentence[m.start(1):m.end()]
-        vals.append(re.sub(r"\s+", "", raw))
-    return tuple(vals)
+    # Keep the figure as written, minus the verb that introduced it ("达到", "控制在").
+    return tuple(re.sub(r"\s+", "", sentence[s:e]) for s, e in figure_spans(sentence))
+
+
+def figure_spans(text: str) -> list[tuple[int, int]]:
+    """Where each figure with its unit stands in text, without the verb before it: (start, end) of 10家,
+    100亿元以上, 7%左右 (what find_values returns, and what `kb diff` compares)."""
+    return [(m.start(1), m.end()) for m in _VALUE.finditer(text)]
 
 
 def _is_target(sentence: str) -> bool:

@@ -151,7 +151,7 @@ def table(at: AppTest, table_id: str) -> tuple[list[str], list[list[str]]]:
 def test_first_visit_shows_example_questions(env):
     at = ok(app())
     labels = [b.label for b in at.button]
-    for ex in ("铜材料深加工目标", "到十四五末要改造多少个老旧小区", "孩子上幼儿园难怎么解决",
+    for ex in ("铜材料深加工目标", "到十四五末要改造多少个老旧小区", "养老服务有什么举措",
                "每千人拥有执业医师数2025年目标"):
         assert ex in labels
     at.button(key="ex0").click().run()
@@ -539,7 +539,7 @@ def test_missing_index_says_what_to_run(tmp_path, monkeypatch):
     argv[0] = str(Path(sys.executable).with_name("kb"))     # .venv/bin/kb of the environment running the tests
     subprocess.run(argv, cwd=ROOT, check=True, capture_output=True)
     again = ok(app())
-    assert not again.error and [t.label for t in again.tabs] == ["问答", "浏览", "摘录", "指标"]
+    assert not again.error and [t.label for t in again.tabs] == ["问答", "浏览", "摘录", "指标", "文档", "对比"]
 
 
 def test_build_button_builds_the_index(tmp_path, monkeypatch):
@@ -552,7 +552,7 @@ def test_build_button_builds_the_index(tmp_path, monkeypatch):
     ok(at)
     assert not at.error
     assert (tmp_path / "index").exists()
-    assert [t.label for t in at.tabs] == ["问答", "浏览", "摘录", "指标"]
+    assert [t.label for t in at.tabs] == ["问答", "浏览", "摘录", "指标", "文档", "对比"]
 
 
 # ---------------------------------------------------------------- several documents

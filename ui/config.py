@@ -6,8 +6,8 @@ from pathlib import Path
 
 from kb import environment
 
-PAGES = ["问答", "浏览", "摘录", "指标"]
-EXAMPLES = ["铜材料深加工目标", "到十四五末要改造多少个老旧小区", "孩子上幼儿园难怎么解决",
+PAGES = ["问答", "浏览", "摘录", "指标", "文档", "对比"]
+EXAMPLES = ["铜材料深加工目标", "到十四五末要改造多少个老旧小区", "养老服务有什么举措",
             "每千人拥有执业医师数2025年目标"]
 SHOWN, MORE = 5, 10          # hits shown at once, hits fetched
 BASKET_COOKIE = "kb_basket"  # names the browser's basket (a file in basket_dir)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shlex
+import threading
 import time
 
 import streamlit as st
@@ -14,11 +15,17 @@ from ui.render import plain
 @st.cache_resource(show_spinner="正在打开索引……")
 def load_kb(index_dir: str, model: str | None) -> KnowledgeBase:
     kb = KnowledgeBase.open(index_dir=index_dir, model=model)
-    try:
-        kb.ask("铜材料深加工目标")   # load the embedder and the answer's tables now, not on the first question
-    except KBError:
-        pass
+    # The answer's lazy tables (jieba's dictionary, the idf look-up …) are filled by one question in the background:
+    # the page is usable as soon as the index is open, and a question typed meanwhile only waits for the rest.
+    threading.Thread(target=_first_question, args=(kb,), name="kb-first-question", daemon=True).start()
     return kb
+
+
+def _first_question(kb: KnowledgeBase) -> None:
+    try:
+        kb.ask("铜材料深加工目标")
+    except Exception:  # noqa: BLE001 — a warm-up only: the page's own question will say what is wrong
+        pass
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)

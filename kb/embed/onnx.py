@@ -18,6 +18,16 @@ from ..errors import ModelUnavailable
 MAX_TOKENS = 512
 
 
+def _threads() -> int:
+    """Threads per session: up to 4 cores, or OMP_NUM_THREADS where set (Ray sets it to a worker's CPUs: two
+    workers on two cores must not each run two threads)."""
+    try:
+        n = int(os.environ.get("OMP_NUM_THREADS") or 0)
+    except ValueError:
+        n = 0
+    return max(1, min(4, n or os.cpu_count() or 1))
+
+
 def cache_dir() -> Path:
     return environment().cache / "onnx"
 
@@ -120,7 +130,7 @@ class OnnxEmbedder:
             export(SentenceTransformer(location, device="cpu"), path)
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         so = ort.SessionOptions()
-        so.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
+        so.intra_op_num_threads = _threads()
         self.session = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
         self.inputs = meta["inputs"]
         self.max_tokens = meta["max_tokens"]

@@ -1,0 +1,313 @@
+"""The 文档 page: the indexed documents with what the ingest found in each, and adding one (an upload) or removing
+one through KnowledgeBase.sync, as `kb ingest` and `kb rm` do: one writer at a time, the new index made current in
+one step, so a failure or a kill leaves the index as it was.
+
+An uploaded file is kept in the uploads folder (KB_UPLOADS; default `INDEX-uploads/` beside the index) under its
+document id: it is the source the index records for the document, the file `kb repair` and a re-ingest read again.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+import streamlit as st
+
+from kb import (SUFFIXES, BadDocument, IndexBusy, KBError, KnowledgeBase, SyncStats, doc_id_for, environment,
+                visible)
+from ui.config import settings
+from ui.render import esc, html_block, plain
+from ui.targets import SORT_JS
+
+WRITE_WAIT = 3.0        # seconds an add or a removal waits for another writer (kb ingest, another visitor)
+FORMATS = "、".join(s for s in SUFFIXES if s != ".htm")      # .htm is read too, as .html
+BUSY = "索引正由另一个进程写入（kb ingest、kb rm，或另一位访问者正在添加、删除），这次没有改动；等它结束后再试。"
+COLUMNS = ["标题（编号）", "发文机关", "日期", "页数", "结构", "段落", "格式", "加入时间", "入库提示"]
+# the short cells on one line (a wide table scrolls sideways); titles and issuers wrap
+CSS = """<style>
+#documents td:nth-child(n+3), #documents th {white-space: nowrap;}
+#documents td:first-child {min-width: 16em;}
+</style>"""
+SAID = "docs-said"      # session key: what the last add or removal did, shown after the rerun that follows it
+
+_writing = threading.Lock()     # this server's visitors write one at a time (never the same upload name at once)
+
+
+class Refused(Exception):
+    """Why an add or a removal did not happen, in one line; the index and the uploads folder are as they were
+    (`changed`: except that a failure after the new index was made current left the document added)."""
+
+    def __init__(self, message: str, changed: bool = False):
+        super().__init__(message)
+        self.changed = changed
+
+
+def uploads_dir() -> Path:
+    return environment().uploads
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _reason(e: Exception, target: Path, name: str) -> str:
+    """The ingest's one line about the file, without the path it has on the server (the page names the upload)."""
+    msg = _one_line(str(e))
+    for head in (f"{target}: ", f"{target.name}: "):
+        if msg.startswith(head):
+            msg = msg[len(head):]
+            break
+    return msg.replace(str(target), name)
+
+
+def _indexed(index_dir: str | Path, doc_id: str, model: str) -> bool | None:
+    """Whether the current index holds the document; None when that cannot be told."""
+    try:
+        kb = KnowledgeBase.open(index_dir, model=model, check_sources=False)
+    except Exception:
+        return None
+    return doc_id in {d.doc_id for d in kb.documents}
+
+
+def _model(kb: KnowledgeBase) -> str:
+    """The model this index is opened with (the configured one, else the index's own): nothing is re-embedded."""
+    return settings().model or kb.manifest["model"]
+
+
+def add_document(kb: KnowledgeBase, index_dir: str | Path, name: str, data: bytes,
+                 progress: Callable[[float, str], None] | None = None) -> tuple[str, SyncStats]:
+    """Add an uploaded file to the index: (its document id, what the sync did); Refused with one line otherwise,
+    leaving the index and the uploads folder as they were. The file is written into the uploads folder (atomically)
+    before the index names it, so a kill at any point leaves the old index, or the new one with its source."""
+    name = Path(str(name).replace("\\", "/")).name.strip() or "（无名文件）"
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise Refused(f"{name}：只能添加 {FORMATS} 文件（这是 {suffix or '没有扩展名的文件'}）。")
+    if not data.strip():
+        raise Refused(f"{name}：文件是空的。")
+    doc_id = doc_id_for(Path(name))
+    if doc_id in {d.doc_id for d in kb.documents}:
+        raise Refused(f"{name}：索引里已有编号 {doc_id} 的文档《{kb.document(doc_id).title}》；"
+                      "要换成这个文件，先在下面删除那一个，或把文件改名后再添加。")
+    if not _writing.acquire(timeout=WRITE_WAIT):
+        raise Refused(BUSY)
+    try:
+        folder = uploads_dir()
+        target = folder / f"{doc_id}{suffix}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".{target.name}.tmp-{os.getpid()}"
+            with open(tmp, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)      # an orphan of an add killed before its index was written is replaced
+        except OSError as e:
+            raise Refused(f"{name}：无法保存到上传文件夹 {folder}（{e.strerror or e}），索引没有改动。") from None
+        try:
+            stats = KnowledgeBase.sync([target], index_dir, model=_model(kb), progress=progress,
+                                       lock_timeout=WRITE_WAIT)
+        except (KBError, BadDocument) as e:     # refused before anything was written: the file is no one's source
+            target.unlink(missing_ok=True)
+            raise Refused(BUSY if isinstance(e, IndexBusy) else f"{name}：{_reason(e, target, name)}") from None
+        except Exception as e:                  # a failure while writing: the index is the old one or the new one
+            indexed = _indexed(index_dir, doc_id, _model(kb))
+            if indexed is False:
+                target.unlink(missing_ok=True)
+                raise Refused(f"{name}：{_reason(e, target, name)}") from None
+            # in the index, or cannot be told: the file is kept (at worst an orphan the next add of its name replaces)
+            done = "已加入索引，但写入收尾时出错" if indexed else "出错，索引是否已改动无法确认（刷新本页可见）"
+            raise Refused(f"{name}：{done}：{_reason(e, target, name)}", changed=True) from None
+        return doc_id, stats
+    finally:
+        _writing.release()
+
+
+def remove_document(kb: KnowledgeBase, index_dir: str | Path, doc_id: str,
+                    progress: Callable[[float, str], None] | None = None) -> SyncStats:
+    """Remove a document from the index (as `kb rm`); Refused with one line otherwise, the index unchanged. A file
+    the app had uploaded for it is deleted once the new index is current (no document's source any more)."""
+    source = next((Path(d["source"]) for d in kb.manifest["documents"] if d["doc_id"] == doc_id), None)
+    if not _writing.acquire(timeout=WRITE_WAIT):
+        raise Refused(BUSY)
+    try:
+        stats = KnowledgeBase.sync([], index_dir, model=_model(kb), remove=[doc_id], progress=progress,
+                                   lock_timeout=WRITE_WAIT)
+    except IndexBusy:
+        raise Refused(BUSY) from None
+    except Exception as e:
+        raise Refused(f"{doc_id}：{_one_line(str(e))}") from None
+    finally:
+        _writing.release()
+    if source is not None and source.parent.resolve() == uploads_dir().resolve():
+        source.unlink(missing_ok=True)
+    return stats
+
+
+# ---------------------------------------------------------------- what the page shows
+
+def added_at(value: str | None) -> str:
+    """The manifest's ISO time as a reader writes it (2026-05-01 14:03, local time); — when not recorded."""
+    if not value:
+        return "—"
+    try:
+        return datetime.fromisoformat(value).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def structure(report) -> str:
+    """A document's parts as `kb inspect` counts them: 篇, 章, 节 and 专栏 (none of a kind: not said)."""
+    parts = ([f"{report.volumes} 篇"] if report.volumes else []) + [f"{report.chapters} 章"]
+    parts += [f"{report.sections} 节"] if report.sections else []
+    parts += [f"{report.boxes} 个专栏"] if report.boxes else []
+    return "、".join(parts)
+
+
+def rows(kb: KnowledgeBase) -> list[list[tuple]]:
+    """One row per indexed document, in COLUMNS order, each cell (text, its sort key or None to sort as text; the
+    first: the title and the document id): the document's cover, the ingest's report and the manifest's entry."""
+    entries = {d["doc_id"]: d for d in kb.manifest.get("documents", [])}
+    out = []
+    for d in kb.documents:
+        r, m = d.report, entries.get(d.doc_id, {})
+        paged = r is not None and d.paged
+        added = m.get("added")
+        try:
+            when = datetime.fromisoformat(added).timestamp() if added else None
+        except (TypeError, ValueError):
+            when = None
+        passages = m.get("passages")
+        out.append([(d.title, d.doc_id), (d.issuer or "—", None), (d.date or "—", None),
+                    (str(r.pages) if paged else "—", r.pages if paged else None),
+                    (structure(r) if r is not None else "—", r.chapters if r is not None else None),
+                    (str(passages) if passages is not None else "—", passages),
+                    (r.source_format if r is not None else "—", None),
+                    (added_at(added), when),
+                    ((f"{len(r.warnings)} 条" if r.warnings else "无") if r is not None else "无报告（旧版索引）",
+                     len(r.warnings) if r is not None else None)])
+    return out
+
+
+def _cell(text: str, key: float | None) -> str:
+    return f'<td data-n="{float(key)}">{esc(text)}</td>' if key is not None else f"<td>{esc(text)}</td>"
+
+
+def documents_table(kb: KnowledgeBase) -> str:
+    """The documents as an escaped HTML table whose heads sort it (SORT_JS: numbers by their key, text in pinyin)."""
+    head = "".join(f'<th data-col="{i}" title="点击排序">{esc(c)}</th>' for i, c in enumerate(COLUMNS))
+    body = "".join(f'<tr><td>{esc(row[0][0])}<br><span class="kb-meta">{esc(row[0][1])}</span></td>'
+                   + "".join(_cell(v, k) for v, k in row[1:]) + "</tr>" for row in rows(kb))
+    return (f'<div class="kb-scroll-hint">表格较宽，可左右滑动查看全部 {len(COLUMNS)} 列</div>'
+            f'<div class="kb-table kb-wide"><table class="kb-sort" id="documents"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+def warnings_html(kb: KnowledgeBase) -> str:
+    """The ingest's warnings, under each document's title (escaped: titles and warnings are the documents' text)."""
+    out = []
+    for d in kb.documents:
+        if d.report is not None and d.report.warnings:
+            items = "".join(f"<li>{esc(w)}</li>" for w in d.report.warnings)
+            out.append(html_block(f"《{esc(d.title)}》（{esc(d.doc_id)}）", "kb-sub")
+                       + f'<ul class="kb-measures">{items}</ul>')
+    return "".join(out)
+
+
+class Bar:
+    """A progress bar for a sync, called as its progress callback; it never raises: a click during the write makes
+    Streamlit raise at the bar's next update, and the write must finish (or fail) whole. The click is kept
+    (`pending`) and honoured once the write is over."""
+
+    def __init__(self, text: str):
+        self.bar = st.progress(0.0, text=plain(text))
+        self.pending: Exception | None = None
+
+    def __call__(self, frac: float, msg: str) -> None:
+        if self.pending is not None:
+            return
+        try:
+            self.bar.progress(min(max(float(frac), 0.0), 1.0), text=plain(msg))
+        except Exception as e:          # Streamlit's rerun or stop request
+            self.pending = e
+
+
+def _done(message: str, pending: Exception | None) -> None:
+    """After a write: every page opens the new index (all cached results dropped), the message shown after."""
+    st.session_state[SAID] = message
+    st.session_state["docs-upload-n"] = st.session_state.get("docs-upload-n", 0) + 1    # an empty uploader
+    st.session_state.pop("docs-confirm", None)
+    st.cache_resource.clear()
+    if pending is not None:
+        raise pending
+    st.rerun()
+
+
+def page_documents(kb: KnowledgeBase, sid: str) -> None:
+    st.html(SORT_JS, unsafe_allow_javascript=True)
+    st.html(CSS)
+    said = st.session_state.pop(SAID, None)
+    if said:
+        st.success(plain(said))
+    index_dir = settings().index_dir
+    n = sum(int(d.get("passages", 0)) for d in kb.manifest.get("documents", []))
+    st.markdown(html_block("已索引的文档", "kb-h"), unsafe_allow_html=True)
+    st.caption(f"共 {len(kb.documents)} 个文档、{n} 段。点击表头排序；“页数”只对按页排版的 PDF 给出。")
+    st.markdown(documents_table(kb), unsafe_allow_html=True)
+    notes = warnings_html(kb)
+    if notes:
+        st.markdown(html_block("入库提示", "kb-h"), unsafe_allow_html=True)
+        st.markdown(notes, unsafe_allow_html=True)
+
+    st.markdown(html_block("添加文档", "kb-h"), unsafe_allow_html=True)
+    folder = uploads_dir()
+    st.markdown(html_block(f"上传的文件保存在 <code>{esc(str(folder))}</code>，以文档编号命名；索引把它记作这份文档的来源，"
+                           "<code>kb repair</code> 和重新入库都从这里读取（设置 <code>KB_UPLOADS</code> 可换文件夹）。",
+                           "kb-meta"), unsafe_allow_html=True)
+    up = st.file_uploader(f"选择一个 {FORMATS} 文件", key=f"docs-upload-{st.session_state.get('docs-upload-n', 0)}",
+                          help="文档编号取自文件名；已有同一编号的文档时，先删除它或把文件改名。")
+    if up is not None and st.button("加入索引", type="primary", key="docs-add", icon=":material/upload_file:"):
+        show = Bar(f"正在加入 {up.name}……")
+        try:
+            doc_id, stats = add_document(kb, index_dir, up.name, up.getvalue(), show)
+        except Refused as e:
+            if e.changed:
+                st.cache_resource.clear()       # the next run opens the index that holds it
+            st.error(plain(str(e)))
+        else:
+            doc = next((d for d in stats.reports if d.doc_id == doc_id), None)
+            title = doc.title if doc is not None else doc_id
+            warned = f"；入库提示 {len(doc.report.warnings)} 条，见上表下方" if doc and doc.report and doc.report.warnings else ""
+            _done(f"已加入《{title}》（{doc_id}）：现有 {stats.documents} 个文档、{stats.passages} 段{warned}。",
+                  show.pending)
+
+    st.markdown(html_block("删除文档", "kb-h"), unsafe_allow_html=True)
+    ids = [d.doc_id for d in kb.documents]
+    with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
+        pick = st.selectbox("要从索引中删除的文档", ids, key="docs-pick",
+                            format_func=lambda i: " ".join(visible(f"《{kb.document(i).title}》 {i}").split()))
+        st.button("删除…", key="docs-remove", icon=":material/delete:", disabled=len(ids) < 2,
+                  on_click=lambda: st.session_state.update({"docs-confirm": pick}))
+    if len(ids) < 2:
+        st.caption("索引里只有这一个文档：不能删除（索引不能为空）；可以先添加别的文档。")
+    target = st.session_state.get("docs-confirm")
+    if target in ids:
+        doc = kb.document(target)
+        m = next((d for d in kb.manifest["documents"] if d["doc_id"] == target), {})
+        uploaded = Path(m.get("source", "")).parent.resolve() == folder.resolve()
+        st.warning(plain(f"确定从索引中删除《{doc.title}》（{target}，{m.get('passages', '?')} 段）吗？"
+                         + ("它上传时保存的文件也会删除。" if uploaded else "原文件不会删除，以后可以用 kb ingest 再加入。")))
+        with st.container(horizontal=True, gap="small"):
+            yes = st.button("确认删除", key="docs-confirm-yes", type="primary")
+            st.button("取消", key="docs-confirm-no", on_click=lambda: st.session_state.pop("docs-confirm", None))
+        if yes:
+            show = Bar(f"正在删除 {target}……")
+            try:
+                stats = remove_document(kb, index_dir, target, show)
+            except Refused as e:
+                st.error(plain(str(e)))
+            else:
+                _done(f"已删除《{doc.title}》（{target}）：剩 {stats.documents} 个文档、{stats.passages} 段。",
+                      show.pending)
