@@ -324,6 +324,11 @@ def test_upload_through_the_file_input_of_a_browser(site, tmp_path):
             page = new_page(browser)
             page.goto(server.base + "/?page=文档")
             page.locator("#documents").wait_for()
+            # Streamlit's own uploader words are in Chinese too (Upload, 200MB per file)
+            uploader = page.locator("[data-testid=stFileUploader]")
+            page.wait_for_function("() => { const u = document.querySelector('[data-testid=stFileUploader]');"
+                                   " return u !== null && u.innerText.includes('上传'); }")
+            assert "Upload" not in uploader.inner_text() and "per file" not in uploader.inner_text()
             page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(CENTRAL))
             page.get_by_role("button", name="加入索引").click()
             page.get_by_text("已加入《中共中央 国务院关于实施乡村振兴战略的意见》").wait_for()

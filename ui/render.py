@@ -211,10 +211,11 @@ var T={'Skip to main content':'跳到正文','Connection error':'与服务器的
 'streamlit run yourscript.py':'make run',
 'Streamlit server is not responding. Are you connected to the internet?':
 '知识库服务没有响应：它可能已停止或正在重启，也可能是网络不通。请在服务器上的项目文件夹中运行 make run 启动它，启动后本页会自动重新连接。',
-'Close':'关闭'};
+'Close':'关闭','Upload':'上传','Browse files':'选择文件','Drag and drop file here':'把文件拖到这里',
+'200MB per file':'每个文件不超过 200MB','Limit 200MB per file':'每个文件不超过 200MB'};
 function text(root){var w=d.createTreeWalker(root,NodeFilter.SHOW_TEXT),n,v;
 while((n=w.nextNode())){v=T[n.nodeValue.trim()];if(v){n.nodeValue=v;}}}
-function fix(){d.querySelectorAll('a,button').forEach(function(a){if(a.textContent.trim()==='Skip to main content')
+function fix(){d.querySelectorAll('[data-testid=stFileUploader]').forEach(text);d.querySelectorAll('a,button').forEach(function(a){if(a.textContent.trim()==='Skip to main content')
 {text(a);}});d.querySelectorAll('[role=dialog]').forEach(function(g){text(g);
 g.querySelectorAll('[aria-label=Close]').forEach(function(b){b.setAttribute('aria-label','关闭');});
 g.querySelectorAll('[data-testid=stErrorCodeBlock]').forEach(function(c){if(c.textContent.trim()==='make run'){
