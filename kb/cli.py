@@ -249,7 +249,9 @@ def cmd_toc(a) -> int:
 def cmd_ls(a) -> int:
     kb = _open(a)
     for d in kb.manifest["documents"]:
-        _say(f"{d['doc_id']}\t{d['passages']} passages\t{d['title']}\t{d['source']}")
+        # when it entered the index (local time, to the minute; – for one indexed before that was recorded)
+        added = (d.get("added") or "")[:16].replace("T", " ") or "–"
+        _say(f"{d['doc_id']}\t{d['passages']} passages\tadded {added}\t{d['title']}\t{d['source']}")
     return 0
 
 

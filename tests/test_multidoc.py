@@ -1,5 +1,6 @@
 """Several documents in one index: per-document ids, titles, filters and citations (hash embedder)."""
 import json
+import re
 import shutil
 
 import pytest
@@ -63,6 +64,8 @@ def test_cli_ls_and_doc_filter(three_docs, capsys):
     assert main(["--index", str(idx), "--model", "hash", "ls"]) == 0
     out = capsys.readouterr().out
     assert "report-2022\t" in out and "city-plan\t" in out and out.count("\n") == 3
+    # each with when it was added, to the minute (the 文档 page shows the same)
+    assert all(re.search(r"\tadded \d{4}-\d\d-\d\d \d\d:\d\d\t", line) for line in out.splitlines())
     assert main(["--index", str(idx), "--model", "hash", "ask", "铜", "--doc", "report-2022", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {h["doc_id"] for h in data["hits"]} == {"report-2022"}
