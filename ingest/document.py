@@ -126,7 +126,7 @@ def read_cover(lines: list[Line]) -> tuple[str | None, str | None, str | None, i
             title_parts.append(t)
     title = "".join(title_parts) if title_parts else None
     if title:
-        title = title.replace("(", "（").replace(")", "）")
+        title = _full_width(title)
     year = None
     if date:
         y = re.match(r"([0-9〇零一二三四五六七八九]{4})", re.sub(r"\s", "", date).replace("○", "〇"))
@@ -172,7 +172,7 @@ def _split_front(lines: list[Line], toc: tuple[int, int, list] | None, scheme: s
 
 
 # a notice that transmits the document after it: 广州市人民政府关于印发广州市…纲要的通知
-TRANSMITTAL = re.compile(r"^\S{2,40}?关于印发.+的通知$")
+TRANSMITTAL = re.compile(r"^\S{2,40}?关于印发(.+)的通知$")
 SIGNED_WITHIN = 12          # lines: a transmittal's own signature closes its few lines, before the document
 
 
@@ -187,22 +187,25 @@ def _transmittal_signature(body: list[Line]) -> tuple[str | None, str | None, in
     return None, None, None
 
 
-TRANSMITTED = re.compile(r"关于印发(.+)的通知$")
 TITLE_WITHIN = 16           # lines: where the transmitted document's own title is printed, after the notice
+
+
+def _full_width(title: str) -> str:
+    """A title's brackets as the office prints them: （RCEP）, not (RCEP)."""
+    return title.replace("(", "（").replace(")", "）")
 
 
 def _flat_title(t: str) -> str:
     """A title compared with the notice's name of it: spaces, book-title and quotation marks, and the width of
     brackets aside (《安徽省…〈区域…协定〉（RCEP）…》 in the notice, 《区域…协定》（RCEP） in the title line)."""
-    t = t.replace("(", "（").replace(")", "）")
-    return re.sub(r"[\s《》〈〉“”\"'‘’]", "", t)
+    return re.sub(r"[\s《》〈〉“”\"'‘’]", "", _full_width(t))
 
 
 def _transmitted_title(notice: str, body: list[Line]) -> str | None:
     """The title of the document a transmittal notice carries, as printed after the notice (on one line or wrapped
     over two or three: 广州市国民经济和社会发展 / 第十五个五年规划纲要). The document's headings are that document's,
     so it is cited by its own title, not the notice's; None when the notice is not followed by it."""
-    m = TRANSMITTED.search(notice)
+    m = TRANSMITTAL.match(notice)
     if not m:
         return None
     want = _flat_title(m.group(1))
@@ -212,7 +215,7 @@ def _transmitted_title(notice: str, body: list[Line]) -> str | None:
             cand = texts[i:i + n]
             if len(cand) == n and _flat_title("".join(cand)) == want:
                 title = "".join(cand) if n == 1 or not re.search(r"[A-Za-z0-9]$", cand[0]) else " ".join(cand)
-                return " ".join(title.split()).replace("(", "（").replace(")", "）")
+                return _full_width(" ".join(title.split()))
     return None
 
 
@@ -260,10 +263,10 @@ def build(raw: RawDocument) -> Document:
     if not (issuer and date) and signature:
         _, s_issuer, s_date, s_year = read_cover(signature)
         issuer, date, year = issuer or s_issuer, date or s_date, year or s_year
-    if not (issuer and date) and title and TRANSMITTAL.match(title):
-        w_issuer, w_date, w_year = _transmittal_signature(body)
-        issuer, date, year = issuer or w_issuer, date or w_date, year or w_year
     if title and TRANSMITTAL.match(title):
+        if not (issuer and date):
+            w_issuer, w_date, w_year = _transmittal_signature(body)
+            issuer, date, year = issuer or w_issuer, date or w_date, year or w_year
         title = _transmitted_title(title, body) or title
     if raw.meta.get("issuer") and not issuer:
         issuer = raw.meta["issuer"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ingest import BadDocument
 
-from . import KBError, KnowledgeBase, verdict, visible
+from . import KBError, KnowledgeBase, added_at, verdict, visible
 from .config import config_toml, default_index_dir, environment, load_config
 from .errors import BadQuery
 
@@ -249,8 +249,7 @@ def cmd_toc(a) -> int:
 def cmd_ls(a) -> int:
     kb = _open(a)
     for d in kb.manifest["documents"]:
-        # when it entered the index (local time, to the minute; – for one indexed before that was recorded)
-        added = (d.get("added") or "")[:16].replace("T", " ") or "–"
+        added = added_at(d.get("added"))             # local time, to the minute, as the 文档 page shows it
         _say(f"{d['doc_id']}\t{d['passages']} passages\tadded {added}\t{d['title']}\t{d['source']}")
     return 0
 

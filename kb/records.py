@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from ingest.records import Document, Passage, cn  # noqa: F401 — re-exported by kb: the record types of its API
 
@@ -17,6 +18,17 @@ ANNUAL = re.compile(r"(?:.{0,20}(?:政府|人民代表大会常务委员会|人�
 # a C1 control, a lone surrogate and U+FFFE/U+FFFF (no picture, and not XML) are shown as U+FFFD.
 VISIBLE = {**{c: 0x2400 + c for c in (*range(0x09), *range(0x0B, 0x20))}, 0x7F: 0x2421,
            **dict.fromkeys((*range(0x80, 0xA0), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF), 0xFFFD)}
+
+
+def added_at(value: str | None) -> str:
+    """When a document entered the index (the manifest's ISO time) as a reader writes it: 2026-05-01 14:03, local
+    time; — when not recorded (indexed before it was)."""
+    if not value:
+        return "—"
+    try:
+        return datetime.fromisoformat(value).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def visible(text: str) -> str:

@@ -15,8 +15,8 @@ from typing import Callable
 
 import streamlit as st
 
-from kb import (SUFFIXES, BadDocument, IndexBusy, KBError, KnowledgeBase, SyncStats, doc_id_for, environment,
-                visible)
+from kb import (SUFFIXES, BadDocument, IndexBusy, KBError, KnowledgeBase, SyncStats, added_at, doc_id_for,
+                environment, visible)
 from ui.config import settings
 from ui.render import esc, html_block, plain
 from ui.targets import SORT_JS
@@ -147,16 +147,6 @@ def remove_document(kb: KnowledgeBase, index_dir: str | Path, doc_id: str,
 
 
 # ---------------------------------------------------------------- what the page shows
-
-def added_at(value: str | None) -> str:
-    """The manifest's ISO time as a reader writes it (2026-05-01 14:03, local time); — when not recorded."""
-    if not value:
-        return "—"
-    try:
-        return datetime.fromisoformat(value).astimezone().strftime("%Y-%m-%d %H:%M")
-    except (TypeError, ValueError):
-        return str(value)
-
 
 def structure(report) -> str:
     """A document's parts as `kb inspect` counts them: 篇, 章, 节 and 专栏 (none of a kind: not said)."""
