@@ -18,6 +18,8 @@ SUBHEAD = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]\s*(.{2,4
 # （一）指导思想。全面贯彻… : an item whose title runs on into its paragraph
 RUN_ON = re.compile(r"^([(（]([一二三四五六七八九十]+)[)）])\s*([^。；;：:，,]{2,24}?)。(.+)$")
 SUBITEM = re.compile(r"^(\d{1,2})[.．、]\s*([^。；;：:，,\d][^。；;：:，,]{1,24}?)[。：:]?(?:$|(?<=[。：:]).)")
+# （1）普通类：分为… / （1）加强组织领导。… : a sub-item of a 1. item, numbered in Arabic digits in brackets
+PAREN_ITEM = re.compile(r"^[(（](\d{1,2})[)）]\s*(\S.*)$")
 BOX = re.compile(r"^专栏\s*(\d+\s*[-－—]\s*\d+)\s*(.*)$")
 PREFACE = re.compile(r"^(序\s*言|前\s*言)$")
 TOC_HEAD = re.compile(r"^目\s*录$")
@@ -195,6 +197,29 @@ def _first_sentence(text: str) -> str:
     return text[: spans[0][1]] if spans else text
 
 
+_OPEN, _CLOSE = "（(“‘《〔[", "）)”’》〕]"
+
+
+def paren_title(rest: str) -> str | None:
+    """The title a （1） sub-item opens with: its whole line when short and without punctuation (an own-line title),
+    else the words before its first 。 or ： (普通类：分为…; 高校…招生类（以下简称，“高职对口类”）：包括…), brackets
+    and quotes included. None for a clause of a list or a sentence (有专职工作人员；, 建立…，…。)."""
+    if len(rest) <= 25 and not re.search(r"[。，,；;：:！？!?]", rest):
+        return rest
+    depth = 0
+    for k, ch in enumerate(rest[:41]):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif depth == 0 and ch in "。：:":
+            # a title ending in 。 runs on into its body; a lone sentence (（5）因触犯刑法…服刑者。) is a clause
+            return rest[:k] if k >= 2 and (ch != "。" or rest[k + 1:].strip()) else None
+        elif depth == 0 and ch in "，,；;！？!?":
+            return None
+    return None
+
+
 def continuous_numbering(lines: list[Line]) -> tuple[set[int], set[int]]:
     """The lines that are parts (一、) and items (（一）) because their numbers continue the document's own sequence,
     whatever their titles hold: a comma (三、提升农业发展质量，培育乡村发展新动能), a run-in sentence ending in 。
@@ -260,6 +285,8 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
     volume, volume_title = "", ""
     skip: set[int] = set()
     last_sub = 0
+    item_sub: str | None = None     # the 1. sub-item a （1） stands under, and the last （N） number seen under it
+    last_paren = 0
     box: str | None = None
     subheading: str | None = None
     in_table = False
@@ -366,13 +393,27 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
             m = SUBITEM.match(t)
             # 1. sub-items stand under an item, or under a part without items when their numbers run on (三、保障措施
             # / 22.加强组织领导。 after 21. of 二、's last item)
-            if m and (section or (chapter and last_sub and int(m.group(1)) == last_sub + 1)):
+            if m and (section or (chapter and int(m.group(1)) == last_sub + 1)):
                 last_sub = int(m.group(1))
-                subheading = f"{m.group(1)}.{m.group(2).strip()}"
+                subheading = item_sub = f"{m.group(1)}.{m.group(2).strip()}"
+                last_paren = 0
                 nodes.append(Node("subitem", subheading, line.page, line.lineno, chapter, section, box,
                                   subheading=subheading, number=int(m.group(1))))
                 add("paragraph", t, line)
                 continue
+            m = PAREN_ITEM.match(t) if item_sub and subheading and subheading.startswith(item_sub) else None
+            if m and int(m.group(1)) == last_paren + 1:
+                # （1） under a 1. item, numbers in sequence: a level when it opens with a title; a clause of a list
+                # (（1）有专职工作人员；) stays a paragraph of its item
+                last_paren = int(m.group(1))
+                title = paren_title(m.group(2).strip())
+                if title:
+                    sub = f"（{m.group(1)}）{title}"
+                    subheading = f"{item_sub} › {sub}"
+                    nodes.append(Node("subitem", sub, line.page, line.lineno, chapter, section, box,
+                                      subheading=subheading, number=last_paren))
+                    add("paragraph", t, line)
+                    continue
         elif SUBHEAD.match(t) or DASH_HEAD.match(t):
             subheading = t
             add("subheading", t, line)

@@ -115,3 +115,27 @@ def test_preface_is_content_toc_is_not(outline_passages):
 def test_semicolon_page_break_rejoined(outline_doc):
     # 第十章第二节: the clause list continues on the next page after '巩固率保持100%;'
     assert "巩固率保持100%；初中适龄少年入学率保持100%" in outline_doc.text
+
+
+def test_bracketed_sub_items_run_in_own_line_and_in_a_sentence(tmp_path):
+    """（1） under a 1. item (lines of Chongqing's 2020 admission measures, tests/data/gallery): run in with its body
+    after ：, or alone on its line, is a level; a （1） inside a sentence, a clause of a list and a sentence with no body
+    after its 。 stay paragraphs."""
+    from ingest.structure import paren_title
+    assert paren_title("普通类：分为普通文科（含文科、文科艺术、文科体育）") == "普通类"
+    assert paren_title("高职对口类。满足下列条件之一者，可报考高职对口类。") == "高职对口类"
+    assert paren_title("高校应用型本科和高职专科对口招生类（以下简称，“高职对口类”）：包括17个类别") \
+        == "高校应用型本科和高职专科对口招生类（以下简称，“高职对口类”）"
+    assert paren_title("普通类") == "普通类"                                   # own-line
+    assert paren_title("具有高等学历教育资格的高校在校生，或已被高校录取并保留入学资格的学生；") is None
+    assert paren_title("因触犯刑法已被有关部门采取强制措施或正在服刑者。") is None
+    import ingest
+    f = tmp_path / "measures.txt"
+    f.write_text("一、报名\n1.报考类型\n报考类型共设五类，考生只能选择其中一种报考：（1）普通类；（2）高职对口类。\n"
+                 "（1）普通类\n分为普通文科、普通理科。\n（2）高职对口类：考生只能参加高职分类考试。\n", encoding="utf-8")
+    passages = ingest.passages(ingest.load(f))
+    def path(start):
+        return next(p.heading_path for p in passages if p.text.startswith(start))
+    assert path("报考类型共设五类") == "一、报名 › 1.报考类型"            # （1） inside a sentence: a paragraph
+    assert path("分为普通文科") == "一、报名 › 1.报考类型 › （1）普通类"   # under an own-line （1） title
+    assert path("（2）高职对口类：") == "一、报名 › 1.报考类型 › （2）高职对口类"   # run in
