@@ -7,10 +7,17 @@ from .config import Fusion
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    """The n best, best first; ties (passages of one section share its `section` score) go to the earlier passage,
+    so a document's passages rank alike in an index of it alone and among others (argpartition picks any)."""
     n = min(n, scores.size)
     if n <= 0:
         return np.zeros(0, dtype=np.int64)
-    idx = np.argpartition(-scores, n - 1)[:n]
+    if n < scores.size:
+        nth = scores[np.argpartition(-scores, n - 1)[n - 1]]
+        above = np.flatnonzero(scores > nth)
+        idx = np.union1d(above, np.flatnonzero(scores == nth)[:n - above.size])
+    else:
+        idx = np.arange(scores.size)
     return idx[np.argsort(-scores[idx], kind="stable")]
 
 

@@ -6,6 +6,7 @@ import hashlib
 import os
 import shlex
 import re
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from .embed import configured_model, load_embedder, resolve_model
 from .errors import BadQuery, IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch
 from .fusion import fuse, top
 from .records import Answer, Citation, DocAnswer, Hit, Result, SyncStats
+from .scope import Scope
 from .store import backend_name, store_class
 from .store import writer
 from .store.signals import VOCABULARY_FILES, Sentences, Vocabulary, cosines, embed_text, sentence_units
@@ -142,6 +144,8 @@ def _embed_reusing(texts: list[str], model_id: str, embedder, prev: dict[str, np
 
 
 OPEN_ATTEMPTS = 10        # a reader retries when a writer swapped the generation it was reading
+SCOPES_KEPT = 64          # statistics of this many document sets are kept, and of every single document (built in
+                          # ~2 ms a passage, tokenising it; together about one more copy of the lexical index)
 
 _PROJECT_BOX = re.compile(r"项目|工程")
 
@@ -165,6 +169,8 @@ class KnowledgeBase:
         self._kinds: np.ndarray | None = None   # the everyday kinds of question, embedded on first use
         self._citations: dict[str, Citation] = {}
         self._docs = {d.doc_id: d for d in documents}
+        self._scopes: dict[frozenset[str], Scope] = {}      # per set of documents searched alone (kb/scope.py)
+        self._scope_lock = threading.Lock()
         self._meta = {
             "chapter": np.array([p.chapter for p in passages], dtype=np.int32),
             "section": np.array([p.section for p in passages], dtype=np.int32),
@@ -497,6 +503,23 @@ class KnowledgeBase:
             m &= self._meta["doc"] == str(doc)
         return m
 
+    def _scope(self, doc: str | None) -> Scope | None:
+        """The statistics to rank and judge a search limited to document `doc` with: those of its passages alone
+        (kb/scope.py), as an index of that document alone would; None when the search is not limited to some
+        documents (or they are all the index holds: its own statistics are theirs). Built once per set."""
+        if doc is None:
+            return None
+        docs = frozenset([str(doc)])
+        if not docs & self._docs.keys() or self._docs.keys() <= docs:
+            return None
+        with self._scope_lock:
+            scope = self._scopes.get(docs)
+            if scope is None:
+                if len(self._scopes) >= max(SCOPES_KEPT, len(self.documents)):
+                    self._scopes.pop(next(iter(self._scopes)))
+                scope = self._scopes[docs] = Scope.build(docs, self.passages, self.vocabulary, self.config.index)
+            return scope
+
     def place(self, ref: str, doc: str | None = None) -> tuple[str, int, int | None]:
         """A place named in a document's own numbering (九、（一）, 第三章第二节, 第二篇第一章, 序言) → (doc id, chapter,
         section or None), for --section and the app's links. BadQuery when no document has it, or when it is not
@@ -529,15 +552,23 @@ class KnowledgeBase:
         return lambda h: self.sentences.of_passage(self._by_id[h.passage.id], h.passage, qvec)
 
     def signals(self, q: querying.Query, allowed: np.ndarray | None = None,
-                qvec: np.ndarray | None = None) -> dict[str, np.ndarray]:
-        """Every signal's score for every passage (dense: cosine of the top candidates, -inf elsewhere)."""
+                qvec: np.ndarray | None = None, scope: Scope | None = None) -> dict[str, np.ndarray]:
+        """Every signal's score for every passage (dense: cosine of the top candidates, -inf elsewhere). With a
+        scope (a search limited to some documents), the lexical and `nearby` signals are computed with those
+        documents' statistics, in-process for every backend (the store gives the dense signal only)."""
         n = len(self.passages)
         qvec = self.embedder.encode_query(q.text) if qvec is None else qvec
-        out = self.store.signals(qvec, *self._query_words(q), n, self.config.fusion.candidates, allowed)
+        words, bis = self._query_words(q)
+        out = self.store.signals(qvec, *(([], []) if scope else (words, bis)), n, self.config.fusion.candidates,
+                                 allowed)
+        if scope is not None:
+            out.update(scope.lexical_scores(words, bis))
         if self.sentences is not None and self.config.fusion.sentences:
             out["sentences"] = self.sentences.scores(qvec, n)
         if self.vocabulary is not None and self.config.fusion.nearby:
-            out["nearby"] = self.vocabulary.scores(qvec, self.config.fusion.nearby_words, q.text, n)
+            k = self.config.fusion.nearby_words
+            out["nearby"] = (self.vocabulary.scores(qvec, k, q.text, n) if scope is None
+                             else scope.nearby(qvec, k, q.text))
         return out
 
     @staticmethod
@@ -552,11 +583,11 @@ class KnowledgeBase:
         return words, bis
 
     def _hits(self, q: querying.Query, k: int, allowed, fusion: Fusion | None = None,
-              signals: dict[str, np.ndarray] | None = None) -> list[Hit]:
+              signals: dict[str, np.ndarray] | None = None, scope: Scope | None = None) -> list[Hit]:
         if not self.passages:
             return []
         f = fusion or self.config.fusion
-        sig = self.signals(q, allowed) if signals is None else signals
+        sig = self.signals(q, allowed, scope=scope) if signals is None else signals
         fused = fuse(sig, f, allowed)
         if q.period and f.period:
             past = self._meta["past"]
@@ -572,10 +603,11 @@ class KnowledgeBase:
                             lex if lex > 0 else None, self.citation(p)))
         return hits
 
-    def query_signals(self, query: str) -> dict[str, np.ndarray]:
+    def query_signals(self, query: str, doc: str | None = None) -> dict[str, np.ndarray]:
         """Every signal's scores for a query (the ranking hook: compute once, then rank it under many fusion
-        settings with `search`/`ask(..., fusion=…, signals=…)`, as bench/tune.py does)."""
-        return self.signals(querying.parse(query))
+        settings with `search`/`ask(..., fusion=…, signals=…)`, as bench/tune.py does); `doc`: as asked of that
+        document (pass the same `doc` to `search`/`ask`)."""
+        return self.signals(querying.parse(query), self._allowed(doc=doc), scope=self._scope(doc))
 
     def search(self, query: str, k: int = 10, chapter: int | None = None, section: int | None = None,
                box: str | None = None, doc: str | None = None, *, fusion: Fusion | None = None,
@@ -583,7 +615,8 @@ class KnowledgeBase:
         """Ranked passages for a query; BadQuery when it is empty. `fusion` overrides the configured weights,
         `signals` reuses what query_signals computed (both for tuning)."""
         q = querying.parse(query)
-        return self._hits(q, max(1, int(k)), self._allowed(chapter, section, box, doc), fusion, signals)
+        return self._hits(q, max(1, int(k)), self._allowed(chapter, section, box, doc), fusion, signals,
+                          self._scope(doc))
 
     def ask(self, query: str, k: int = 10, chapter: int | None = None, section: int | None = None,
             box: str | None = None, doc: str | None = None, *, fusion: Fusion | None = None,
@@ -592,7 +625,8 @@ class KnowledgeBase:
         (`Result.answer`) only when its calibrated confidence reaches the threshold; otherwise it is the
         `candidate`, marked among the closest passages and never claimed."""
         q = querying.parse(query)
-        hits, ans, feats = self._answer(q, k, self._allowed(chapter, section, box, doc), fusion, signals)
+        hits, ans, feats = self._answer(q, k, self._allowed(chapter, section, box, doc), fusion, signals,
+                                        self._scope(doc))
         on_topic = not verdict.off_topic(feats["topic_gap"])
         shares = bool(feats["shares_words"])
         model = self.manifest["model"]
@@ -652,7 +686,7 @@ class KnowledgeBase:
         hits, ans, feats = self._answer(q, k, None, None, None)
         return hits, ans, feats
 
-    def _topic_gap(self, qvec: np.ndarray, signals: dict[str, np.ndarray]) -> float:
+    def _topic_gap(self, qvec: np.ndarray, signals: dict[str, np.ndarray], scope: Scope | None = None) -> float:
         """The question's cosine to the nearest everyday kind of question (kb/data/offtopic.txt) less its cosine to the
         nearest sentence of the documents (the best passage's dense cosine for an index without sentences)."""
         if self._kinds is None:
@@ -660,19 +694,23 @@ class KnowledgeBase:
             self._kinds = kinds / np.maximum(np.linalg.norm(kinds, axis=1, keepdims=True), 1e-12)
         near = signals.get("sentences")
         near = signals["dense"] if near is None else near
+        if scope is not None:                   # the sentences of the documents asked, as their index alone has
+            near = near[scope.mask]
         finite = near[np.isfinite(near)]
         if not finite.size:             # nothing indexed to compare with: no grounds to call the question off topic
             return -1.0
         return float(np.max(cosines(self._kinds, qvec), initial=-1.0)) - float(finite.max())
 
     def _answer(self, q: querying.Query, k: int, allowed, fusion: Fusion | None,
-                signals: dict[str, np.ndarray] | None
+                signals: dict[str, np.ndarray] | None, scope: Scope | None = None
                 ) -> tuple[list[Hit], Answer | None, dict[str, float]]:
         """The hits, the answer sentence before the verdict, and the verdict's features. The query is encoded
-        once: ranking, the answer's sentences and the topic gap share it (a tuning run passes its signals)."""
+        once: ranking, the answer's sentences and the topic gap share it (a tuning run passes its signals). With a
+        scope, the statistics (BM25, the nearby words, the idf the verdict reads, the sentences the topic gap
+        compares with) are those of the documents asked."""
         qvec = self.embedder.encode_query(q.text)
         if signals is None:
-            signals = self.signals(q, allowed, qvec)
+            signals = self.signals(q, allowed, qvec, scope)
         hits = self._hits(q, max(1, int(k)), allowed, fusion, signals)
         cosines_of = self._sentence_cosines(qvec)
         ans = answering.extract(q, hits, self.config.answer, cosines_of)
@@ -682,11 +720,12 @@ class KnowledgeBase:
             if src is not None:
                 ans_cos = answering.best_cosine(cosines_of(src), ans.start, ans.start + len(ans.text))
         idf, rarest = (), 1.0
-        if self.vocabulary is not None:
-            idf = tuple((w, self.vocabulary.idf(w)) for w in dict.fromkeys(q.terms) if len(w) >= 2)
-            rarest = self.vocabulary.idf("")
-        ev = verdict.Evidence(ans_cos, bool(np.max(signals["words"], initial=0.0) > 0), self._topic_gap(qvec, signals),
-                              idf, rarest)
+        vocabulary = self.vocabulary if scope is None else scope.vocabulary
+        if vocabulary is not None:
+            idf = tuple((w, vocabulary.idf(w)) for w in dict.fromkeys(q.terms) if len(w) >= 2)
+            rarest = vocabulary.idf("")
+        ev = verdict.Evidence(ans_cos, bool(np.max(signals["words"], initial=0.0) > 0),
+                              self._topic_gap(qvec, signals, scope), idf, rarest)
         return hits, ans, verdict.features(q, hits, ans, ev)
 
     # ---------------------------------------------------------------- reading
