@@ -406,7 +406,8 @@ def test_basket_add_reorder_remove_and_export(env, downloads):
     assert md.index(first) < md.index(items[1]["text"])
 
     rows = list(csv.reader(io.StringIO(downloads["规划纲要摘录.csv"].decode("utf-8-sig"))))
-    assert rows[0] == ["序号", "类型", "引文", "出处", "章节", "页码", "段落ID"]
+    assert rows[0] == ["序号", "类型", "引文", "出处", "章节", "页码", "段落ID", "对照"]   # 对照: a pair's other side
+    assert [r[0] for r in rows[1:]] == ["1", "2"] and [r[7] for r in rows[1:]] == ["", ""]
     assert rows[1][1] == "原文" and rows[1][2] == first and rows[1][3] == cite and rows[1][4] == "第二章第二节"
     assert rows[1][5] == "第18—19页"
     assert "逐字一致" in texts(at)                               # only text quotations here: the claim holds

@@ -202,6 +202,28 @@ def test_word_export_keeps_text_verbatim_in_fangsong_without_italics(text):
     assert body.runs[0].element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋"
 
 
+@FAST
+@given(TEXT, TEXT)
+def test_a_pair_exports_both_sides_as_text_and_nothing_else(one, other):
+    """A 对照 pair of any two texts: Markdown shows each side exactly, under its own heading, and makes no markup of
+    it; CSV cells never run; Word holds each side verbatim."""
+    from ui.pairs import make_pair
+    import docx
+    pair = make_pair(_item(one) | {"id": "a", "passage_id": "a:1.1:p1"},
+                     _item(other, citation=other or "《乙》") | {"id": "b", "passage_id": "b:1.1:p1"})
+    md = export_markdown(pair)
+    got, tags = shown(MD.render(md))
+    assert set(tags) <= {"h1", "h2", "h3", "p", "br"}, tags
+    assert tags.count("h3") == 2 and md.index("### 对照1甲") < md.index("### 对照1乙")
+    flat = "".join(got.split())
+    assert "".join(one.split()) in flat and "".join(other.split()) in flat
+    rows = list(csv.reader(io.StringIO(export_csv(pair).decode("utf-8-sig"), newline="")))
+    assert [r[0] for r in rows[1:]] == ["1甲", "1乙"] and [r[-1] for r in rows[1:]] == ["1乙", "1甲"]
+    assert all(not c.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for c in r)
+    paras = ["".join(p.text.split()) for p in docx.Document(io.BytesIO(export_docx(pair))).paragraphs]
+    assert "".join(one.split()) in paras and "".join(other.split()) in paras
+
+
 # ---------------------------------------------------------------- the whole app on a hostile document
 
 HOSTILE = """关于$x^2$和:red[红字]的实施意见<script>window.pwned=1</script>
@@ -287,6 +309,25 @@ def test_hostile_document_in_every_page(hostile_env, downloads_store):
     assert all(not c.startswith(("=", "+", "-", "@")) for r in rows for c in r)
     tgt = list(csv.reader(io.StringIO(downloads_store["纲要量化目标.csv"].decode("utf-8-sig"))))
     assert all(not c.startswith(("=", "+", "-", "@")) for r in tgt for c in r)
+
+
+def test_a_hostile_pair_on_the_basket_page(hostile_env, monkeypatch):
+    """A 对照 pair of hostile text in this browser's basket file: 摘录 shows both sides as text, makes no markup."""
+    import json
+
+    from ui.pairs import make_pair
+    sid = "0123abcd" * 4
+    monkeypatch.setattr("ui.basket.cookie_id", lambda: sid)
+    one, other = HOSTILE.splitlines()[5], HOSTILE.splitlines()[7]
+    pair = make_pair(_item(one) | {"id": "a", "passage_id": "hostile:1.1:p1"},
+                     _item(other, citation="《关于$x^2$的意见》[点此](javascript:alert(1))") | {"id": "b"})
+    (hostile_env / "baskets").mkdir()
+    (hostile_env / "baskets" / f"{sid}.json").write_text(json.dumps(pair, ensure_ascii=False), "utf-8")
+    at = _run(page="摘录")
+    _inert(at)
+    page = shown("\n".join(m.value for m in at.markdown))[0]
+    assert one in page and other in page and "——《关于$x^2$的意见》[点此](javascript:alert(1))" in page
+    assert "1. 对照：两份文件中的同一举措" in page
 
 
 @pytest.fixture

@@ -573,3 +573,77 @@ def test_printing_shows_the_text_not_the_app(server, browser):
     page.wait_for_function(hidden, arg="[role=tablist]")
     assert page.locator(".kb-cite").first.is_visible()
     page.context.close()
+
+
+# ---------------------------------------------------------------- a 对照 pair, and a 对比 link
+
+def _key_class(key: str) -> str:
+    """The class Streamlit gives an element with this key (st-key- and the key, other characters as -)."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+def test_a_pair_goes_into_the_basket_and_out_together(browser, tmp_path_factory):
+    """A policy writer reading a city's text opens its 对照 panel, adds the passage and the outline's counterpart as
+    one pair with one click; 摘录 (opened again from a typed address) shows them as one entry, 甲 and 乙, and each
+    export holds both sides, adjacent, each with its citation. Then 对比: a pick goes into the address, Back returns."""
+    from .conftest import build_index
+    from .test_related import CITY, CITY_P, OUTLINE_CITE, OUTLINE_P
+    index = build_index(tmp_path_factory, "pair-browser", "hash", {"city-copper.txt": CITY.encode("utf-8")})
+    d = tmp_path_factory.mktemp("pair-server")
+    srv = Server(index, "hash", d / "baskets", d / "streamlit.log").start()
+    try:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        page = new_page(browser, ctx)
+        page.goto(srv.base + f"/?page=浏览&doc=city-copper&hl={CITY_P}")
+        # (by role: Streamlit keeps a hidden copy of a button with a tooltip for measuring)
+        add = page.locator(f".{_key_class('relpair-focus-' + OUTLINE_P)}").get_by_role("button")
+        assert add.inner_text().strip().endswith("与本段一并加入摘录")
+        add.click()
+        page.get_by_text("已将这组对照的两段加入摘录（共 2 条）").wait_for()
+        page.locator(f".{_key_class('relpair-focus-' + OUTLINE_P)}").get_by_role("button", name="对照已在摘录").wait_for()
+
+        page.goto(srv.base + "/?page=摘录")                  # a typed address: the pair persisted, as a pair
+        sides = _basket_texts(page, 2)
+        assert len(sides) == 2 and page.locator("[class*='st-key-pair-']").count() == 1
+        assert sides[0].startswith("甲") and "力争到“十四五”末" in sides[0] and "《某市铜产业发展实施意见》" in sides[0]
+        assert sides[1].startswith("乙") and OUTLINE_CITE in sides[1]
+        head = page.locator("[class*='st-key-pair-'] .kb-pair-head").inner_text()
+        assert head == "1. 对照：两份文件中的同一举措"
+        assert "其中 1 组对照" in page.locator("[data-testid=stCaptionContainer]").first.inner_text()
+        page.locator("[class*='st-key-pair-']").screenshot(path=ARTIFACTS / "journey-pair.png")
+        page.screenshot(path=ARTIFACTS / "journey-pair-page.png", full_page=True)
+
+        def download(label: str) -> bytes:
+            with page.expect_download() as dl:
+                page.get_by_text(label).click()
+            return Path(dl.value.path()).read_bytes()
+
+        md = download("导出 Markdown").decode("utf-8")
+        one, other = md.split("### 对照1甲\n\n", 1)[1].split("### 对照1乙\n\n")
+        assert "## 摘录 1（对照）" in md and one.startswith("力争到“十四五”末") and "——《某市铜产业发展实施意见》" in one
+        assert other.startswith("进一步鼓励自主创新") and other.rstrip().endswith(OUTLINE_CITE)
+        rows = list(csv.reader(io.StringIO(download("导出 CSV").decode("utf-8-sig"))))
+        assert [(r[0], r[6], r[7]) for r in rows[1:]] == [("1甲", CITY_P, "1乙"), ("1乙", OUTLINE_P, "1甲")]
+        import docx
+        paras = [p.text for p in docx.Document(io.BytesIO(download("导出 Word"))).paragraphs]
+        at = paras.index("摘录1（对照）")
+        assert paras[at + 1] == "对照1甲" and paras[at + 4] == "对照1乙" and paras[at + 6].endswith(OUTLINE_CITE)
+
+        # 对比: the picked documents go into the address (a new entry), and Back shows the pair before
+        page.goto(srv.base + "/?page=对比")
+        page.locator("[data-testid=stSelectbox]").first.wait_for()
+        page.locator("[data-testid=stSelectbox]").nth(1).click()
+        page.locator("[role=option]", has_text="（city-copper）").click()     # 新文 = 原文: the same document
+        page.wait_for_function("() => new URLSearchParams(location.search).get('b') === 'city-copper'")
+        assert "a=city-copper" in page.url
+        page.get_by_text("两边是同一份文件").wait_for()
+        page.go_back()                                         # one entry back: the address before the pick
+        page.wait_for_function("() => location.search === '?page=' + encodeURIComponent('对比')")
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=stSelectbox] input')[1].value"
+                               ".endsWith('（weibin-14th-five-year-plan-outline）')")
+        page.get_by_text("段落：相同").wait_for()
+        page.go_forward()
+        page.get_by_text("两边是同一份文件").wait_for()
+        ctx.close()
+    finally:
+        srv.stop()

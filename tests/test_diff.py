@@ -387,3 +387,44 @@ def test_compare_page_shows_document_text_as_text(tmp_path_factory, tmp_path, mo
     assert stored.startswith("<script>alert(1)</script>") and stored.endswith("<img src=x onerror=alert(1)>")
     assert stored in shown("".join(_tables(at)))                   # shown exactly as the document holds it
     assert "全年目标增长5%左右 → 6%左右" not in html and "<del>5</del>" in html
+
+
+def _cmp_url(at) -> tuple[str | None, str | None]:
+    got = [at.query_params.get(k) for k in ("a", "b")]
+    return tuple(v[-1] if isinstance(v, list) else v for v in got)
+
+
+def test_compare_page_keeps_its_two_documents_in_the_address(env_both, downloads):
+    """Picking a document puts both in the address (?a=&b=, a new history entry): a link opens the same comparison,
+    and Back (the earlier address, rerun) shows the earlier pair, not what the page showed before."""
+    at = ok(app(page="对比"))
+    assert (at.selectbox(key="cmp_a").value, at.selectbox(key="cmp_b").value) == (B_ID, A_ID)   # the defaults
+    _pick(at, A_ID, B_ID)
+    assert _cmp_url(at) == (A_ID, B_ID)
+    # the link, opened elsewhere: the same two documents, the same comparison
+    shared = ok(app(page="对比", a=A_ID, b=B_ID))
+    assert (shared.selectbox(key="cmp_a").value, shared.selectbox(key="cmp_b").value) == (A_ID, B_ID)
+    assert "数字和目标的变化（1）" in shown(texts(shared)) and f"对比-{A_ID}-{B_ID}.docx" in downloads
+    # Back: the entry before the pick (no a=, b=) shows the defaults again; Forward shows the pick
+    at.query_params.pop("a")
+    at.query_params.pop("b")
+    ok(at.run())
+    assert (at.selectbox(key="cmp_a").value, at.selectbox(key="cmp_b").value) == (B_ID, A_ID)
+    at.query_params["a"], at.query_params["b"] = A_ID, B_ID
+    ok(at.run())
+    assert (at.selectbox(key="cmp_a").value, at.selectbox(key="cmp_b").value) == (A_ID, B_ID)
+    # a link naming only one side: the other side is the first other document
+    assert ok(app(page="对比", b=B_ID)).selectbox(key="cmp_a").value == A_ID
+
+
+@pytest.mark.parametrize("query, said, shows", [
+    ({"a": "no-such-doc", "b": B_ID}, "索引中没有“no-such-doc”这份文件", (A_ID, B_ID)),
+    ({"a": A_ID, "b": "草案"}, "索引中没有“草案”这份文件", (A_ID, B_ID)),
+])
+def test_compare_page_says_a_bad_document_in_the_link(env_both, query, said, shows):
+    """A 对比 link naming a document the index does not hold: said plainly (as a bad section= is), with what is shown."""
+    at = ok(app(page="对比", **query))
+    warned = "\n".join(w.value for w in at.warning).replace("\\", "")
+    assert said in warned and ("原文显示" if query["a"] not in (A_ID, B_ID) else "新文显示") in warned
+    assert (at.selectbox(key="cmp_a").value, at.selectbox(key="cmp_b").value) == shows
+    assert not ok(app(page="对比", a=A_ID, b=B_ID)).warning

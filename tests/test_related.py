@@ -90,3 +90,145 @@ def test_the_app_shows_the_counterparts_under_a_hit_and_beside_a_focused_passage
 def test_one_document_has_no_counterparts(hash_kb):
     p = hash_kb.passages[10]
     assert hash_kb.related(p.id) == ()
+
+
+# ---------------------------------------------------------------- a 对照 pair in 摘录 (fast: the hash embedder)
+
+from .test_app import downloads  # noqa: E402,F401  (a fixture: what each download button serves)
+
+CITY = """某市铜产业发展实施意见
+
+一、发展目标
+（一）做强铜加工。力争到“十四五”末，全区铜加工企业达到10家，实现营业收入100亿元以上。
+（二）建设港口。加快建设深水港口和远洋渔业基地。
+"""
+CITY_P = "city-copper:1.1:p1"                       # restates the outline's copper target word for word
+OUTLINE_P = "weibin-14th-five-year-plan-outline:2.2:p1-2"
+COPPER = "力争到“十四五”末，全区铜加工企业达到10家，实现营业收入100亿元以上。"
+OUTLINE_CITE = "第二章第二节“加快发展铜材料深加工产业”，第18—19页"
+
+
+@pytest.fixture(scope="module")
+def city_index(tmp_path_factory):
+    """The outline and a city text that restates its copper target (hash embedder: the same sentence is found)."""
+    from .conftest import build_index
+    return build_index(tmp_path_factory, "pair", "hash", {"city-copper.txt": CITY.encode("utf-8")})
+
+
+@pytest.fixture
+def city_env(city_index, tmp_path, monkeypatch):
+    from .test_app import point_app_at
+    monkeypatch.setattr("ui.basket.cookie_id", lambda: "c0ffee00c0ffee00c0ffee00c0ffee00")   # one browser
+    return point_app_at(city_index, tmp_path, monkeypatch)
+
+
+def _add_pair(at):
+    """In 浏览, on the city's copper passage, click 与本段一并加入摘录 beside the outline's counterpart."""
+    at.button(key=f"relpair-focus-{OUTLINE_P}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _basket_page(at):
+    at.query_params["page"] = "摘录"
+    at.session_state["page"] = "摘录"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_pair_is_added_with_one_click_and_exported_together(city_env, downloads):
+    """One click in the 对照 panel adds both sides as one pair; 摘录 shows them as one entry (甲, 乙), and Markdown,
+    Word and CSV give them as two adjacent quotations marked as one 对照 pair, each verbatim with its citation."""
+    import csv
+    import io
+
+    import docx
+
+    from .test_app import app, texts
+    at = _add_pair(app(page="浏览", doc="city-copper", hl=CITY_P))
+    a, b = at.session_state["basket"]
+    assert (a["passage_id"], b["passage_id"]) == (CITY_P, OUTLINE_P)          # the passage, then its counterpart
+    assert a["pair"] == b["pair"] and a["text"] == COPPER and COPPER in b["text"]
+    assert b["citation"].startswith("《新乡市卫滨区") and b["citation"].endswith(OUTLINE_CITE)
+    assert at.button(key=f"relpair-focus-{OUTLINE_P}").label == "对照已在摘录"      # the click took
+    _add_pair(at)                                                                 # a second click adds nothing
+    assert len(at.session_state["basket"]) == 2
+
+    _basket_page(at)
+    page = texts(at)
+    assert "共 2 条（其中 1 组对照，每组两段）" in page and "1&#46; 对照：两份文件中的同一举措" in page
+    assert [b.label for b in at.button if b.key and b.key.startswith(("del", "up", "down"))] == \
+        ["只删除这一段", "只删除这一段", "上移", "下移", "删除这组对照"]
+
+    md = downloads["规划纲要摘录.md"].decode("utf-8")
+    body = md.split("## 摘录 1（对照）\n\n", 1)[1]
+    assert body == (f"### 对照1甲\n\n{a['text']}\n\n——{a['citation']}\n\n"
+                    f"### 对照1乙\n\n{b['text']}\n\n——{b['citation']}\n")
+    rows = list(csv.reader(io.StringIO(downloads["规划纲要摘录.csv"].decode("utf-8-sig"))))
+    assert rows[0][-1] == "对照"
+    assert rows[1] == ["1甲", "原文", a["text"], a["citation"], a["place"], a["pages"] or str(a["page"] or ""),
+                       CITY_P, "1乙"]
+    assert rows[2][0] == "1乙" and rows[2][2] == b["text"] and rows[2][3] == b["citation"] and rows[2][-1] == "1甲"
+    d = docx.Document(io.BytesIO(downloads["规划纲要摘录.docx"]))
+    paras = [(p.style.name, p.text) for p in d.paragraphs][1:]
+    assert paras == [("Heading 1", "摘录1（对照）"), ("Heading 2", "对照1甲"), ("Normal", a["text"]),
+                     ("Normal", "——" + a["citation"]), ("Heading 2", "对照1乙"), ("Normal", b["text"]),
+                     ("Normal", "——" + b["citation"])]
+
+
+def test_a_pair_under_a_hit_in_ask(city_env):
+    """Under a hit of 问答 the 对照 panel offers the pair too: the hit first, its counterpart second."""
+    from .test_app import app
+    at = app(q="铜加工企业达到10家", doc="city-copper")
+    assert not at.exception
+    key = next(b.key for b in at.button if b.key and b.key.startswith("relpair-hit") and b.key.endswith(OUTLINE_P))
+    at.button(key=key).click().run()
+    assert [i["passage_id"] for i in at.session_state["basket"]] == [CITY_P, OUTLINE_P]
+
+
+def test_a_pair_persists_moves_as_one_and_survives_removing_one_side(city_env):
+    from .test_app import app, texts
+    at = _add_pair(app(page="浏览", doc="city-copper", hl=CITY_P))
+    at.button(key=f"rel-focus-{OUTLINE_P}").click().run()          # the outline's passage on its own as well
+    # a reload (a new session of the same browser): the pair is there, as a pair
+    at = _basket_page(app(page="摘录"))
+    items = at.session_state["basket"]
+    assert [i["passage_id"] for i in items] == [CITY_P, OUTLINE_P, OUTLINE_P]
+    assert items[0]["pair"] == items[1]["pair"] and "pair" not in items[2]
+    # the single moved up passes the whole pair, and the pair moved up passes the single: never between its sides
+    at.button(key="up-2").click().run()
+    assert [("pair" in i, i["passage_id"]) for i in at.session_state["basket"]] == \
+        [(False, OUTLINE_P), (True, CITY_P), (True, OUTLINE_P)]
+    at.button(key="up-1").click().run()
+    assert [("pair" in i) for i in at.session_state["basket"]] == [True, True, False]
+    # removing 甲 leaves 乙 as an ordinary quotation; it is the single already there, so it is not there twice
+    at.button(key="del-0").click().run()
+    assert [(i["id"], "pair" in i) for i in at.session_state["basket"]] == [(OUTLINE_P, False)]
+    assert "组对照" not in texts(at)
+    # removing 乙 of a new pair leaves 甲, now an ordinary quotation under its own id (加入摘录 then says 已在摘录)
+    at = _add_pair(app(page="浏览", doc="city-copper", hl=CITY_P))
+    at = _basket_page(at)
+    assert [i["passage_id"] for i in at.session_state["basket"]] == [OUTLINE_P, CITY_P, OUTLINE_P]
+    at.button(key="del-2").click().run()
+    assert [(i["id"], "pair" in i) for i in at.session_state["basket"]] == [(OUTLINE_P, False), (CITY_P, False)]
+    # 删除这组对照 removes both sides
+    at = _basket_page(_add_pair(app(page="浏览", doc="city-copper", hl=CITY_P)))
+    assert len(at.session_state["basket"]) == 4
+    at.button(key="delpair-2").click().run()
+    assert [i["id"] for i in at.session_state["basket"]] == [OUTLINE_P, CITY_P]
+
+
+def test_a_basket_file_with_a_broken_pair_is_mended_not_lost():
+    """A pair whose sides are apart (an older app wrote in between) is shown together; a side without its other side
+    is an ordinary quotation; nothing is shown twice."""
+    from ui.pairs import labels, make_pair, normalise, units
+    a = {"id": "a:1.1:p1", "passage_id": "a:1.1:p1", "text": "甲方", "citation": "《甲》"}
+    b = {"id": "b:2.2:p1", "passage_id": "b:2.2:p1", "text": "乙方", "citation": "《乙》"}
+    c = {"id": "c:3.3:p1", "passage_id": "c:3.3:p1", "text": "其他", "citation": "《丙》"}
+    s1, s2 = make_pair(a, b)
+    assert make_pair(b, a)[0]["pair"] == s1["pair"]                       # the same pair from either side
+    assert normalise([s1, c, s2]) == [s1, s2, c]
+    assert normalise([c, s2]) == [c, b]                                   # 乙 alone: b again, under its own id
+    assert normalise([a, s1, s2, s1, c]) == [a, s1, s2, c]
+    assert [len(u) for u in units([s1, s2, c])] == [2, 1] and labels([c, s1, s2]) == ["1", "2甲", "2乙"]

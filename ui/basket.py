@@ -1,5 +1,8 @@
 """The quotation basket, kept per browser: a cookie names the basket, a file on the server holds it.
 
+A 对照 pair (ui/pairs.py) is two adjacent quotations of the same list, so it persists as any quotation does; it is
+added with one click, moved as one, and removing one side leaves the other as an ordinary quotation.
+
 The basket survives reloads, typed addresses, bookmarks, internal links (which carry no id), new tabs (they
 share the cookie) and server restarts (the file stays in KB_BASKETS). Every run reads the file, so two tabs
 see one basket; writes are atomic (a temporary file renamed into place) under a process-wide lock.
@@ -16,6 +19,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.config import BASKET_COOKIE, settings
+from ui.pairs import make_pair, normalise, pair_id, units
 from ui.render import plain
 
 _ID = re.compile(r"[0-9a-f]{12,32}")
@@ -76,7 +80,7 @@ def _read(sid: str) -> list[dict]:
         except OSError:
             pass
         return []
-    return [i for i in items if isinstance(i, dict) and "text" in i and "id" in i]
+    return normalise([i for i in items if isinstance(i, dict) and "text" in i and "id" in i])
 
 
 def _write(sid: str, items: list[dict]) -> None:
@@ -102,6 +106,7 @@ def _change(fn) -> list[dict]:
         sid = session_id()
         items = _read(sid)
         fn(items)
+        items = normalise(items)        # a pair stays two adjacent sides whatever fn did
         _write(sid, items)
     st.session_state["basket"] = items
     return items
@@ -127,25 +132,69 @@ def add_button(item: dict, key: str, **kw) -> None:
               on_click=add_item, args=(item,), **kw)
 
 
+def pair_in_basket(a: dict, b: dict) -> bool:
+    """The pair of a and b is in this browser's basket (as the page read it at the start of the run)."""
+    pair = pair_id(a, b)
+    return any(i.get("pair") == pair for i in st.session_state.get("basket") or ())
+
+
+def add_pair(a: dict, b: dict) -> None:
+    """Add a and b as one 对照 pair, a first: two adjacent quotations at the end of the basket."""
+    added = []
+
+    def add(items):
+        pair = pair_id(a, b)
+        if not any(i.get("pair") == pair for i in items):
+            items.extend(make_pair(a, b))
+            added.append(True)
+    items = _change(add)
+    st.toast(f"已将这组对照的两段加入摘录（共 {len(items)} 条）" if added else "这组对照已在摘录中")
+
+
+def pair_button(a: dict, b: dict, key: str, **kw) -> None:
+    """与本段一并加入摘录: one click adds both sides as a pair; 对照已在摘录 once the pair is in the basket."""
+    there = pair_in_basket(a, b)
+    st.button("对照已在摘录" if there else "与本段一并加入摘录", key=key,
+              icon=":material/bookmark_added:" if there else ":material/compare_arrows:",
+              help="把本段和这一段作为一组对照加入摘录：两段相邻，各附完整出处，一起导出", on_click=add_pair,
+              args=(a, b), **kw)
+
+
 def _index(items: list[dict], ident: str) -> int:
     return next((k for k, it in enumerate(items) if it["id"] == ident), -1)
 
 
 def move_item(ident: str, delta: int) -> None:
-    """Move an item up (-1) or down (+1); by id, so another tab's change cannot make it move the wrong one."""
+    """Move a quotation, or the pair it is a side of, up (-1) or down (+1) past the next quotation or pair; by id,
+    so another tab's change cannot make it move the wrong one."""
     def move(items):
-        i = _index(items, ident)
+        us = units(items)
+        i = next((k for k, u in enumerate(us) if any(it["id"] == ident for it in u)), -1)
         j = i + delta
-        if i >= 0 and 0 <= j < len(items):
-            items[i], items[j] = items[j], items[i]
+        if i >= 0 and 0 <= j < len(us):
+            us[i], us[j] = us[j], us[i]
+            items[:] = [it for u in us for it in u]
     _change(move)
 
 
 def remove_item(ident: str) -> None:
+    """Remove one quotation; a side of a pair is removed alone, and the other side stays as an ordinary quotation
+    (dropped if that quotation is already in the basket on its own)."""
+    side = []
+
     def remove(items):
         i = _index(items, ident)
         if i >= 0:
-            items.pop(i)
+            side.append(bool(items.pop(i).get("pair")))
+    _change(remove)
+    if any(side):
+        st.toast("已删除这组对照的一段，另一段作为单条摘录留在摘录中")
+
+
+def remove_pair(pair: str) -> None:
+    """Remove both sides of a pair."""
+    def remove(items):
+        items[:] = [i for i in items if i.get("pair") != pair]
     _change(remove)
 
 

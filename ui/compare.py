@@ -1,5 +1,7 @@
 """对比: two versions of a document side by side (KnowledgeBase.diff): the changed figures first, then each changed
-section with its paragraphs aligned and what changed marked, each side cited; the whole as a Word table."""
+section with its paragraphs aligned and what changed marked, each side cited; the whole as a Word table. The two
+documents are in the address (?page=对比&a=DOC&b=DOC): a link shows the same comparison, and Back returns to the
+previous pair."""
 from __future__ import annotations
 
 import streamlit as st
@@ -82,6 +84,26 @@ def figures_table(diff) -> str:
             f'<th style="width:9em">新</th><th>出处</th></tr></thead><tbody>{rows}</tbody></table></div>')
 
 
+SIDES = (("a", "cmp_a", "原文"), ("b", "cmp_b", "新文"))      # the address's key, the picker's key, its name
+
+
+def set_url_pair() -> None:
+    """A document picked: both sides go into the address from the script, a new entry of the browser's history (Back
+    returns to the previous pair), as a question does on 问答."""
+    st.query_params.update({param: st.session_state[key] for param, key, _ in SIDES})   # one entry, not two
+
+
+def url_pair(ids: list[str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The two documents the address names (?a=, ?b=), each defaulting to the first document the other side is not;
+    and the (side's name, value) of each side whose value names no document of the index, to be said."""
+    asked = {param: st.query_params.get(param) for param, _, _ in SIDES}
+    good = {param: v for param, v in asked.items() if v in ids}
+    bad = [(name, asked[param]) for param, _, name in SIDES if asked[param] and param not in good]
+    a = good.get("a") or next(d for d in ids if d != good.get("b"))
+    b = good.get("b") or next(d for d in ids if d != a)
+    return {"a": a, "b": b}, bad
+
+
 def page_compare(kb: KnowledgeBase, sid: str) -> None:
     st.html(COMPARE_CSS)
     ids = doc_ids(kb)
@@ -89,9 +111,16 @@ def page_compare(kb: KnowledgeBase, sid: str) -> None:
         st.info("对比需要索引中至少有两份文件（例如一份草案和它的正式文本）：在「文档」页或用 `kb ingest` 加入另一份。")
         return
     label = lambda d: f"{title_of(kb, d, short=True)}（{d}）"      # noqa: E731
+    chosen, bad = url_pair(ids)
+    for param, key, _ in SIDES:               # the address is the truth (a link, Back or Forward brought it)
+        st.session_state[key] = chosen[param]
     left, right = st.columns(2)
-    a = left.selectbox("原文（较早的版本）", ids, index=0, key="cmp_a", format_func=label)
-    b = right.selectbox("新文（较晚的版本）", ids, index=1, key="cmp_b", format_func=label)
+    a = left.selectbox("原文（较早的版本）", ids, key="cmp_a", format_func=label, on_change=set_url_pair)
+    b = right.selectbox("新文（较晚的版本）", ids, key="cmp_b", format_func=label, on_change=set_url_pair)
+    for name, value in bad:                   # a link naming a document the index does not hold: said, not ignored
+        shows = a if name == "原文" else b
+        st.warning(f"索引中没有“{plain(value)}”这份文件（有：{plain('、'.join(ids))}），{name}显示"
+                   f"“{plain(label(shows))}”。")
     changed_only = st.toggle("只看有变化的段落", value=True, key="cmp_changed")
     if a == b:
         st.info("两边是同一份文件：请选两份不同的文件。")

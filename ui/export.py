@@ -1,4 +1,6 @@
-"""The basket's quotations as text: one item to paste, all items as Markdown, Word or CSV; every CSV the app writes."""
+"""The basket's quotations as text: one item to paste, all items as Markdown, Word or CSV; every CSV the app writes.
+A 对照 pair (ui/pairs.py) is exported as one numbered entry holding its two sides, 甲 and 乙, each verbatim with its
+full citation."""
 from __future__ import annotations
 
 import csv
@@ -6,6 +8,7 @@ import io
 import re
 
 from kb import KBError, visible
+from ui.pairs import SIDES, labels, units
 
 TITLE = "规划纲要摘录"
 # A cell starting with one of these is a formula to Excel, WPS and LibreOffice (OWASP: CSV injection).
@@ -48,19 +51,32 @@ def md_text(text: str) -> str:
     return "  \n".join(out)
 
 
+PAIR_HEAD = "对照"          # the word that marks a pair in every export
+
+
+def _md_quote(it: dict) -> list[str]:
+    """One quotation as Markdown lines: the text (a row as a one-row table), then its citation."""
+    lines: list[str] = []
+    if it.get("kind") == "row":
+        cells = it.get("cells") or []
+        lines += [md_text(it.get("table", "")) + "（表格行）", "",
+                  "| " + " | ".join(md_text(c) for c, _ in cells) + " |",
+                  "|" + "---|" * len(cells),
+                  "| " + " | ".join(md_text(v) for _, v in cells) + " |", ""]
+    else:
+        lines += [md_text(it["text"]), ""]
+    return lines + ["——" + md_text(it["citation"]), ""]
+
+
 def export_markdown(items: list[dict]) -> str:
     lines = [f"# {TITLE}", ""]
-    for i, it in enumerate(items, 1):
-        lines += [f"## 摘录 {i}", ""]
-        if it.get("kind") == "row":
-            cells = it.get("cells") or []
-            lines += [md_text(it.get("table", "")) + "（表格行）", "",
-                      "| " + " | ".join(md_text(c) for c, _ in cells) + " |",
-                      "|" + "---|" * len(cells),
-                      "| " + " | ".join(md_text(v) for _, v in cells) + " |", ""]
-        else:
-            lines += [md_text(it["text"]), ""]
-        lines += ["——" + md_text(it["citation"]), ""]
+    for i, unit in enumerate(units(items), 1):
+        if len(unit) == 1:
+            lines += [f"## 摘录 {i}", ""] + _md_quote(unit[0])
+            continue
+        lines += [f"## 摘录 {i}（{PAIR_HEAD}）", ""]
+        for side, it in zip(SIDES, unit):
+            lines += [f"### {PAIR_HEAD}{i}{side}", ""] + _md_quote(it)
     return "\n".join(lines)
 
 
@@ -83,11 +99,19 @@ def csv_bytes(header: list[str], rows) -> bytes:
 
 
 def export_csv(items: list[dict]) -> bytes:
-    return csv_bytes(["序号", "类型", "引文", "出处", "章节", "页码", "段落ID"],
-                     [[i, "表格行" if it.get("kind") == "row" else "原文",
+    """One row a quotation; the two sides of a pair numbered 3甲 and 3乙, each naming the other in 对照."""
+    nums = labels(items)
+    other = {}
+    for unit in units(items):
+        if len(unit) == 2:
+            other[unit[0]["id"]], other[unit[1]["id"]] = unit[1]["id"], unit[0]["id"]
+    at = {it["id"]: n for it, n in zip(items, nums)}
+    return csv_bytes(["序号", "类型", "引文", "出处", "章节", "页码", "段落ID", PAIR_HEAD],
+                     [[n, "表格行" if it.get("kind") == "row" else "原文",
                        row_text(it) if it.get("kind") == "row" else it["text"], it["citation"],
-                       it.get("place", ""), it.get("pages") or it.get("page") or "", it["passage_id"]]
-                      for i, it in enumerate(items, 1)])
+                       it.get("place", ""), it.get("pages") or it.get("page") or "", it["passage_id"],
+                       at[other[it["id"]]] if it["id"] in other else ""]
+                      for it, n in zip(items, nums)])
 
 
 
@@ -118,7 +142,7 @@ def export_docx(items: list[dict]) -> bytes:
     sec.page_width, sec.page_height = Mm(210), Mm(297)
     sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
     # the headings are Word's heading styles (the navigation pane and a table of contents find them), set in 黑体
-    for name, east, size in (("Title", "方正小标宋简体", 22), ("Heading 1", "黑体", 16)):
+    for name, east, size in (("Title", "方正小标宋简体", 22), ("Heading 1", "黑体", 16), ("Heading 2", "楷体", 16)):
         font(d.styles[name], east, size)
         d.styles[name].paragraph_format.space_before = Pt(6)
         ppr = d.styles[name].element.get_or_add_pPr()
@@ -144,8 +168,8 @@ def export_docx(items: list[dict]) -> bytes:
 
     heading(TITLE, "Title", "方正小标宋简体", 22, center=True)
     width = sec.page_width - sec.left_margin - sec.right_margin
-    for i, it in enumerate(items, 1):
-        heading(f"摘录{i}", "Heading 1", "黑体", 16)
+
+    def quote(it: dict) -> None:
         if it.get("kind") == "row":
             cells = it.get("cells") or []
             para(f"{it.get('table', '')}（表格行）", "仿宋", 16)
@@ -165,6 +189,17 @@ def export_docx(items: list[dict]) -> bytes:
         else:
             para(it["text"], indent=True)
         para(f"——{it['citation']}")
+
+    for i, unit in enumerate(units(items), 1):
+        if len(unit) == 1:
+            heading(f"摘录{i}", "Heading 1", "黑体", 16)
+            quote(unit[0])
+            continue
+        # a pair: one entry, its two sides under second-level headings (楷体, as GB/T 9704's second level)
+        heading(f"摘录{i}（{PAIR_HEAD}）", "Heading 1", "黑体", 16)
+        for side, it in zip(SIDES, unit):
+            heading(f"{PAIR_HEAD}{i}{side}", "Heading 2", "楷体", 16)
+            quote(it)
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()

@@ -1,11 +1,12 @@
 """对照: beside a passage, the passages of the other documents that state the same measure or target
-(KnowledgeBase.related), each cited, addable to 摘录 and linked to where it stands."""
+(KnowledgeBase.related), each cited, addable to 摘录 on its own or with the passage as one 对照 pair, and linked
+to where it stands."""
 from __future__ import annotations
 
 import streamlit as st
 
 from kb import KnowledgeBase
-from ui.basket import add_button
+from ui.basket import add_button, pair_button
 from ui.cite import item_of_passage
 from ui.export import quotation
 from ui.loading import cached_related
@@ -23,6 +24,7 @@ def render_related(kb: KnowledgeBase, passage, key: str, expanded: bool = False)
         if not hits:
             st.caption("其他文件中没有表述同一举措或目标的段落（只列同一举措，不列仅主题相近的段落）。")
             return
+        this = item_of_passage(kb, passage)
         for h in hits:
             p, c = h.passage, h.citation
             item = item_of_passage(kb, p, c)
@@ -30,5 +32,6 @@ def render_related(kb: KnowledgeBase, passage, key: str, expanded: bool = False)
                         unsafe_allow_html=True)
             with st.container(horizontal=True, gap="small", vertical_alignment="center"):
                 add_button(item, f"rel-{key}-{p.id}")
+                pair_button(this, item, f"relpair-{key}-{p.id}")
                 st.markdown(html_block(copy_button(quotation(item)) + " " + link(reading_link(p), "在原文中查看 →"),
                                        "kb-actions"), unsafe_allow_html=True)

@@ -29,6 +29,9 @@ mark.kb {background: #ffe58f; color: inherit; padding: 0 1px; border-radius: 2px
 .kb-copy:hover {border-color: #c0392b; color: #c0392b;}
 .kb-copy.kb-done {border-color: #2e7d32; color: #2e7d32;}
 .kb-actions {display: flex; align-items: center; gap: .6rem;}
+/* a 对照 pair in 摘录: one entry, its two sides (甲, 乙) marked by a rule on their left */
+.kb-pair-head {font-weight: 600; margin: 0 0 .2rem 0;}
+[class*="st-key-pair-"] [class*="st-key-item-"] {border-left: 3px solid rgba(192,57,43,.35); padding-left: .7rem;}
 .kb-measures {margin: .2rem 0 .6rem 1.2rem; line-height: 1.8;}
 .kb-measures li {margin-bottom: .25rem;}
 .kb-more {font-size: .82rem; margin-left: .2rem;}
