@@ -7,6 +7,9 @@ For each run a fresh server is started (`python -m ui.serve`, which warms the in
 
 - server up: launch → /_stcore/health answers;
 - usable: page opened (right after the server is up) → question box and example questions shown;
+- launch to usable: the two together, what a person who starts the app waits; beside it the floor, the same
+  measure for a bare Streamlit page holding only a question box and one example button (`streamlit run`, started
+  the same way in the same run, alternating with the app), and the app's ratio to it;
 - first answer: question typed + Enter → the answer sentence shown;
 - section switch: in 浏览, 下一节 clicked → the next section's heading shown (10 switches), and a table-of-contents
   link followed (a full page load) → its heading shown.
@@ -45,12 +48,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(index: str, model: str, plain: bool, baskets: str, log) -> tuple[subprocess.Popen, str, float]:
+FLOOR_APP = f"""import streamlit as st
+st.text_input("问题")
+st.button({QUESTION!r})
+"""
+
+
+def start_server(index: str, model: str, plain: bool, baskets: str, log, script: str | None = None
+                 ) -> tuple[subprocess.Popen, str, float]:
     port = free_port()
     env = dict(os.environ, KB_INDEX=index, KB_MODEL=model, KB_BASKETS=baskets)
     flags = ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", *flags] if plain else \
+    cmd = [sys.executable, "-m", "streamlit", "run", script or "app.py", *flags] if plain or script else \
         [sys.executable, "-m", "ui.serve", *flags]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -85,6 +95,26 @@ def heading(page) -> str:
     return page.locator(HEADING).last.inner_text()
 
 
+def floor_run(browser) -> float:
+    """Launch to usable for the bare Streamlit page (FLOOR_APP): what any Streamlit app costs on this machine now."""
+    with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "server.log", "wb") as log:
+        script = Path(tmp) / "floor.py"
+        script.write_text(FLOOR_APP, "utf-8")
+        proc, base, up = start_server("", "", True, str(Path(tmp) / "baskets"), log, str(script))
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(60_000)
+            t0 = time.perf_counter()
+            page.goto(base + "/")
+            page.locator("[data-testid=stTextInput] input").wait_for()
+            page.get_by_role("button", name=QUESTION).wait_for()
+            usable = time.perf_counter() - t0
+            page.close()
+        finally:
+            stop(proc)
+    return up + usable
+
+
 def one_run(browser, index: str, model: str, plain: bool, switches: int, screenshot: str | None = None) -> dict:
     out: dict = {}
     with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "server.log", "wb") as log:
@@ -98,6 +128,7 @@ def one_run(browser, index: str, model: str, plain: bool, switches: int, screens
             box.wait_for()
             page.get_by_role("button", name=QUESTION).wait_for()
             out["usable_s"] = time.perf_counter() - t0
+            out["launch_to_usable_s"] = out["server_up_s"] + out["usable_s"]
 
             t0 = time.perf_counter()
             box.fill(QUESTION)
@@ -250,18 +281,22 @@ def main(argv=None) -> None:
         for i in range(args.runs):
             runs.append(one_run(browser, str(Path(args.index).resolve()), args.model, args.plain, args.switches,
                                 args.screenshot if i == 0 else None))
+            runs[-1]["floor_launch_to_usable_s"] = floor_run(browser)
+            runs[-1]["ratio_to_floor"] = runs[-1]["launch_to_usable_s"] / runs[-1]["floor_launch_to_usable_s"]
             print(f"run {i + 1}: " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else
                                               f"{k} median {statistics.median(v):.2f} max {max(v):.2f}"
                                               for k, v in runs[-1].items()), flush=True)
         browser.close()
-    print(f"\n{'launcher':>14}: {'streamlit run app.py' if args.plain else 'python -m ui.serve'}; "
+    print(f"\n{'launcher':>24}: {'streamlit run app.py' if args.plain else 'python -m ui.serve'}; "
           f"load average {os.getloadavg()[0]:.1f}; {os.cpu_count()} cores")
-    for key in ("server_up_s", "usable_s", "first_answer_s", "toc_link_s"):
+    for key in ("server_up_s", "usable_s", "launch_to_usable_s", "floor_launch_to_usable_s", "ratio_to_floor",
+                "first_answer_s", "toc_link_s"):
         vals = [r[key] for r in runs if key in r]
         if vals:
-            print(f"{key:>16}: median {statistics.median(vals):.2f} s, max {max(vals):.2f} s")
+            unit = "" if key.startswith("ratio") else " s"
+            print(f"{key:>24}: median {statistics.median(vals):.2f}{unit}, max {max(vals):.2f}{unit}")
     sw = [t for r in runs for t in r["section_switch_s"]]
-    print(f"{'section_switch_s':>16}: median {statistics.median(sw):.2f} s, p90 "
+    print(f"{'section_switch_s':>24}: median {statistics.median(sw):.2f} s, p90 "
           f"{sorted(sw)[int(0.9 * (len(sw) - 1))]:.2f} s, max {max(sw):.2f} s ({len(sw)} switches)")
     if args.json:
         Path(args.json).write_text(json.dumps(runs, indent=1), "utf-8")
