@@ -11,7 +11,7 @@ from . import glyphs
 from .punct import restore
 from .errors import BadDocument
 from .readers import RawDocument
-from .records import Block, BoxInfo, Chapter, Document, Report, Section, TocEntry, cn, from_cn
+from .records import Block, BoxInfo, Chapter, Document, Report, Section, TocEntry, cn, from_cn, subitem_ref
 from .structure import (CHAPTER, LEAD, Line, Node, find_toc, heading_kind, is_part, parse_body,
                         split_lines, RUN_ON)
 from .table import parse_table, row_text
@@ -467,6 +467,39 @@ def numbering_gaps(doc: Document) -> list[str]:
             if not ok:
                 gaps.append(f"{c.label}{prev.label if prev else ''} is followed by {c.label}{s.label or s.number}")
             prev = s
+    return gaps + _subitem_gaps(doc)
+
+
+_SUB_NO = re.compile(r"^(\d{1,2})\.(?:（(\d{1,2})）)?$")
+
+
+def _subitem_gaps(doc: Document) -> list[str]:
+    """1. sub-items run on through the document or start again at 1.; the （1） sub-items under a 1. item start at
+    （1） and run on, where a number skipped among the titled ones is not a clause of the item's text either
+    (（2）有专职工作人员；)."""
+    gaps, last = [], (0, "")
+    texts: dict[tuple[int, int, str], list[str]] = {}
+    for b in doc.blocks:
+        ref = subitem_ref(b.subheading)
+        if ref:
+            texts.setdefault((b.chapter, b.section, ref.split(".")[0]), []).append(doc.text[b.start:b.end])
+    for c in doc.chapters:
+        for s in c.sections:
+            head = c.ref + (s.ref if s.number else "")
+            paren = (0, "")
+            for ref, _ in s.subitems:
+                item, sub = (int(x) if x else 0 for x in _SUB_NO.match(ref).groups())
+                if not sub:
+                    if item != last[0] + 1 and item != 1:
+                        gaps.append(f"{last[1]} is followed by {head}{ref}" if last[1] else f"the first is {head}{ref}")
+                    last, paren = (item, head + ref), (0, head + ref)
+                    continue
+                text = "\n".join(texts.get((c.number, s.number, str(item)), ()))
+                skipped = [k for k in range(paren[0] + 1, sub)
+                           if not re.search(rf"(?:^|[\n；;])（{k}）", text)]
+                if skipped or sub <= paren[0]:
+                    gaps.append(f"{paren[1]} is followed by {head}{ref}")
+                paren = (sub, head + ref)
     return gaps
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, asdict
 
 
@@ -32,6 +33,11 @@ class Block:
     cells: tuple[tuple[str, str], ...] | None = None  # (column, value) for table rows
     subheading: str | None = None   # the (一)/(二) or ——… heading the block stands under
 
+    @property
+    def subitem_ref(self) -> str:
+        """3. / 2.（1）: the sub-item the block stands under, as the document numbers it; "" for none."""
+        return subitem_ref(self.subheading)
+
 
 @dataclass(frozen=True)
 class Section:
@@ -51,6 +57,22 @@ class Section:
     def heading(self) -> str:
         """第二节 加快发展铜材料深加工产业 / （一）巩固和完善农村基本经营制度."""
         return numbered(self.ref, self.title)
+
+    @property
+    def subitems(self) -> tuple[tuple[str, str], ...]:
+        """The section's 1. sub-items and the （1） sub-items under them, in order, as (ref, heading): ("2.",
+        "2.报名条件"), ("2.（1）", "（1）普通类"); none for a plan's （一） subheadings or —— paragraphs."""
+        out, item = [], ""
+        for sub in self.subheadings:
+            m = _ITEM_NO.match(sub)
+            if m:
+                item = m.group(0)
+                out.append((item, sub))
+                continue
+            m = _PAREN_NO.match(sub)
+            if m and item:
+                out.append((item + m.group(0), sub))
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -194,6 +216,11 @@ class Passage:
         return section_ref(self.section, self.section_label)
 
     @property
+    def subitem_ref(self) -> str:
+        """3. / 2.（1）: the sub-item the passage stands under, as the document numbers it; "" for none."""
+        return subitem_ref(self.subheading)
+
+    @property
     def heading_path(self) -> str:
         """章 › 节 › 专栏, the context a reader (and the embedder) sees."""
         parts = []
@@ -244,6 +271,30 @@ def section_ref(number: int, label: str) -> str:
     if not number:
         return ""
     return label or f"第{cn(number)}节"
+
+
+_ITEM_NO = re.compile(r"^\d{1,2}\.")            # 3.用好原产地规则 (the parser writes every 1./1．/1、 as 1.)
+_PAREN_NO = re.compile(r"^（\d{1,2}）")          # （1）普通类, under a 1. item
+
+
+def subitem_ref(subheading: str | None) -> str:
+    """The sub-item a heading path's last level names, in the document's own numbering: '3.用好原产地规则' → 3.,
+    '2.报名条件 › （1）普通类' → 2.（1）; "" for none (a plan's （一） subheading or —— paragraph is not a sub-item)."""
+    item, _, sub = (subheading or "").partition(" › ")
+    m = _ITEM_NO.match(item)
+    if not m:
+        return ""
+    paren = _PAREN_NO.match(sub)
+    return m.group(0) + (paren.group(0) if paren else "")
+
+
+def subitem_title(subheading: str | None) -> str:
+    """The title of the sub-item a heading path ends in, without its number: 用好原产地规则 / 普通类; "" for none."""
+    if not subitem_ref(subheading):
+        return ""
+    last = subheading.rpartition(" › ")[2]
+    m = _ITEM_NO.match(last) or _PAREN_NO.match(last)
+    return last[m.end():] if m else ""
 
 
 def numbered(ref: str, title: str) -> str:

@@ -220,6 +220,22 @@ def paren_title(rest: str) -> str | None:
     return None
 
 
+def _paren_skips(lines: list[Line], i: int, last: int, n: int) -> bool:
+    """A titled （N） whose number jumps forward ((1), (2), then (4)) is a sub-item when the numbers skipped are
+    nowhere further on under its 1. item: the document's numbering is kept and the report names the gap (as parts
+    that skip are). Before the first （1）, or with a skipped number still to come, it is a line of the text."""
+    if last < 1 or n <= last + 1 or not paren_title(PAREN_ITEM.match(lines[i].text).group(2).strip()):
+        return False
+    for line in lines[i + 1:]:
+        t = line.text
+        if SUBITEM.match(t) or PART.match(t) or ITEM.match(t) or heading_kind(t):
+            break                       # the 1. item ends
+        m = PAREN_ITEM.match(t)
+        if m and last < int(m.group(1)) < n:
+            return False
+    return True
+
+
 def continuous_numbering(lines: list[Line]) -> tuple[set[int], set[int]]:
     """The lines that are parts (一、) and items (（一）) because their numbers continue the document's own sequence,
     whatever their titles hold: a comma (三、提升农业发展质量，培育乡村发展新动能), a run-in sentence ending in 。
@@ -402,7 +418,7 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
                 add("paragraph", t, line)
                 continue
             m = PAREN_ITEM.match(t) if item_sub and subheading and subheading.startswith(item_sub) else None
-            if m and int(m.group(1)) == last_paren + 1:
+            if m and (int(m.group(1)) == last_paren + 1 or _paren_skips(lines, i, last_paren, int(m.group(1)))):
                 # （1） under a 1. item, numbers in sequence: a level when it opens with a title; a clause of a list
                 # (（1）有专职工作人员；) stays a paragraph of its item
                 last_paren = int(m.group(1))

@@ -5,6 +5,7 @@ from .answer import asks_for_measures, measures
 from .config import Environment, environment
 from .errors import BackendUnavailable, BadQuery, ConfigError, IndexBusy, IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch, ModelUnavailable
 from .knowledge import KnowledgeBase
+from .versions import NotANewVersion
 from .query import MAX_QUERY_CHARS
 from .diff import (WORDS as DIFF_WORDS, Diff, FigureChange, ParagraphChange, SectionChange, Side)
 from ingest import SUFFIXES, BadDocument, sentences
@@ -16,4 +17,4 @@ __all__ = ["KnowledgeBase", "Result", "DocAnswer", "Hit", "Answer", "Citation", 
            "chapter_name", "unit_pages", "visible", "added_at", "asks_for_measures", "measures", "pageview", "verdict", "feedback", "sentences", "MAX_QUERY_CHARS", "environment", "Environment",
            "KBError", "IndexMissing", "IndexStale", "IndexCorrupt", "IndexBusy", "ModelMismatch", "ModelUnavailable",
            "BadQuery", "BackendUnavailable", "ConfigError", "Diff", "SectionChange", "ParagraphChange",
-           "FigureChange", "Side", "DIFF_WORDS", "BadDocument", "SUFFIXES", "doc_id_for"]
+           "FigureChange", "Side", "DIFF_WORDS", "BadDocument", "NotANewVersion", "SUFFIXES", "doc_id_for"]

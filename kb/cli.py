@@ -28,7 +28,7 @@ def _print_progress(frac: float, msg: str) -> None:
 def cmd_ingest(a) -> int:
     paths = a.paths or ["corpus"]
     stats = KnowledgeBase.sync(paths, a.index, model=a.model, progress=_print_progress, replace=a.replace,
-                               ray=a.ray or environment().ray)
+                               ray=a.ray or environment().ray, new_version=a.new_version)
     return _print_stats(stats, a)
 
 
@@ -175,8 +175,7 @@ def cmd_ask(a) -> int:
     kb = _open(a)
     filters = dict(chapter=a.chapter, section=a.section, box=a.box, doc=a.doc)
     if a.section is not None and not str(a.section).strip().isdigit():
-        doc, chapter, section = kb.place(a.section, a.doc)
-        filters.update(doc=doc, chapter=chapter, section=section)
+        filters.update(kb.place(a.section, a.doc).filters)      # 九、（一）, 第二篇第一章, 二、（一）3., 一、2.（1）
     elif a.section is not None:
         filters["section"] = int(a.section)
     if a.query:
@@ -238,9 +237,12 @@ def cmd_toc(a) -> int:
             for b in boxes.get((c.number, 0), []):
                 _say(f"{indent}    专栏 {b.id} {b.title}")
             for s in c.sections:
-                _say(f"{indent}  {s.heading}{_dots(s.page)}")
-                for sub in s.subheadings:
-                    _say(f"      {sub}")
+                if s.number or s.heading:          # section 0: a part's own 1. sub-items, under the part itself
+                    _say(f"{indent}  {s.heading}{_dots(s.page)}")
+                under = dict((h, r) for r, h in s.subitems)
+                for sub in s.subheadings:          # a （1） under its 1.
+                    deep = "  " if "（" in under.get(sub, "") else ""
+                    _say(f"{'      ' if s.number else '    '}{deep}{sub}")
                 for b in boxes.get((c.number, s.number), []):
                     _say(f"    专栏 {b.id} {b.title}{_dots(b.page)}")
     return 0
@@ -378,6 +380,9 @@ def main(argv=None) -> int:
     p = sub.add_parser("ingest", help="index .txt/.pdf/.docx/.html files or folders (default: corpus/)")
     p.add_argument("paths", nargs="*")
     p.add_argument("--replace", action="store_true", help="drop documents not named here")
+    p.add_argument("--new-version", action="store_true", help="a file whose document id the index already has from"
+                   " another file replaces that document (a 草案's adopted text, a corrected file); all or none:"
+                   " a file that cannot be read, or is another document altogether, is refused")
     p.add_argument("--ray", metavar="ADDRESS", help="parse and embed on a Ray cluster: host:port, auto, or local (one"
                    " started for this run); default $KB_RAY_ADDRESS, else in this process. Needs pip install '.[ray]'")
     p.set_defaults(fn=cmd_ingest)
@@ -388,7 +393,7 @@ def main(argv=None) -> int:
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--chapter", type=int)
     p.add_argument("--section", help="a section number (with --chapter), or a place in the document's own numbering: "
-                   "九、（一）, 第三章第二节, 第二篇第一章")
+                   "九、（一）, 第三章第二节, 第二篇第一章, a sub-item 二、（一）3. or 一、2.（1）")
     p.add_argument("--box")
     p.add_argument("--doc")
     p.add_argument("--json", action="store_true")

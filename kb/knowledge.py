@@ -26,7 +26,7 @@ from .config import Config, Fusion, default_index_dir, environment, load_config
 from .embed import configured_model, load_embedder, resolve_model
 from .errors import BadQuery, IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch
 from .fusion import fuse, top
-from .records import Answer, Citation, DocAnswer, Hit, Result, SyncStats
+from .records import Answer, Citation, DocAnswer, Hit, Place, Result, SyncStats
 from .scope import Scope
 from .store import backend_name, store_class
 from .store import writer
@@ -148,6 +148,7 @@ SCOPES_KEPT = 64          # statistics of this many document sets are kept, and 
                           # ~2 ms a passage, tokenising it; together about one more copy of the lexical index)
 
 _PROJECT_BOX = re.compile(r"项目|工程")
+_PLACE_CHARS = str.maketrans({"(": "（", ")": "）", "．": "."})     # a place typed as 一、2.(1) or 九、(一)
 
 class KnowledgeBase:
     """An opened index: passages, documents, vectors and lexical indexes, ready to search."""
@@ -176,6 +177,7 @@ class KnowledgeBase:
             "section": np.array([p.section for p in passages], dtype=np.int32),
             "box": np.array([p.box or "" for p in passages], dtype=object),
             "doc": np.array([p.doc_id for p in passages], dtype=object),
+            "subitem": np.array([p.subitem_ref for p in passages], dtype=object),    # 3. / 2.（1） / ""
             # about the period a plan reviews: its 成就/回顾 section, or text naming the 十三五 period
             "past": np.array([querying.looks_back(p.section_title, p.text) for p in passages],
                              dtype=bool),
@@ -254,14 +256,17 @@ class KnowledgeBase:
     def sync(cls, paths: Iterable[str | Path], index_dir: str | Path | None = None, *, model: str | None = None,
              progress: Progress | None = None, config: Config | None = None, replace: bool = False,
              remove: Iterable[str] = (), backend: str | None = None, lock_timeout: float = LOCK_TIMEOUT,
-             ray: str | None = None) -> SyncStats:
+             ray: str | None = None, new_version: bool = False) -> SyncStats:
         """Bring the index folder up to date: unchanged documents are not re-parsed, unchanged passages not
         re-embedded; documents already in the index are kept unless replace=True; `remove` names documents to
         drop. Returns what was done (SyncStats). One writer at a time:
         a second one waits up to lock_timeout seconds for the first, then IndexBusy. Damaged files of the
         current index are rebuilt; what is intact is reused (vectors are never computed twice).
         `ray`: the address of a Ray cluster ("host:port", "auto", or "local" for one started for this call) that
-        parses and embeds (kb/cluster.py); this process still decides, locks and writes. Needs the [ray] extra."""
+        parses and embeds (kb/cluster.py); this process still decides, locks and writes. Needs the [ray] extra.
+        `new_version`: each file given replaces the indexed document of its id even when that was read from another
+        file (which is left where it is), recorded as added now; all or none: a file that cannot be read, or that is
+        another document (kb/versions.py: NotANewVersion), is the error and nothing is written."""
         index_dir = Path(index_dir or default_index_dir())
         progress = progress or _quiet
         engine = None
@@ -272,7 +277,7 @@ class KnowledgeBase:
         try:
             with writer_lock(index_dir, lock_timeout, on_wait=lambda: progress(0.0, "等待另一个写入索引的进程结束")):
                 return cls._sync_locked(paths, index_dir, model, progress, config or load_config(),
-                                        replace, remove, backend, engine=engine)
+                                        replace, remove, backend, engine=engine, new_version=new_version)
         finally:
             if engine is not None:
                 engine.close()
@@ -310,7 +315,8 @@ class KnowledgeBase:
 
     @classmethod
     def _sync_locked(cls, paths, index_dir: Path, model, progress: Progress, config: Config, replace: bool,
-                     remove, backend: str | None, prev=None, allow_empty: bool = False, engine=None) -> dict:
+                     remove, backend: str | None, prev=None, allow_empty: bool = False, engine=None,
+                     new_version: bool = False) -> dict:
         t0 = time.perf_counter()
         remove = list(remove)
         model_id, _ = resolve_model(configured_model(model))
@@ -386,16 +392,17 @@ class KnowledgeBase:
             if refused is None:
                 doc_id = ingest.document.doc_id_for(f)
                 key = _source_key(f)
-                if doc_id in sources and sources[doc_id] != key and Path(sources[doc_id]).exists() and f.exists():
+                if (doc_id in sources and sources[doc_id] != key and Path(sources[doc_id]).exists() and f.exists()
+                        and not new_version):
                     raise ingest.BadDocument(f"{f}: another file ({sources[doc_id]}) already has the id {doc_id!r};"
-                                             " rename one")
+                                             " rename one, or give --new-version to replace that document with it")
                 stamps[doc_id] = _stamp(f)      # taken before hashing: a later edit changes it
                 try:
                     digest = sha256_file(f) if f.exists() else None
                 except OSError as e:            # not readable by this user (chmod 000), a folder named .txt …
                     refused = ingest.unreadable(f, e)
             if refused is not None:             # named alone it is the error; in a folder the others go on
-                if len(files) == 1:
+                if len(files) == 1 or new_version:     # new versions: all or none
                     raise ingest.BadDocument(refused) from None
                 skipped.append(refused)
                 continue
@@ -412,7 +419,7 @@ class KnowledgeBase:
                         0.3 * (i + k / max(n, 1)) / max(len(files), 1), f"{f.name}: {msg}"))
                     reports.append(docs[doc_id])
                 except ingest.BadDocument as e:
-                    if len(files) == 1:
+                    if len(files) == 1 or new_version:
                         raise
                     skipped.append(str(e))      # one bad file in a folder does not stop the others
                     continue
@@ -422,7 +429,7 @@ class KnowledgeBase:
         for k, ((f, doc_id, key, before), doc) in enumerate(zip(jobs, there)):
             progress(0.3 * (k + 1) / len(jobs), f"读取 {f.name}")
             if isinstance(doc, str):            # the BadDocument message
-                if len(files) == 1:
+                if len(files) == 1 or new_version:
                     raise ingest.BadDocument(doc)
                 skipped.append(doc)
                 if before is None:
@@ -434,6 +441,14 @@ class KnowledgeBase:
             reports.append(doc)
             parsed += 1
         t_parse = time.perf_counter() - t_parse
+        renewed = set()                         # new versions (other text) of indexed documents: added now
+        if new_version:
+            from .versions import check
+            indexed = {d.doc_id: d for d in prev.documents or ()}
+            for d in reports:
+                if d.doc_id in indexed and d.sha256 != indexed[d.doc_id].sha256:
+                    check(indexed[d.doc_id], d, sources[d.doc_id])
+                    renewed.add(d.doc_id)
         writer.checkpoint("parsed")
         if not docs:
             raise ingest.BadDocument("nothing left to index")
@@ -476,7 +491,8 @@ class KnowledgeBase:
             "model": model_id, "dimension": int(embedder.dim), "passages": len(passages),
             "index_type": store.kind, "backend": backend, "pipeline": fingerprint,
             "documents": [{"doc_id": d.doc_id, "title": d.title, "source": sources[d.doc_id], "sha256": d.sha256,
-                           "stamp": stamps.get(d.doc_id), "added": added.get(d.doc_id, now),
+                           "stamp": stamps.get(d.doc_id),
+                           "added": now if d.doc_id in renewed else added.get(d.doc_id, now),
                            "passages": sum(1 for p in passages if p.doc_id == d.doc_id), "chars": len(d.text)}
                           for d in ordered],
         }
@@ -489,8 +505,8 @@ class KnowledgeBase:
                          seconds=time.perf_counter() - t0, parse_s=t_parse, embed_s=t_embed, index_s=t_index)
 
     # ---------------------------------------------------------------- search
-    def _allowed(self, chapter=None, section=None, box=None, doc=None) -> np.ndarray | None:
-        if chapter is None and section is None and box is None and doc is None:
+    def _allowed(self, chapter=None, section=None, box=None, doc=None, subitem=None) -> np.ndarray | None:
+        if chapter is None and section is None and box is None and doc is None and not subitem:
             return None
         m = np.ones(len(self.passages), dtype=bool)
         if chapter is not None:
@@ -501,6 +517,9 @@ class KnowledgeBase:
             m &= self._meta["box"] == str(box)
         if doc is not None:
             m &= self._meta["doc"] == str(doc)
+        if subitem:            # a 1. item with the （1） sub-items under it: 2. holds 2.（1）, not 20.
+            want = str(subitem)
+            m &= np.array([r == want or r.startswith(want + "（") for r in self._meta["subitem"]], dtype=bool)
         return m
 
     def _scope(self, doc: str | None) -> Scope | None:
@@ -520,30 +539,37 @@ class KnowledgeBase:
                 scope = self._scopes[docs] = Scope.build(docs, self.passages, self.vocabulary, self.config.index)
             return scope
 
-    def place(self, ref: str, doc: str | None = None) -> tuple[str, int, int | None]:
-        """A place named in a document's own numbering (九、（一）, 第三章第二节, 第二篇第一章, 序言) → (doc id, chapter,
-        section or None), for --section and the app's links. BadQuery when no document has it, or when it is not
-        one place (name the document, or the 篇: 第一章 comes again in every 篇 of some plans)."""
-        want = "".join(str(ref).split())
+    def place(self, ref: str, doc: str | None = None) -> Place:
+        """A place named in a document's own numbering (九、（一）, 第三章第二节, 第二篇第一章, 序言, a sub-item: 二、（一）3.,
+        一、2.（1）) → its Place (doc id, chapter, section or None, sub-item), for --section and the app's links.
+        BadQuery when no document has it, or when it is not one place (name the document, or the 篇: 第一章 comes
+        again in every 篇 of some plans)."""
+        def norm(s: str) -> str:            # 一、2.(1) typed with ASCII brackets or a full-width ．
+            return "".join(s.split()).translate(_PLACE_CHARS)
+        want = norm(str(ref))
         found = []
         for d in self.documents:
             if doc is not None and d.doc_id != doc:
                 continue
             for c in d.chapters:
-                if "".join(c.ref.split()) == want or (c.volume and c.label == want):
-                    found.append((d.doc_id, c.number, None, c.ref))
+                if norm(c.ref) == want or (c.volume and norm(c.label) == want):
+                    found.append(Place(d.doc_id, c.number, None, "", c.ref))
                 for s in c.sections:
-                    if s.number and s.ref and ("".join((c.ref + s.ref).split()) == want
-                                               or (c.volume and c.label + s.ref == want)):
-                        found.append((d.doc_id, c.number, s.number, c.ref + s.ref))
+                    if s.number and s.ref and (norm(c.ref + s.ref) == want
+                                               or (c.volume and norm(c.label + s.ref) == want)):
+                        found.append(Place(d.doc_id, c.number, s.number, "", c.ref + s.ref))
+                    head = c.ref + (s.ref if s.number else "")
+                    for sub, _ in s.subitems:
+                        if norm(head + sub) == want or (c.volume and norm(c.label + s.ref + sub) == want):
+                            found.append(Place(d.doc_id, c.number, s.number, sub, head + sub))
         if not found:
             where = f"document {doc}" if doc else "the indexed documents"
             raise BadQuery(f"no place numbered {ref} in {where} (kb toc lists each document's headings)")
         if len(found) > 1:
-            names = "; ".join(f"{d} {r}" for d, _, _, r in found[:6])
-            hint = "name the document with --doc" if len({f[0] for f in found}) > 1 else "name its 篇 too"
+            names = "; ".join(f"{f.doc} {f.ref}" for f in found[:6])
+            hint = "name the document with --doc" if len({f.doc for f in found}) > 1 else "name its 篇 too"
             raise BadQuery(f"{ref} is more than one place ({names}): {hint}")
-        return found[0][:3]
+        return found[0]
 
     def _sentence_cosines(self, qvec: np.ndarray | None):
         """For answering: a hit's sentence units with their cosine to the query (None without sentence vectors)."""
@@ -610,22 +636,23 @@ class KnowledgeBase:
         return self.signals(querying.parse(query), self._allowed(doc=doc), scope=self._scope(doc))
 
     def search(self, query: str, k: int = 10, chapter: int | None = None, section: int | None = None,
-               box: str | None = None, doc: str | None = None, *, fusion: Fusion | None = None,
-               signals: dict[str, np.ndarray] | None = None) -> list[Hit]:
-        """Ranked passages for a query; BadQuery when it is empty. `fusion` overrides the configured weights,
-        `signals` reuses what query_signals computed (both for tuning)."""
+               box: str | None = None, doc: str | None = None, subitem: str | None = None, *,
+               fusion: Fusion | None = None, signals: dict[str, np.ndarray] | None = None) -> list[Hit]:
+        """Ranked passages for a query; BadQuery when it is empty. `subitem` (3., 2.（1）: with its chapter and section,
+        as `place` gives them) keeps to one sub-item. `fusion` overrides the configured weights, `signals` reuses
+        what query_signals computed (both for tuning)."""
         q = querying.parse(query)
-        return self._hits(q, max(1, int(k)), self._allowed(chapter, section, box, doc), fusion, signals,
+        return self._hits(q, max(1, int(k)), self._allowed(chapter, section, box, doc, subitem), fusion, signals,
                           self._scope(doc))
 
     def ask(self, query: str, k: int = 10, chapter: int | None = None, section: int | None = None,
-            box: str | None = None, doc: str | None = None, *, fusion: Fusion | None = None,
-            signals: dict[str, np.ndarray] | None = None) -> Result:
+            box: str | None = None, doc: str | None = None, subitem: str | None = None, *,
+            fusion: Fusion | None = None, signals: dict[str, np.ndarray] | None = None) -> Result:
         """Search, the answer sentence(s) with highlights and citation, and the verdict: the answer is vouched for
         (`Result.answer`) only when its calibrated confidence reaches the threshold; otherwise it is the
         `candidate`, marked among the closest passages and never claimed."""
         q = querying.parse(query)
-        hits, ans, feats = self._answer(q, k, self._allowed(chapter, section, box, doc), fusion, signals,
+        hits, ans, feats = self._answer(q, k, self._allowed(chapter, section, box, doc, subitem), fusion, signals,
                                         self._scope(doc))
         on_topic = not verdict.off_topic(feats["topic_gap"])
         shares = bool(feats["shares_words"])

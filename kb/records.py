@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from ingest.records import Document, Passage, cn  # noqa: F401 — re-exported by kb: the record types of its API
+from ingest.records import Document, Passage, cn, subitem_title  # noqa: F401 — re-exported by kb: the record types of its API
 
 
 # titles every government issues again each year: the year tells them apart (2024年《政府工作报告》, as cited)
@@ -61,6 +61,8 @@ class Citation:
     page_end: int | None = None   # last page when the quotation may run over several (第1—5页)
     page_open: bool = False       # the last page is unknown: 第69页起
     doc_year: int | None = None   # for a title issued every year (政府工作报告): cited as 2024年《政府工作报告》
+    subitem_ref: str = ""         # the 1. / （1） sub-item inside the section, as numbered: 3. / 2.（1）
+    subitem_title: str = ""
 
     @classmethod
     def of(cls, p: Passage, doc: Document | None = None) -> "Citation":
@@ -68,7 +70,8 @@ class Citation:
         the section's page range where the document gives only section pages (a text file's pages come from its
         table of contents: 第1—5页, or 第69页起 for the last section), never a guessed page."""
         c = cls(p.doc_title, p.chapter, p.chapter_title, p.section, p.section_title,
-                p.box, p.page, p.box_title, p.chapter_ref, p.section_ref)
+                p.box, p.page, p.box_title, p.chapter_ref, p.section_ref,
+                subitem_ref=p.subitem_ref, subitem_title=subitem_title(p.subheading))
         if doc is None:
             return c
         if doc.year and ANNUAL.fullmatch(p.doc_title or ""):
@@ -86,21 +89,25 @@ class Citation:
 
     @property
     def place(self) -> str:
-        """第二章第二节 / 序言 / 第一章第五节专栏1-1 / 九、（一） — in the document's own numbering."""
+        """第二章第二节 / 序言 / 第一章第五节专栏1-1 / 九、（一） / 二、（一）3. / 一、2.（1） — in the document's own
+        numbering."""
         if self.chapter_ref or self.section_ref:
             s = self.chapter_ref + (self.section_ref if self.section else "")
         elif self.chapter == 0:
             s = ""
         else:
             s = f"第{cn(self.chapter)}章" + (f"第{cn(self.section)}节" if self.section else "")
+        s += self.subitem_ref
         if self.box:
             s += f"专栏{self.box}"
         return s
 
     @property
     def text(self) -> str:
-        """《标题》第二章第二节“加快发展铜材料深加工产业”，第18页 — ready to paste."""
-        title = self.box_title if self.box else (self.section_title if self.section else self.chapter_title)
+        """《标题》第二章第二节“加快发展铜材料深加工产业”，第18页 — ready to paste; the title is the last level's
+        named (a sub-item's: 二、（一）3.“用好原产地规则”)."""
+        title = self.box_title if self.box else self.subitem_title if self.subitem_ref else (
+            self.section_title if self.section else self.chapter_title)
         s = f"{self.doc_year}年《{self.doc_title}》{self.place}" if self.doc_year else f"《{self.doc_title}》{self.place}"
         if title and (self.chapter or self.box):
             s += f"“{nested_quotes(title)}”"
@@ -119,6 +126,22 @@ class Citation:
 
     def __str__(self) -> str:
         return self.text
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place named in a document's own numbering (`KnowledgeBase.place`: 九、（一）, 第三篇第八章, 二、（一）3.,
+    一、2.（1）), for --section and the app's links."""
+    doc: str
+    chapter: int
+    section: int | None       # None: the whole chapter (0: the text of a part before its first item)
+    subitem: str = ""         # a 1. / （1） sub-item inside the section, as numbered: 3. / 2.（1）; "" for none
+    ref: str = ""             # the whole place as the document numbers it
+
+    @property
+    def filters(self) -> dict:
+        """The keyword arguments that keep `search` / `ask` to this place."""
+        return {"doc": self.doc, "chapter": self.chapter, "section": self.section, "subitem": self.subitem or None}
 
 
 @dataclass(frozen=True)

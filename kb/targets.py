@@ -92,7 +92,7 @@ def _area(p: Passage) -> str:
 
 
 def _place(p: Passage) -> str:
-    s = p.chapter_ref + p.section_ref
+    s = p.chapter_ref + p.section_ref + p.subitem_ref
     if p.box:
         s += f"专栏{p.box}"
     return s

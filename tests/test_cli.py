@@ -194,3 +194,59 @@ def test_api_takes_any_python_string(hash_kb, q):
     r = hash_kb.ask(q)
     _json.dumps(r.to_json(), ensure_ascii=False).encode("utf-8")    # nothing unencodable comes back
     assert r.hits and "铜" in r.hits[0].passage.text
+
+
+# a 草案 and its adopted text: the title loses （草案）, a figure changes, a chapter is added
+DRAFT = ("关于推进口袋公园建设的实施方案（草案）\n\n第一章 总体要求\n\n到2025年，全区新建口袋公园10个，绿地率达到38%。\n\n"
+         "坚持以人民为中心，统筹城市更新和生态修复。\n\n第二章 主要任务\n\n利用边角地、闲置地建设口袋公园，完善健身和休憩设施。\n\n"
+         "加强日常管护，建立长效管理机制。\n")
+ADOPTED = (DRAFT.replace("（草案）", "").replace("口袋公园10个", "口袋公园12个")
+           + "\n第三章 保障措施\n\n强化资金保障，落实部门责任分工。\n")
+
+
+def test_ingest_a_new_version_of_a_document_from_another_file(capsys, tmp_path):
+    """`kb ingest` of a file whose id another file holds says so and names --new-version; with it the file replaces
+    the document (its source and added time now the new file's), `kb ls` and `kb repair` agree, the old file stays;
+    a file that is another document altogether is refused and the index is unchanged."""
+    import time
+    from kb import KnowledgeBase
+    from kb.store.folder import POINTER, current_folder, read_manifest
+    from .conftest import OUTLINE
+    index, corpus, adopted = tmp_path / "index", tmp_path / "corpus", tmp_path / "adopted"
+    corpus.mkdir(), adopted.mkdir()
+    (corpus / "plan.txt").write_text(DRAFT, encoding="utf-8")
+    (corpus / OUTLINE.name).write_bytes(OUTLINE.read_bytes())
+    (adopted / "plan.txt").write_text(ADOPTED, encoding="utf-8")
+    args = ("--index", str(index), "--model", "hash")
+    assert run(capsys, *args, "ingest", str(corpus))[0] == 0
+    before = {d["doc_id"]: d for d in read_manifest(index)["documents"]}
+    time.sleep(1.1)                                             # the manifest's added time is to the second
+    code, _, err = run(capsys, *args, "ingest", str(adopted / "plan.txt"))
+    assert code == 1 and err.count("\n") == 1
+    assert f"another file ({corpus / 'plan.txt'}) already has the id 'plan'" in err and "--new-version" in err
+    # what the message advises works
+    code, out, err = run(capsys, *args, "ingest", str(adopted / "plan.txt"), "--new-version")
+    assert code == 0 and "1 parsed" in out, err
+    after = {d["doc_id"]: d for d in read_manifest(index)["documents"]}
+    assert after["plan"]["source"] == str((adopted / "plan.txt").resolve())
+    assert after["plan"]["title"] == "关于推进口袋公园建设的实施方案" and after["plan"]["added"] > before["plan"]["added"]
+    assert after[OUTLINE.stem] == before[OUTLINE.stem]          # the other document untouched, its added kept
+    kb = KnowledgeBase.open(index, model="hash")
+    texts = [p.text for p in kb.passages if p.doc_id == "plan"]
+    assert any("口袋公园12个" in t for t in texts) and not any("口袋公园10个" in t for t in texts)
+    assert (corpus / "plan.txt").read_text(encoding="utf-8") == DRAFT     # the old file is left where it was
+    code, out, _ = run(capsys, *args, "ls")
+    line = next(l for l in out.splitlines() if l.startswith("plan\t"))
+    assert line.endswith(f"\t关于推进口袋公园建设的实施方案\t{(adopted / 'plan.txt').resolve()}")
+    (current_folder(index) / "documents.jsonl").write_text("garbled", encoding="utf-8")
+    assert run(capsys, *args, "repair")[0] == 0                  # rebuilt from the new version's file
+    assert KnowledgeBase.open(index, model="hash").document("plan").title == "关于推进口袋公园建设的实施方案"
+    # another document under the same name is not a new version: refused, nothing written
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "plan.txt").write_bytes((OUTLINE.parents[1] / "tests/data/gallery/central-no1-2018.txt").read_bytes())
+    state = ((index / POINTER).read_bytes(), sorted(p.name for p in index.iterdir()))
+    code, _, err = run(capsys, *args, "ingest", str(other / "plan.txt"), "--new-version")
+    assert code == 1 and err.count("\n") == 1
+    assert "not a new version of plan (关于推进口袋公园建设的实施方案): the title differs" in err
+    assert ((index / POINTER).read_bytes(), sorted(p.name for p in index.iterdir())) == state

@@ -1,7 +1,8 @@
 """The 文档 page (AppTest on hash-embedder indexes of their own, which the tests change): the documents listed with
 what the ingest found, an upload added through KnowledgeBase.sync and kept as the document's recorded source (so
 `kb repair` rebuilds it), a removal only after confirmation, and failed uploads or a held writer lock leaving the
-index exactly as it was. One test uploads through the file input of a real browser."""
+index exactly as it was; a new version replacing a document (or kept beside it for 对比), a bad one changing
+nothing. Two tests use a real browser: an upload through the file input, a new version through a row's link."""
 from __future__ import annotations
 
 import hashlib
@@ -68,11 +69,12 @@ def listed(at) -> dict[str, list[str]]:
     """The documents table as {document id: [title, id, issuer, date, pages, parts, passages, format, added,
     warnings]} (the first cell holds the title and, under it, the id)."""
     head, rows = table(at, "documents")
-    assert head == ["标题（编号）", "发文机关", "日期", "页数", "结构", "段落", "格式", "加入时间", "入库提示"]
+    assert head == ["标题（编号）", "版本", "发文机关", "日期", "页数", "结构", "段落", "格式", "加入时间", "入库提示"]
     out = {}
     for r in rows:
         title, doc_id = r[0].split("\n")
-        out[doc_id] = [title, doc_id, *r[1:]]
+        assert r[1] == f"?page=文档&update={doc_id}"            # each row's 更新版本 link, beside its title
+        out[doc_id] = [title, doc_id, *r[2:]]
     return out
 
 
@@ -325,11 +327,11 @@ def test_upload_through_the_file_input_of_a_browser(site, tmp_path):
             page.goto(server.base + "/?page=文档")
             page.locator("#documents").wait_for()
             # Streamlit's own uploader words are in Chinese too (Upload, 200MB per file)
-            uploader = page.locator("[data-testid=stFileUploader]")
+            uploader = page.locator("[data-testid=stFileUploader]").first     # 添加文档's (更新版本's is below)
             page.wait_for_function("() => { const u = document.querySelector('[data-testid=stFileUploader]');"
                                    " return u !== null && u.innerText.includes('上传'); }")
             assert "Upload" not in uploader.inner_text() and "per file" not in uploader.inner_text()
-            page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(CENTRAL))
+            uploader.locator("input[type=file]").set_input_files(str(CENTRAL))
             page.get_by_role("button", name="加入索引").click()
             page.get_by_text("已加入《中共中央 国务院关于实施乡村振兴战略的意见》").wait_for()
             row = page.locator("#documents tbody tr", has_text="central-no1-2018")
@@ -343,3 +345,201 @@ def test_upload_through_the_file_input_of_a_browser(site, tmp_path):
         server.stop()
     assert (uploads(site) / "central-no1-2018.txt").read_bytes() == CENTRAL.read_bytes()
     assert "central-no1-2018" in {d["doc_id"] for d in read_manifest(site)["documents"]}
+
+
+# ---------------------------------------------------------------- a new version of a document
+
+# the outline's adopted text, as a 草案 becomes one: the title loses 草案, a target changes, a paragraph is added
+ADOPTED = (OUTLINE.read_text(encoding="utf-8").replace("纲要(草案)", "纲要", 1)
+           .replace("生产总值年均增长7%左右", "生产总值年均增长6.5%左右", 1)
+           + "\n\n本纲要经区人民代表大会审议批准后实施，各部门要切实抓好落实。\n")
+ADOPTED_TITLE = OUTLINE_TITLE.replace("（草案）", "")
+
+
+def update_page(doc_id: str = OUTLINE_ID):
+    """The 文档 page as a row's 更新版本 link opens it: that document's update panel first."""
+    return ok(app(page="文档", update=doc_id))
+
+
+def update(at, name: str, data: bytes, keep: bool = False):
+    at.file_uploader[0].set_value((name, data, "application/octet-stream"))   # the panel's: first when asked
+    if keep:
+        at.checkbox(key="docs-keep-old").check()
+    at = ok(at.run())
+    return click(at, "更新为这个文件")
+
+
+def entries(index: Path) -> dict[str, dict]:
+    return {d["doc_id"]: d for d in read_manifest(index)["documents"]}
+
+
+def test_a_new_version_replaces_the_document_in_place_and_says_what_changed(site):
+    before = entries(site)
+    old = KnowledgeBase.open(site, model="hash")
+    n_before = sum(1 for p in old.passages if p.doc_id == OUTLINE_ID)
+    time.sleep(1.1)                                          # the manifest's added time is to the second
+    at = update_page()
+    assert at.selectbox(key="docs-update-pick").value == OUTLINE_ID
+    at = update(at, "纲要（正式文本）.txt", ADOPTED.encode())
+    assert not at.error, [e.value for e in at.error]
+    after = entries(site)
+    n_after = after[OUTLINE_ID]["passages"]
+    (said,) = [s.value.replace("\\", "") for s in at.success]
+    assert said.startswith(f"已把《{OUTLINE_TITLE}》→《{ADOPTED_TITLE}》（{OUTLINE_ID}）更新为 纲要（正式文本）.txt："
+                           f"段落 {n_before} → {n_after}（")
+    # one passage rewritten (the 7% target), one added: the rest word for word the same
+    assert f"（{n_before - 1} 段未变，2 段新增或改写，1 段删去或改写）。旧版本已从索引中替换。" in said
+    # the same id, the new text, the new file as its recorded source, added now; the other document untouched
+    kept = uploads(site) / f"{OUTLINE_ID}.txt"
+    assert kept.read_bytes() == ADOPTED.encode()
+    assert after[OUTLINE_ID]["source"] == str(kept.resolve()) and after[OUTLINE_ID]["title"] == ADOPTED_TITLE
+    assert after[OUTLINE_ID]["added"] > before[OUTLINE_ID]["added"] and after["hostile"] == before["hostile"]
+    assert listed(at)[OUTLINE_ID][0] == ADOPTED_TITLE and set(listed(at)) == {OUTLINE_ID, "hostile"}
+    kb = KnowledgeBase.open(site, model="hash")
+    texts = "\n".join(p.text for p in kb.passages if p.doc_id == OUTLINE_ID)
+    assert "生产总值年均增长6.5%左右" in texts and "生产总值年均增长7%左右" not in texts
+    assert (site.parent / "corpus" / OUTLINE.name).read_bytes() == OUTLINE.read_bytes()   # not the app's: left alone
+    # kb ls names the new source; kb repair rebuilds the new version from it
+    from kb.cli import main
+    assert main(["--index", str(site), "--model", "hash", "ls"]) == 0
+    (current_folder(site) / "documents.jsonl").write_text("garbled", encoding="utf-8")
+    assert not KnowledgeBase.repair(site, model="hash").notes
+    assert KnowledgeBase.open(site, model="hash").document(OUTLINE_ID).title == ADOPTED_TITLE
+    # a second new version of the now uploaded document: never written over the file the index records
+    again = ADOPTED.replace("6.5%左右", "6%左右", 1)
+    at = update(update_page(), "纲要（修正）.txt", again.encode())
+    assert not at.error and at.success
+    newer = uploads(site) / "新版本" / f"{OUTLINE_ID}.txt"
+    assert entries(site)[OUTLINE_ID]["source"] == str(newer.resolve()) and newer.read_bytes() == again.encode()
+    assert not kept.exists()                                 # the old upload is no document's source any more
+
+
+def test_a_new_version_can_keep_the_old_one_to_compare(site, capsys):
+    at = update(update_page(), "纲要.txt", ADOPTED.encode(), keep=True)
+    assert not at.error, [e.value for e in at.error]
+    old_id = f"{OUTLINE_ID}-旧版"
+    assert "旧版本保留为 " + old_id in at.success[0].value.replace("\\", "")
+    docs = listed(at)
+    assert docs[OUTLINE_ID][0] == ADOPTED_TITLE and docs[old_id][0] == OUTLINE_TITLE
+    # the old version's file is copied into the uploads folder and is its source; the corpus file is left alone
+    m = entries(site)
+    assert m[old_id]["source"] == str((uploads(site) / f"{old_id}.txt").resolve())
+    assert (uploads(site) / f"{old_id}.txt").read_bytes() == OUTLINE.read_bytes()
+    link = next(m.value for m in at.markdown if "打开对比" in m.value)
+    assert f'href="?page=对比&amp;a={old_id}&amp;b={OUTLINE_ID}"' in link
+    compare = ok(app(page="对比", a=old_id, b=OUTLINE_ID))
+    page = "\n".join(shown_blocks(compare))
+    assert "改写 1，新增 1，删除 0" in page                     # the changed target, the added paragraph
+    assert "生产总值年均增长7%左右" in page and "生产总值年均增长6.5%左右" in page
+    # a second kept version is named apart
+    at = update(update_page(), "纲要.txt", ADOPTED.replace("6.5%", "6%", 1).encode(), keep=True)
+    assert f"{OUTLINE_ID}-旧版-2" in listed(at)
+
+
+@pytest.mark.parametrize("name, data, why", [
+    ("plan.xlsx", b"PK\x03\x04 a spreadsheet", "只能添加 .txt、.pdf、.docx、.html 文件（这是 .xlsx）"),
+    ("notes", b"text", "只能添加 .txt、.pdf、.docx、.html 文件（这是 没有扩展名的文件）"),
+    ("empty.txt", b" \n\n ", "文件是空的"),
+    ("mojibake.txt", MOJIBAKE, "not readable text (39% of its characters are replacement"),
+    ("random.txt", bytes(range(256)) * 20, "not a text file (binary content)"),
+    ("broken.docx", b"this is not a word file\n" * 10, "not a readable Word file (BadZipFile)"),
+    ("broken.pdf", b"%PDF-1.4\n garbage\n" * 10, "not a readable PDF"),
+    ("one-line.txt", "只是一句话。".encode(), "no paragraphs found"),
+    ("same.txt", OUTLINE.read_bytes(), f"与已索引的《{OUTLINE_TITLE}》（{OUTLINE_ID}）是同一个文件，没有改动"),
+    ("other.txt", CENTRAL.read_bytes(), f"看来不是《{OUTLINE_TITLE}》的新版本：它的标题是《{CENTRAL_TITLE}》"),
+])
+@pytest.mark.parametrize("keep", [False, True])
+def test_a_bad_new_version_says_why_in_one_line_and_changes_nothing(site, name, data, why, keep):
+    before = state(site)
+    source = site.parent / "corpus" / OUTLINE.name
+    at = update(update_page(), name, data, keep)
+    assert len(at.error) == 1 and not at.success
+    said = at.error[0].value.replace("\\", "")
+    assert said.startswith(f"{name}：") and why in said and "\n" not in said
+    assert str(uploads(site)) not in said
+    assert state(site) == before                              # the index byte for byte, the uploads folder
+    assert source.read_bytes() == OUTLINE.read_bytes()
+    assert listed(at)[OUTLINE_ID][0] == OUTLINE_TITLE
+
+
+def test_a_new_version_while_the_index_is_busy_says_so_and_changes_nothing(site, monkeypatch):
+    monkeypatch.setattr("ui.documents.WRITE_WAIT", 0.5)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(site)], cwd=ROOT, stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == b"held"
+        before = state(site)
+        at = update(update_page(), "纲要.txt", ADOPTED.encode(), keep=True)
+        (error,) = at.error
+        assert "索引正由另一个进程写入" in error.value and "没有改动" in error.value
+        assert state(site) == before
+    finally:
+        holder.kill()
+        holder.wait()
+    at = update(update_page(), "纲要.txt", ADOPTED.encode())
+    assert not at.error and listed(at)[OUTLINE_ID][0] == ADOPTED_TITLE
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing (apt install chromium)")
+def test_a_new_version_through_a_row_link_in_a_browser_then_compare(site, tmp_path):
+    """A row's 更新版本 link opens its panel first; the adopted text uploaded through the file input, the old
+    version kept: the page says what changed and links to 对比, which shows the changed target."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from .test_app_journeys import ARTIFACTS, Server, new_page
+    adopted = tmp_path / "纲要（正式文本）.txt"
+    adopted.write_text(ADOPTED, encoding="utf-8")
+    old_id = f"{OUTLINE_ID}-旧版"
+    server = Server(site, "hash", tmp_path / "baskets", tmp_path / "streamlit.log").start()
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+                "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"])
+            page = new_page(browser)
+            page.goto(server.base + "/?page=文档")
+            page.locator("#documents").wait_for()
+            page.locator("#documents tbody tr", has_text=OUTLINE_ID).get_by_role("link", name="更新版本").click()
+            page.get_by_text("选择《" + OUTLINE_TITLE).wait_for()          # the panel, for that document
+            page.locator("[data-testid=stFileUploader] input[type=file]").first.set_input_files(str(adopted))
+            page.get_by_text("保留旧版本（另存为单独的文档，以便对比）").click()
+            button = page.get_by_role("button", name="更新为这个文件")
+            button.wait_for()
+            shots = [ARTIFACTS, Path("/tmp/docs-helper")]
+            for d in shots:
+                d.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(d / "documents-update-panel.png"))
+            button.click()
+            page.get_by_text(f"已把《{OUTLINE_TITLE}》→《{ADOPTED_TITLE}》").wait_for()
+            said = page.locator("[data-testid=stAlertContentSuccess]").inner_text()
+            assert "段未变，2 段新增或改写，1 段删去或改写" in said and f"旧版本保留为 {old_id}" in said
+            titles = {r.split("\n")[1]: r.split("\n")[0]
+                      for r in page.locator("#documents tbody tr td:first-child").all_inner_texts()}
+            assert titles[OUTLINE_ID] == ADOPTED_TITLE and titles[old_id] == OUTLINE_TITLE
+            for d in shots:
+                page.screenshot(path=str(d / "documents-new-version.png"), full_page=True)
+            page.get_by_role("link", name=f"打开对比：{old_id} → {OUTLINE_ID}").click()
+            page.get_by_text("改写 1，新增 1，删除 0", exact=False).wait_for()
+            page.wait_for_function("() => document.body.innerText.includes('生产总值年均增长6.5%左右')"
+                                   " && document.body.innerText.includes('生产总值年均增长7%左右')")
+            for d in shots:
+                page.screenshot(path=str(d / "compare-new-version.png"), full_page=False)
+            browser.close()
+    finally:
+        server.stop()
+    m = entries(site)
+    assert m[OUTLINE_ID]["source"] == str((uploads(site) / f"{OUTLINE_ID}.txt").resolve())
+    assert (uploads(site) / f"{OUTLINE_ID}.txt").read_bytes() == ADOPTED.encode()
+    assert (uploads(site) / f"{old_id}.txt").read_bytes() == OUTLINE.read_bytes()
+
+
+@pytest.mark.parametrize("step", ["parsed", "manifest.json"])
+def test_a_new_version_whose_write_fails_before_the_swap_leaves_everything_as_it_was(site, monkeypatch, step):
+    import kb.store.writer
+
+    def checkpoint(at):
+        if at == step:
+            raise OSError(28, "No space left on device")
+    monkeypatch.setattr(kb.store.writer, "checkpoint", checkpoint)
+    before = state(site)
+    at = update(update_page(), "纲要.txt", ADOPTED.encode(), keep=True)
+    assert [e.value.replace("\\", "") for e in at.error] == ["纲要.txt：[Errno 28] No space left on device"]
+    assert state(site) == before                              # the same index; nothing new in the uploads folder

@@ -14,10 +14,11 @@ import streamlit as st
 from kb import KBError, KnowledgeBase, Passage, pageview, unit_pages
 from ui.basket import add_button, basket
 from ui.cite import item_of_paragraph, item_of_passage
-from ui.docs import doc_ids, is_multi, set_url_doc, title_of, url_doc
+from ui.docs import doc_ids, is_multi, title_of, url_doc
 from ui.loading import cached_ask, section_blocks
 from ui.related import render_related
-from ui.render import anchor, esc, html_block, link, mark, parse_section, plain, section_key, table_html
+from ui.render import (anchor, esc, html_block, link, mark, parse_section, plain, section_key, sub_anchor,
+                       table_html)
 
 
 def units(kb: KnowledgeBase, doc) -> list[tuple[int, int, str, int | None]]:
@@ -38,19 +39,36 @@ def units(kb: KnowledgeBase, doc) -> list[tuple[int, int, str, int | None]]:
 BOX = "box:"      # picker values for a 专栏 box: box:1-1
 
 
+def readdress(**changes: str | None) -> None:
+    """Change the address in one step, one new entry of the browser's history (Back returns to the whole address
+    before, never to a half-changed one): each key given is set, or removed when None. Every change of
+    st.query_params is a message and an entry, and its one-step `from_dict` refuses (and would drop) `page`, which
+    the tabs are bound to: the keys to remove go without a message, then the keys to set in one update."""
+    gone = [k for k, v in changes.items() if v is None and k in st.query_params]
+    sets = {k: v for k, v in changes.items() if v is not None}
+    if gone:
+        try:
+            from streamlit.runtime.state.session_state_proxy import get_session_state
+            with get_session_state().query_params() as qp:
+                for k in gone:
+                    qp.discard_param_no_forward_msg(k)
+                qp.update(sets)
+            return
+        except (ImportError, AttributeError):      # another Streamlit: the same address, an entry per change
+            for k in gone:
+                st.query_params.pop(k, None)
+    st.query_params.update(sets)
+
+
 def goto_section(key: str) -> None:
     if key.startswith(BOX):
         box = key[len(BOX):]
         bx = next((b for b in st.session_state.get("browse_boxes", ()) if b[0] == box), None)
         if bx is None:
             return
-        st.query_params["section"] = section_key(bx[1], bx[2])
-        st.query_params["box"] = box
+        readdress(section=section_key(bx[1], bx[2]), box=box, p=None, hl=None)
     else:
-        st.query_params["section"] = key
-        st.query_params.pop("box", None)
-    for k in ("p", "hl"):
-        st.query_params.pop(k, None)
+        readdress(section=key, box=None, p=None, hl=None)
 
 
 def on_pick_section() -> None:
@@ -59,9 +77,18 @@ def on_pick_section() -> None:
 
 def on_pick_doc() -> None:
     """Another document: open it at its beginning."""
-    set_url_doc(st.session_state["browse_doc"])
-    for k in ("section", "p", "hl", "box"):
-        st.query_params.pop(k, None)
+    readdress(doc=st.session_state["browse_doc"] or None, section=None, p=None, hl=None, box=None)
+
+
+def numbered_place(kb: KnowledgeBase, asked: str | None, doc: str | None):
+    """The place a ?section= names in a document's own numbering (九、（一）, 二、（一）3., 一、2.（1）), or None: a
+    section key (2.2), nothing, or no such place (said as for a missing section)."""
+    if not asked or parse_section(asked) is not None:
+        return None
+    try:
+        return kb.place(asked, doc)
+    except KBError:
+        return None
 
 
 def passage_or_none(kb: KnowledgeBase, pid: str | None) -> Passage | None:
@@ -93,6 +120,10 @@ def toc_html(doc, order, current: str, base: dict) -> str:
             href = "?" + urlencode({**base, "section": k}, quote_via=quote)
             cls = "kb-toc kb-here" if k == current else "kb-toc"
             rows.append(link(href, f"{short}　{pg}" if pg else short, cls))
+            for ref, sub in (doc.section(cc, ss).subitems if doc.section(cc, ss) else ()):
+                # the section's 1. sub-items and the （1） under each, each a link to its anchor in the section
+                rows.append(link(f"{href}#{sub_anchor(ref)}", sub,
+                                 "kb-toc kb-toc-sub2" if "（" in ref else "kb-toc kb-toc-sub"))
             for bx in boxes.get((cc, ss), ()):
                 href = "?" + urlencode({**base, "section": k, "box": bx.id}, quote_via=quote) + f"#box-{bx.id}"
                 rows.append(link(href, f"专栏{bx.id} {bx.title}" + (f"　{bx.page}" if bx.page else ""),
@@ -108,18 +139,24 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
     basket()                  # what this browser has collected: 加入摘录 says 已在摘录 for those
     multi = is_multi(kb)
     focus = passage_or_none(kb, st.query_params.get("hl"))
+    asked = st.query_params.get("section")
+    placed = numbered_place(kb, asked, url_doc(kb) if multi else None)
     doc = kb.documents[0]
     if multi:
-        # ?doc= picks the document; a link with only ?hl= (older links) opens the passage's document
-        want = url_doc(kb) or (focus.doc_id if focus else None)
+        # ?doc= picks the document; a link with only ?hl= (older links) opens the passage's document, one with a
+        # place in a document's own numbering (?section=二、（一）3.) the document that has it
+        want = url_doc(kb) or (focus.doc_id if focus else None) or (placed.doc if placed else None)
         doc = kb.document(want) if want else doc
     if focus is not None and focus.doc_id != doc.doc_id:
         focus = None      # offsets of another document must not mark this one
     order = units(kb, doc)
     keys = [section_key(c, s) for c, s, _, _ in order]
-    asked = st.query_params.get("section")
     cur = parse_section(asked)
     key = section_key(*cur) if cur else None
+    if placed is not None and placed.doc == doc.doc_id:       # 二、（一）3.: its section, scrolled to the sub-item
+        key = section_key(placed.chapter, placed.section or 0)
+        if key not in keys:                                   # a chapter without text of its own: its first section
+            key = next((k for (c, _, _, _), k in zip(order, keys) if c == placed.chapter), key)
     missing = bool(asked) and key not in keys
     if key not in keys:
         key = keys[0]
@@ -140,14 +177,21 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
     by_section: dict[str, list] = {}
     for b in doc.boxes:
         by_section.setdefault(section_key(b.chapter, b.section), []).append(b)
-    pick, box_labels = [], {}
-    for k in keys:                           # 专栏 boxes in the picker, right after their section
+    pick, box_labels, sub_labels = [], {}, {}
+    for k in keys:              # 1. / （1） sub-items and 专栏 boxes in the picker, right after their section
         pick.append(k)
+        c, s = parse_section(k)
+        sec = doc.section(c, s)
+        for ref, sub in (sec.subitems if sec else ()):          # picked by their place: 二、（一）3.
+            place = doc.chapter(c).ref + (sec.ref if s else "") + ref
+            sub_labels[place] = ("　　" if "（" in ref else "　") + sub
+            pick.append(place)
         for b in by_section.get(k, ()):
             box_labels[BOX + b.id] = f"　专栏{b.id} {b.title}" + (f"（第{b.page}页）" if b.page else "")
             pick.append(BOX + b.id)
     here_box = BOX + box_here if box_here and (BOX + box_here) in box_labels else None
-    st.session_state["browse_pick"] = here_box or key
+    here_sub = placed.ref if placed is not None and placed.ref in sub_labels else None
+    st.session_state["browse_pick"] = here_box or here_sub or key
     if multi:
         st.session_state["browse_doc"] = doc.doc_id
         col_doc, col_sec = st.columns([1, 2], vertical_alignment="bottom")
@@ -159,8 +203,8 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
         col_sec = st.container()
     with col_sec:
         st.selectbox("章节", pick, key="browse_pick", on_change=on_pick_section,
-                     format_func=lambda k: box_labels[k] if k in box_labels else
-                     (f"{labels[k][0]}（第{labels[k][1]}页）" if labels[k][1] else labels[k][0]),
+                     format_func=lambda k: box_labels[k] if k in box_labels else sub_labels[k] if k in sub_labels
+                     else (f"{labels[k][0]}（第{labels[k][1]}页）" if labels[k][1] else labels[k][0]),
                      label_visibility="collapsed")
 
     if missing:
@@ -220,6 +264,8 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
         target = anchor(focus)
     elif para:
         target = f"p{para}"
+    elif placed is not None and placed.subitem and placed.doc == doc.doc_id:
+        target = sub_anchor(placed.subitem)
     elif here_box:
         target = f"box-{box_here}"
     else:
@@ -255,6 +301,7 @@ def render_section(kb, doc, blocks, passages, focus, para, terms, key, base=None
             rows.clear()
 
     frame, frame_box = None, None            # a 专栏 box: its title, paragraphs and table inside one frame
+    subs_seen: set[str] = set()              # the 1. / （1） sub-items anchored so far (at their first paragraph)
     for b in blocks:
         if b.kind in ("chapter", "section"):
             continue
@@ -291,6 +338,10 @@ def render_section(kb, doc, blocks, passages, focus, para, terms, key, base=None
                     span = (focus.start - b.start, focus.end - b.start)   # one part of a long paragraph
                 inner = mark(body, spans, span) + f'<a class="kb-anchor" href="{html.escape(here)}" ' \
                     f'target="_self" title="本段链接">¶{b.para or ""}</a>'
+                ref = b.subitem_ref
+                new = [r for r in dict.fromkeys((ref.split("（")[0], ref)) if r and r not in subs_seen]
+                subs_seen.update(new)
+                inner = "".join(f'<span class="kb-subanchor" id="{sub_anchor(r)}"></span>' for r in new) + inner
                 st.markdown(html_block(inner, "kb-text kb-para" + (" kb-focus" if focused else ""),
                                        pid), unsafe_allow_html=True)
                 ps = [p for p in by_para.get(b.para, []) if p.start < b.end and b.start < p.end] \

@@ -4,6 +4,7 @@ one step, so a failure or a kill leaves the index as it was.
 
 An uploaded file is kept in the uploads folder (KB_UPLOADS; default `INDEX-uploads/` beside the index) under its
 document id: it is the source the index records for the document, the file `kb repair` and a re-ingest read again.
+Replacing a document with a new version (each row's 更新版本) is ui/versions.py.
 """
 from __future__ import annotations
 
@@ -25,12 +26,14 @@ WRITE_WAIT = 3.0        # seconds an add or a removal waits for another writer (
 FORMATS = "、".join(s for s in SUFFIXES if s != ".htm")      # .htm is read too, as .html
 BUSY = "索引正由另一个进程写入（kb ingest、kb rm，或另一位访问者正在添加、删除），这次没有改动；等它结束后再试。"
 COLUMNS = ["标题（编号）", "发文机关", "日期", "页数", "结构", "段落", "格式", "加入时间", "入库提示"]
+UPDATE = "版本"         # the second column, beside the title: each row's 更新版本 link (seen without scrolling)
 # the short cells on one line (a wide table scrolls sideways); titles and issuers wrap
 CSS = """<style>
-#documents td:nth-child(n+3), #documents th {white-space: nowrap;}
+#documents td:nth-child(2), #documents td:nth-child(n+4), #documents th {white-space: nowrap;}
 #documents td:first-child {min-width: 16em;}
 </style>"""
 SAID = "docs-said"      # session key: what the last add or removal did, shown after the rerun that follows it
+NEWER = "新版本"        # the uploads' subfolder a new version goes to when the old one is uploads/ID.suffix (ui/versions.py)
 
 _writing = threading.Lock()     # this server's visitors write one at a time (never the same upload name at once)
 
@@ -46,6 +49,12 @@ class Refused(Exception):
 
 def uploads_dir() -> Path:
     return environment().uploads
+
+
+def uploaded(source: Path) -> bool:
+    """Whether a recorded source is a file the app uploaded (in the uploads folder, or its 新版本 subfolder)."""
+    folder = uploads_dir().resolve()
+    return source.parent.resolve() in (folder, folder / NEWER)
 
 
 def _one_line(text: str) -> str:
@@ -90,7 +99,7 @@ def add_document(kb: KnowledgeBase, index_dir: str | Path, name: str, data: byte
     doc_id = doc_id_for(Path(name))
     if doc_id in {d.doc_id for d in kb.documents}:
         raise Refused(f"{name}：索引里已有编号 {doc_id} 的文档《{kb.document(doc_id).title}》；"
-                      "要换成这个文件，先在下面删除那一个，或把文件改名后再添加。")
+                      "这是它的新版本时，用表中那一行的“更新版本”；是另一份文件时，把文件改名后再添加。")
     if not _writing.acquire(timeout=WRITE_WAIT):
         raise Refused(BUSY)
     try:
@@ -141,8 +150,9 @@ def remove_document(kb: KnowledgeBase, index_dir: str | Path, doc_id: str,
         raise Refused(f"{doc_id}：{_one_line(str(e))}") from None
     finally:
         _writing.release()
-    if source is not None and source.parent.resolve() == uploads_dir().resolve():
+    if source is not None and uploaded(source):
         source.unlink(missing_ok=True)
+        source.with_name(source.stem + ".meta.json").unlink(missing_ok=True)   # an old version's cover (ui/versions.py)
     return stats
 
 
@@ -186,11 +196,15 @@ def _cell(text: str, key: float | None) -> str:
 
 
 def documents_table(kb: KnowledgeBase) -> str:
-    """The documents as an escaped HTML table whose heads sort it (SORT_JS: numbers by their key, text in pinyin)."""
-    head = "".join(f'<th data-col="{i}" title="点击排序">{esc(c)}</th>' for i, c in enumerate(COLUMNS))
+    """The documents as an escaped HTML table whose heads sort it (SORT_JS: numbers by their key, text in pinyin),
+    each row ending with its 更新版本 link (ui/versions.py)."""
+    from ui.versions import row_link
+    heads = [f'<th data-col="{i + (i > 0)}" title="点击排序">{esc(c)}</th>' for i, c in enumerate(COLUMNS)]
+    head = heads[0] + f"<th>{esc(UPDATE)}</th>" + "".join(heads[1:])        # data-col: the cell's index
     body = "".join(f'<tr><td>{esc(row[0][0])}<br><span class="kb-meta">{esc(row[0][1])}</span></td>'
-                   + "".join(_cell(v, k) for v, k in row[1:]) + "</tr>" for row in rows(kb))
-    return (f'<div class="kb-scroll-hint">表格较宽，可左右滑动查看全部 {len(COLUMNS)} 列</div>'
+                   f"<td>{row_link(row[0][1])}</td>" + "".join(_cell(v, k) for v, k in row[1:]) + "</tr>"
+                   for row in rows(kb))
+    return (f'<div class="kb-scroll-hint">表格较宽，可左右滑动查看全部 {len(COLUMNS) + 1} 列</div>'
             f'<div class="kb-table kb-wide"><table class="kb-sort" id="documents"><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
 
@@ -238,10 +252,15 @@ def _done(message: str, pending: Exception | None) -> None:
 def page_documents(kb: KnowledgeBase, sid: str) -> None:
     st.html(SORT_JS, unsafe_allow_javascript=True)
     st.html(CSS)
+    from ui import versions
     said = st.session_state.pop(SAID, None)
     if said:
         st.success(plain(said))
+    versions.said_compare()
     index_dir = settings().index_dir
+    asked = st.query_params.get(versions.ASKED) in {d.doc_id for d in kb.documents}
+    if asked:                       # a row's 更新版本 link: its panel first, where the page opens
+        versions.panel(kb, index_dir)
     n = sum(int(d.get("passages", 0)) for d in kb.manifest.get("documents", []))
     st.markdown(html_block("已索引的文档", "kb-h"), unsafe_allow_html=True)
     st.caption(f"共 {len(kb.documents)} 个文档、{n} 段。点击表头排序；“页数”只对按页排版的 PDF 给出。")
@@ -257,7 +276,7 @@ def page_documents(kb: KnowledgeBase, sid: str) -> None:
                            "<code>kb repair</code> 和重新入库都从这里读取（设置 <code>KB_UPLOADS</code> 可换文件夹）。",
                            "kb-meta"), unsafe_allow_html=True)
     up = st.file_uploader(f"选择一个 {FORMATS} 文件", key=f"docs-upload-{st.session_state.get('docs-upload-n', 0)}",
-                          help="文档编号取自文件名；已有同一编号的文档时，先删除它或把文件改名。")
+                          help="文档编号取自文件名；已有同一编号的文档时，用下面的“更新版本”换成新版本，或把文件改名。")
     if up is not None and st.button("加入索引", type="primary", key="docs-add", icon=":material/upload_file:"):
         show = Bar(f"正在加入 {up.name}……")
         try:
@@ -273,6 +292,9 @@ def page_documents(kb: KnowledgeBase, sid: str) -> None:
             _done(f"已加入《{title}》（{doc_id}）：现有 {stats.documents} 个文档、{stats.passages} 段{warned}。",
                   show.pending)
 
+    if not asked:
+        versions.panel(kb, index_dir)
+
     st.markdown(html_block("删除文档", "kb-h"), unsafe_allow_html=True)
     ids = [d.doc_id for d in kb.documents]
     with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
@@ -286,9 +308,9 @@ def page_documents(kb: KnowledgeBase, sid: str) -> None:
     if target in ids:
         doc = kb.document(target)
         m = next((d for d in kb.manifest["documents"] if d["doc_id"] == target), {})
-        uploaded = Path(m.get("source", "")).parent.resolve() == folder.resolve()
+        kept = uploaded(Path(m.get("source", "")))
         st.warning(plain(f"确定从索引中删除《{doc.title}》（{target}，{m.get('passages', '?')} 段）吗？"
-                         + ("它上传时保存的文件也会删除。" if uploaded else "原文件不会删除，以后可以用 kb ingest 再加入。")))
+                         + ("它上传时保存的文件也会删除。" if kept else "原文件不会删除，以后可以用 kb ingest 再加入。")))
         with st.container(horizontal=True, gap="small"):
             yes = st.button("确认删除", key="docs-confirm-yes", type="primary")
             st.button("取消", key="docs-confirm-no", on_click=lambda: st.session_state.pop("docs-confirm", None))

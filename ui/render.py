@@ -65,6 +65,10 @@ a.kb-cell-link {display: block; white-space: nowrap;}
 .kb-tocnav a.kb-toc:hover {color: #c0392b;}
 .kb-tocnav a.kb-here {font-weight: 600; color: #c0392b;}
 .kb-tocnav a.kb-toc-box {padding-left: 2rem; color: #8a5a00;}
+/* a section's 1. sub-items, and the （1） sub-items under each */
+.kb-tocnav a.kb-toc-sub {padding-left: 2rem; font-size: .84rem;}
+.kb-tocnav a.kb-toc-sub2 {padding-left: 3rem; font-size: .84rem;}
+.kb-subanchor {scroll-margin-top: 4rem;}
 /* 加入摘录 under every paragraph of the reading view: shown when the paragraph is pointed at (or tapped) */
 [class*="st-key-addpara-"] {height: 0; position: relative; z-index: 1;}
 [class*="st-key-addpara-"] button {opacity: 0; transition: opacity .15s; position: absolute; right: 0; top: -2.6rem;
@@ -146,6 +150,11 @@ def html_block(inner: str, cls: str = "kb-text", id_: str | None = None) -> str:
 def anchor(p: Passage) -> str:
     """Paragraph anchor in the reading view: p3 for paragraph 3, else the offset."""
     return f"p{p.para}" if p.para else f"o{p.start}"
+
+
+def sub_anchor(ref: str) -> str:
+    """A sub-item's anchor in the reading view: sub-3 for 3., sub-2-1 for 2.（1）."""
+    return "sub-" + "-".join(re.findall(r"\d+", ref))
 
 
 def section_key(chapter: int, section: int) -> str:

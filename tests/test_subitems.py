@@ -1,0 +1,235 @@
+"""The 1. and （1） sub-items of real documents (issue 20 item 1) as a level of their own: cited in the document's own
+numbering, searchable with --section, listed by `kb toc` and 浏览, and checked for gaps like the other levels. The
+Anhui implementation opinion numbers 一、 / （一） / 1.; Chongqing's admission measures 一、 / 1. / （1）."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import ingest
+from kb import BadQuery, Citation, KnowledgeBase
+
+GALLERY = Path(__file__).parent / "data" / "gallery"
+ANHUI, CHONGQING = "implementation-opinion-anhui-rcep", "admission-measures-chongqing-2020"
+
+
+def _doc(name: str, text: str | None = None, tmp_path: Path | None = None):
+    if text is None:
+        return ingest.load(GALLERY / f"{name}.txt")
+    f = tmp_path / f"{name}.txt"
+    f.write_text(text, encoding="utf-8")
+    return ingest.load(f)
+
+
+def _cite(doc, starts: str) -> Citation:
+    p = next(p for p in ingest.passages(doc) if p.text.startswith(starts))
+    return Citation.of(p, doc)
+
+
+@pytest.fixture(scope="module")
+def subitems_index(tmp_path_factory):
+    src = tmp_path_factory.mktemp("subitems")
+    for name in (ANHUI, CHONGQING):
+        shutil.copy(GALLERY / f"{name}.txt", src)
+    idx = src / "index"
+    KnowledgeBase.sync([src], idx, model="hash")
+    return idx
+
+
+# ---------------------------------------------------------------- citations
+
+def test_a_sub_item_is_cited_by_its_number_and_title():
+    """二、（一）3.“用好原产地规则”, not 二、（一）“大力发展货物贸易”: the place names the sub-item's number after its item's,
+    the quoted title is the sub-item's (as a 专栏 box's title is quoted after its number)."""
+    anhui = _doc(ANHUI)
+    c = _cite(anhui, "3.用好原产地规则。")
+    assert c.place == "二、（一）3."
+    assert c.text.endswith("》二、（一）3.“用好原产地规则”")
+    assert _cite(anhui, "10.加大“双招双引”力度。").text.endswith("》二、（四）10.“加大‘双招双引’力度”")
+    assert _cite(anhui, "22.加强组织领导。").place == "三、22."          # a 1. straight under a part
+    assert _cite(anhui, "全面拓展和深化").place == "一、"                  # a part's own text: as before
+
+
+def test_a_bracketed_sub_item_is_cited_under_its_numbered_item():
+    """Chongqing: 一、2.（1）“普通类” for the ② condition under （1）普通类 of 2.报名条件; the clause list of 3. (its
+    （1） are not titled sub-items) is cited as 一、3."""
+    cq = _doc(CHONGQING)
+    c = _cite(cq, "②截至报考当年9月30日")
+    assert c.place == "一、2.（1）" and c.text.endswith("》一、2.（1）“普通类”")
+    assert _cite(cq, "（2）高职对口类。").place == "一、2.（2）"
+    assert _cite(cq, "报考类型共设五类").text.endswith("》一、1.“报考类型”")
+    assert _cite(cq, "（1）具有高等学历教育资格的高校在校生").place == "一、3."
+    assert _cite(cq, "6.考生档案由电子档案和纸质档案组成。").place == "二、"      # 6. runs on in a paragraph
+
+
+# ---------------------------------------------------------------- --section and KnowledgeBase.place
+
+def test_place_names_a_sub_item(subitems_index):
+    kb = KnowledgeBase.open(subitems_index, model="hash")
+    p = kb.place("二、（一）3.")
+    assert (p.doc, p.chapter, p.section, p.subitem, p.ref) == (ANHUI, 2, 1, "3.", "二、（一）3.")
+    p = kb.place("一、2.(1)")                                 # typed with ASCII brackets
+    assert (p.doc, p.chapter, p.section, p.subitem) == (CHONGQING, 1, 0, "2.（1）")
+    assert kb.place("三、22.").filters == {"doc": ANHUI, "chapter": 3, "section": 0, "subitem": "22."}
+    assert kb.place("二、（一）").filters["subitem"] is None and kb.place("二、（一）").section == 1
+    with pytest.raises(BadQuery, match="no place numbered 二、（一）5."):
+        kb.place("二、（一）5.")                                 # 5. stands under （二）
+    hits = kb.search("普通类", k=10, **kb.place("一、2.").filters)
+    assert hits and {h.citation.place for h in hits} <= {f"一、2.（{n}）" for n in range(1, 6)} | {"一、2."}
+    assert any(h.citation.place == "一、2.（1）" for h in hits)
+
+
+def test_ask_with_a_sub_item_section(subitems_index, capsys):
+    """`kb ask --section 二、（一）3.` searches that sub-item only, cited the same way; 一、2.（1） its （1） only; a
+    sub-item no document has is one line, exit 2."""
+    from kb.cli import main
+    base = ["--index", str(subitems_index), "--model", "hash"]
+    assert main(base + ["ask", "出口", "--section", "二、（一）3.", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)["hits"]
+    assert [h["id"] for h in hits] == [f"{ANHUI}:2.1:p3"]
+    assert hits[0]["citation"].endswith("二、（一）3.“用好原产地规则”")
+    assert main(base + ["ask", "考生", "--section", "一、2.（1）", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)["hits"]
+    assert len(hits) == 5 and all(h["citation"].endswith("一、2.（1）“普通类”") for h in hits)
+    assert main(base + ["ask", "考生", "--section", "一、2.（9）"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "no place numbered 一、2.（9）" in err and len(err.splitlines()) == 1
+
+
+# ---------------------------------------------------------------- kb toc
+
+def test_toc_sets_bracketed_sub_items_under_their_item(subitems_index, capsys):
+    from kb.cli import main
+    assert main(["--index", str(subitems_index), "--model", "hash", "toc", "--doc", CHONGQING]) == 0
+    toc = capsys.readouterr().out
+    assert "\n一、报名\n    1.报考类型\n      （1）普通类\n" in toc
+    assert "\n    2.报名条件\n      （1）普通类\n      （2）高职对口类\n" in toc
+    assert "\n      （5）高职扩招专项类\n    3.下列人员不得报名\n    4.报名办法及报名资格审核\n二、考生档案\n" in toc
+    assert main(["--index", str(subitems_index), "--model", "hash", "toc", "--doc", ANHUI]) == 0
+    toc = capsys.readouterr().out
+    assert "\n  （一）大力发展货物贸易\n      1.扩大优势产品出口\n" in toc
+    assert "\n三、保障措施\n    22.加强组织领导\n" in toc
+
+
+# ---------------------------------------------------------------- numbering checks
+
+def test_a_bracketed_sub_item_that_skips_is_named(tmp_path):
+    """（1）（2）（4） under 2.报名条件: （4） is read as the sub-item it is printed as, and the report names the gap, as it
+    names 二、 then 四、; the untouched document has no warning."""
+    text = (GALLERY / f"{CHONGQING}.txt").read_text(encoding="utf-8")
+    broken = text.replace("\n（3）中职直升类：", "\n（4）中职直升类：", 1)
+    assert broken != text
+    doc = _doc(CHONGQING, broken, tmp_path)
+    subs = [sub for c in doc.chapters for s in c.sections for sub in s.subheadings]
+    assert subs[subs.index("2.报名条件"):][:4] == ["2.报名条件", "（1）普通类", "（2）高职对口类", "（4）中职直升类"]
+    warnings = " ".join(doc.report.warnings)
+    assert "not continuous" in warnings and "一、2.（2） is followed by 一、2.（4）" in warnings
+    assert not _doc(CHONGQING).report.warnings
+
+
+def test_a_numbered_sub_item_that_skips_is_named(tmp_path):
+    text = (GALLERY / f"{ANHUI}.txt").read_text(encoding="utf-8")
+    broken = re.sub(r"\n[　 ]*2\.积极扩大进口[^\n]*", "", text, count=1)
+    assert broken != text
+    assert "二、（一）1. is followed by 二、（一）3." in " ".join(_doc(ANHUI, broken, tmp_path).report.warnings)
+    assert not _doc(ANHUI).report.warnings
+
+
+def test_clauses_numbered_among_titled_sub_items_are_no_gap(tmp_path):
+    """（1）普通类 (a title), （2）…； (a clause of the item's text), （3）中职直升类 (a title): nothing is skipped."""
+    text = (GALLERY / f"{CHONGQING}.txt").read_text(encoding="utf-8")
+    at = text.index("\n（2）高职对口类。")
+    end = text.index("\n（3）中职直升类：")
+    clause = "\n（2）具备我市中等职业学校连续3年完整学籍并实际就读的毕业生；"
+    doc = _doc(CHONGQING, text[:at] + clause + text[end:], tmp_path)
+    subs = [sub for c in doc.chapters for s in c.sections for sub in s.subheadings]
+    assert subs[subs.index("2.报名条件"):][:3] == ["2.报名条件", "（1）普通类", "（3）中职直升类"]
+    assert not doc.report.warnings
+
+
+# ---------------------------------------------------------------- 浏览
+
+def test_browse_lists_sub_items_and_opens_one_by_its_number(subitems_index, tmp_path, monkeypatch):
+    """The contents list each section's 1. sub-items and the （1） under them, each a link to its anchor; a link
+    naming a sub-item in the document's own numbering (?section=一、2.（3）) opens its section, scrolled to it."""
+    from ui.render import esc
+    from .test_app import app, ok, point_app_at, toc
+    point_app_at(subitems_index, tmp_path, monkeypatch)
+    at = ok(app(page="浏览", doc=ANHUI, section="2.1"))
+    side = toc(at)
+    assert 'class="kb-toc kb-toc-sub" href="?page=%E6%B5%8F%E8%A7%88&amp;doc=implementation-opinion-anhui-rcep' \
+           f'&amp;section=2.1#sub-3" target="_self">{esc("3.用好原产地规则")}</a>' in side
+    body = "\n".join(m.value for m in at.markdown)
+    assert body.count('class="kb-subanchor"') == 4
+    assert f'<span class="kb-subanchor" id="sub-3"></span>{esc("3.用好原产地规则")}' in body
+    at = ok(app(page="浏览", section="一、2.（3）"))              # no ?doc=: the document that has it
+    assert any('role="heading"' in m.value and "一、报名" in m.value for m in at.markdown)
+    side = toc(at)
+    assert '#sub-2-3" target="_self">（3）中职直升类</a>' in side and "kb-toc kb-toc-sub2" in side
+    assert not any("没有“" in m.value for m in at.markdown)
+    scroll = "\n".join(h.proto.body for h in at.get("html"))
+    assert '"sub-2-3"' in scroll
+    pick = at.selectbox(key="browse_pick")                     # the picker (a phone's contents) has them too
+    assert pick.value == "一、2.（3）"
+    assert pick.options[1:5] == ["一、报名", "　1.报考类型", "　　（1）普通类", "　　（2）高校应用型本科和高职专科对口招生类（以下简称，“高职对口类”）"]
+    at = ok(pick.set_value("一、4.").run())
+    assert at.query_params["section"] in ("一、4.", ["一、4."]) and at.selectbox(key="browse_pick").value == "一、4."
+    assert '"sub-4"' in "\n".join(h.proto.body for h in at.get("html"))
+
+
+@pytest.mark.browser
+def test_one_click_in_browse_is_one_step_back(subitems_index, tmp_path):
+    """In a real browser: 下一节 and another document picked are each one new entry of the history (the address
+    changed in one step, not a key at a time), and Back returns to the whole address before; a sub-item's entry
+    in the contents scrolls to it."""
+    from urllib.parse import quote, unquote
+    from .test_app_journeys import ARTIFACTS, CHROMIUM, Server, new_page
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    ARTIFACTS.mkdir(exist_ok=True)
+    server = Server(subitems_index, "hash", tmp_path / "baskets", tmp_path / "streamlit.log").start()
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+                "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"])
+            page = new_page(browser)
+            first = f"/?page={quote('浏览')}&doc={ANHUI}&section=2.1&p=2"
+            page.goto(server.base + first)
+            page.get_by_role("heading", name="二、（一）大力发展货物贸易").wait_for()
+            start = page.evaluate("history.length")
+
+            page.locator("[class*='st-key-next'] button").click()
+            page.get_by_role("heading", name="二、（二）推进服务贸易升级").wait_for()
+            page.wait_for_function("() => new URLSearchParams(location.search).get('section') === '2.2'")
+            page.wait_for_timeout(1000)                      # any later entry would come with the rerun
+            assert page.evaluate("history.length") == start + 1
+            assert unquote(page.url).endswith(f"/?page=浏览&doc={ANHUI}&section=2.2")
+            page.go_back()
+            page.get_by_role("heading", name="二、（一）大力发展货物贸易").wait_for()
+            assert unquote(page.url) == unquote(server.base + first)
+
+            page.locator("[data-testid=stSelectbox]").first.click()          # another document
+            page.locator("[role=option]", has_text="admissio").click()   # its short title
+            page.wait_for_function(f"() => new URLSearchParams(location.search).get('doc') === '{CHONGQING}'")
+            page.wait_for_timeout(1000)
+            assert unquote(page.url).endswith(f"/?page=浏览&doc={CHONGQING}")
+            assert page.evaluate("history.length") == start + 1        # the entry after the first replaced
+            page.go_back()
+            page.get_by_role("heading", name="二、（一）大力发展货物贸易").wait_for()
+            assert unquote(page.url) == unquote(server.base + first)
+
+            page.goto(server.base + f"/?page={quote('浏览')}&doc={CHONGQING}&section=1.0")   # 一、 unfolded
+            page.locator(".kb-tocnav a", has_text="（3）中职直升类").click()
+            page.wait_for_function("() => location.hash === '#sub-2-3'")
+            page.locator("#sub-2-3").wait_for(state="attached")
+            page.wait_for_function("() => { const r = document.getElementById('sub-2-3').getBoundingClientRect();"
+                                   " return r.top > 0 && r.top < innerHeight; }")
+            page.screenshot(path=ARTIFACTS / "browse-subitem.png")
+            browser.close()
+    finally:
+        server.stop()
