@@ -359,6 +359,8 @@ def test_compare_page_shows_figures_and_aligned_changes(env_both, downloads):
     assert "第二章第三节 大力发展战略性新兴产业" in shown(page) and "改名" in shown(page)
     assert "第十四个五年规划" in shown(page) and "第18—19页" in shown(tables)   # each side cited
     assert "相同 255，改写 2，新增 1，删除 1，移动 2" in shown(page)
+    # the two versions share their title: each column says which document it is
+    assert f"（{A_ID}）" in shown(tables) and f"（{B_ID}）" in shown(tables)
     rows = shown(tables).count("——《")
     at.toggle(key="cmp_changed").set_value(False).run()
     assert shown("".join(_tables(ok(at)))).count("——《") > rows + 400        # every paragraph, both sides
@@ -428,3 +430,15 @@ def test_compare_page_says_a_bad_document_in_the_link(env_both, query, said, sho
     assert said in warned and ("原文显示" if query["a"] not in (A_ID, B_ID) else "新文显示") in warned
     assert (at.selectbox(key="cmp_a").value, at.selectbox(key="cmp_b").value) == shows
     assert not ok(app(page="对比", a=A_ID, b=B_ID)).warning
+
+
+def test_compare_columns_are_told_apart_when_the_titles_shorten_alike():
+    from types import SimpleNamespace
+    from ui.compare import column_heads
+    draft = "新乡市卫滨区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要（草案）"
+    adopted = "新乡市卫滨区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要"
+    a, b = column_heads(SimpleNamespace(title_a=draft, title_b=adopted, doc_a="纲要-草案", doc_b="纲要"))
+    assert a != b and a.endswith("（纲要-草案）") and b.endswith("（纲要）")
+    a, b = column_heads(SimpleNamespace(title_a="政府工作报告", title_b="中共中央 国务院关于实施乡村振兴战略的意见",
+                                        doc_a="r", doc_b="n"))
+    assert a == "《政府工作报告》" and "（" not in b

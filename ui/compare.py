@@ -59,6 +59,15 @@ def _row(kind: str, a: str, b: str) -> str:
     return f'<tr><td class="kb-d-kind">{esc(kind)}</td>{a}{b}</tr>'
 
 
+def column_heads(diff) -> tuple[str, str]:
+    """The two columns' headers: each document's short title, and its id when both shorten alike (a 草案 and its
+    adopted text lose only （草案）), so that the reader knows which side is which."""
+    a, b = short_title(diff.title_a), short_title(diff.title_b)
+    if a == b:
+        return f"《{a}》（{diff.doc_a}）", f"《{b}》（{diff.doc_b}）"
+    return f"《{a}》", f"《{b}》"
+
+
 def section_table(s, head_a: str, head_b: str, changed_only: bool) -> str:
     """One section's paragraphs as a three-column table: the change, the earlier text, the later text."""
     rows = []
@@ -142,7 +151,7 @@ def page_compare(kb: KnowledgeBase, sid: str) -> None:
         st.markdown(figures_table(diff), unsafe_allow_html=True)
     if not diff.changes and not any(s.kind != "same" for s in diff.sections):
         st.markdown(html_block(esc("两份文件的正文相同。"), "kb-none"), unsafe_allow_html=True)
-    head_a, head_b = f"《{short_title(diff.title_a)}》", f"《{short_title(diff.title_b)}》"
+    head_a, head_b = column_heads(diff)
     for s in diff.sections:
         if changed_only and s.kind == "same":
             continue
