@@ -202,7 +202,7 @@ def test_word_export_keeps_text_verbatim_in_fangsong_without_italics(text):
     assert body.runs[0].element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋"
 
 
-@FAST
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])   # a Word file each
 @given(TEXT, TEXT)
 def test_a_pair_exports_both_sides_as_text_and_nothing_else(one, other):
     """A 对照 pair of any two texts: Markdown shows each side exactly, under its own heading, and makes no markup of

@@ -582,6 +582,7 @@ def _key_class(key: str) -> str:
     return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
 
 
+@pytest.mark.slow
 def test_a_pair_goes_into_the_basket_and_out_together(browser, tmp_path_factory):
     """A policy writer reading a city's text opens its 对照 panel, adds the passage and the outline's counterpart as
     one pair with one click; 摘录 (opened again from a typed address) shows them as one entry, 甲 and 乙, and each

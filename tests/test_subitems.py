@@ -181,6 +181,7 @@ def test_browse_lists_sub_items_and_opens_one_by_its_number(subitems_index, tmp_
     assert '"sub-4"' in "\n".join(h.proto.body for h in at.get("html"))
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_one_click_in_browse_is_one_step_back(subitems_index, tmp_path):
     """In a real browser: 下一节 and another document picked are each one new entry of the history (the address
