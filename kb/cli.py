@@ -29,7 +29,10 @@ def cmd_ingest(a) -> int:
     paths = a.paths or ["corpus"]
     stats = KnowledgeBase.sync(paths, a.index, model=a.model, progress=_print_progress, replace=a.replace,
                                ray=a.ray or environment().ray, new_version=a.new_version)
-    return _print_stats(stats, a)
+    code = _print_stats(stats, a)
+    for note in stats.notes:
+        _say(f"kb: {note}", file=sys.stderr)
+    return code
 
 
 def cmd_repair(a) -> int:

@@ -359,6 +359,10 @@ class KnowledgeBase:
         backend = backend_name(backend, recorded)
         writer.checkpoint("read previous")
         files = ingest.discover(paths)
+        # a folder given that holds no document is said, not passed over as "up to date"
+        kinds = "、".join(sorted(ingest.SUFFIXES))
+        notes = tuple(f"{p}: no {kinds} file in this folder; nothing was added from it"
+                      for p in paths if Path(p).is_dir() and not ingest.discover([p]))
         if recovered:
             keep = {d["doc_id"] for d in recovered}
             prev_docs = {k: v for k, v in prev_docs.items() if k in keep}      # not those removed since
@@ -373,7 +377,7 @@ class KnowledgeBase:
             files += [Path(src) for doc_id, src in prev_sources.items()
                       if src not in given and doc_id not in remove and Path(src).exists()]
         if not files and not remove and not prev_docs and not allow_empty:
-            raise ingest.BadDocument(f"no .txt or .pdf files in {', '.join(map(str, paths)) or '(nothing given)'}")
+            raise ingest.BadDocument(f"no {kinds} files in {', '.join(map(str, paths)) or '(nothing given)'}")
         docs: dict[str, Document] = {} if replace else dict(prev_docs)
         sources: dict[str, str] = {} if replace else dict(prev_sources)
         for doc_id in remove:
@@ -461,7 +465,8 @@ class KnowledgeBase:
         if unchanged:
             progress(1.0, "索引已是最新")
             return SyncStats(model_id, len(docs), pm["passages"], parsed=0, reused_docs=reused, up_to_date=True,
-                             skipped=tuple(skipped), seconds=time.perf_counter() - t0, parse_s=t_parse)
+                             skipped=tuple(skipped), seconds=time.perf_counter() - t0, parse_s=t_parse,
+                             notes=notes)
         ordered = [docs[k] for k in sorted(docs)]
         passages = [p for d in ordered for p in ingest.passages(d)]
         embedder = (load_embedder(configured_model(model)) if engine is None
@@ -502,7 +507,8 @@ class KnowledgeBase:
         progress(1.0, "完成")
         return SyncStats(model_id, len(ordered), len(passages), parsed=parsed, reused_docs=reused, embedded=embedded,
                          skipped=tuple(skipped), repaired=tuple(prev.damaged), reports=tuple(reports),
-                         seconds=time.perf_counter() - t0, parse_s=t_parse, embed_s=t_embed, index_s=t_index)
+                         seconds=time.perf_counter() - t0, parse_s=t_parse, embed_s=t_embed, index_s=t_index,
+                         notes=notes)
 
     # ---------------------------------------------------------------- search
     def _allowed(self, chapter=None, section=None, box=None, doc=None, subitem=None) -> np.ndarray | None:

@@ -67,6 +67,18 @@ def test_ingest_unchanged_is_instant(capsys, hash_index, outline_path):
     assert code == 0 and "up to date" in out and "nothing re-embedded" in out
 
 
+def test_ingest_of_a_folder_without_documents_says_so(capsys, hash_index, tmp_path):
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    (empty / "指标.xlsx").write_bytes(b"PK\x03\x04")
+    code, out, err = run(capsys, "--index", str(hash_index), "--model", "hash", "ingest", str(empty))
+    assert code == 0 and "up to date" in out            # the documents indexed before stay
+    assert f"kb: {empty}: no .docx、.htm、.html、.pdf、.txt file in this folder; nothing was added from it" in err
+    # into an index that holds nothing yet: the one-line error names every kind of file read
+    code, _, err = run(capsys, "--index", str(tmp_path / "新索引"), "--model", "hash", "ingest", str(empty))
+    assert code == 1 and f"no .docx、.htm、.html、.pdf、.txt files in {empty}" in err and err.count("\n") == 1
+
+
 def test_console_script_is_installed():
     out = subprocess.run([sys.executable, "-m", "kb.cli", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "ingest" in out.stdout and "eval" in out.stdout
