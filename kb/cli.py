@@ -255,8 +255,15 @@ def cmd_ls(a) -> int:
     kb = _open(a)
     for d in kb.manifest["documents"]:
         added = added_at(d.get("added"))             # local time, to the minute, as the 文档 page shows it
-        _say(f"{d['doc_id']}\t{d['passages']} passages\tadded {added}\t{d['title']}\t{d['source']}")
+        _say(f"{_field(d['doc_id'])}\t{d['passages']} passages\tadded {added}\t{_field(d['title'])}"
+             f"\t{_field(d['source'])}")
     return 0
+
+
+def _field(text: str) -> str:
+    """One field of a tab-separated line: a line feed or tab inside it (a file named with one) shown as its picture,
+    so that each document stays one line of fields."""
+    return str(text).replace("\n", "␊").replace("\t", "␉")
 
 
 def cmd_rm(a) -> int:

@@ -79,6 +79,18 @@ def test_ingest_of_a_folder_without_documents_says_so(capsys, hash_index, tmp_pa
     assert code == 1 and f"no .docx、.htm、.html、.pdf、.txt files in {empty}" in err and err.count("\n") == 1
 
 
+def test_ls_keeps_a_document_with_a_line_feed_in_its_name_on_one_line(capsys, tmp_path, outline_path):
+    folder = tmp_path / "文件"
+    folder.mkdir()
+    (folder / "纲要\n附件.txt").write_text(outline_path.read_text(encoding="utf-8"), encoding="utf-8")
+    index = str(tmp_path / "索引")
+    assert run(capsys, "--index", index, "--model", "hash", "ingest", str(folder))[0] == 0
+    code, out, _ = run(capsys, "--index", index, "--model", "hash", "ls")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 1 and lines[0].startswith("纲要-附件\t") and lines[0].count("\t") == 4
+    assert lines[0].endswith(f"{folder}/纲要␊附件.txt")
+
+
 def test_console_script_is_installed():
     out = subprocess.run([sys.executable, "-m", "kb.cli", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "ingest" in out.stdout and "eval" in out.stdout
