@@ -93,10 +93,15 @@ def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"])
+        b = launch(p)
         yield b
         b.close()
+
+
+def launch(playwright):
+    """Debian's Chromium as every browser test runs it (never `playwright install`)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"])
 
 
 def new_page(browser, context=None, **kw):

@@ -196,7 +196,8 @@ def test_upload_a_pdf_lists_its_pages(site):
 MOJIBAKE = CENTRAL.read_text(encoding="utf-8")[:3000].encode("utf-8").decode("latin-1").encode("utf-8")
 
 
-@pytest.mark.parametrize("name, data, why", [
+# files no page accepts as a document, each with the one line that says why (an upload and a new version alike)
+BAD_FILES = [
     ("plan.xlsx", b"PK\x03\x04 a spreadsheet", "只能添加 .txt、.pdf、.docx、.html 文件（这是 .xlsx）"),
     ("notes", b"text", "只能添加 .txt、.pdf、.docx、.html 文件（这是 没有扩展名的文件）"),
     ("empty.txt", b" \n\n ", "文件是空的"),
@@ -205,6 +206,11 @@ MOJIBAKE = CENTRAL.read_text(encoding="utf-8")[:3000].encode("utf-8").decode("la
     ("broken.docx", b"this is not a word file\n" * 10, "not a readable Word file (BadZipFile)"),
     ("broken.pdf", b"%PDF-1.4\n garbage\n" * 10, "not a readable PDF"),
     ("one-line.txt", "只是一句话。".encode(), "no paragraphs found"),
+]
+
+
+@pytest.mark.parametrize("name, data, why", [
+    *BAD_FILES,
     (OUTLINE.name, OUTLINE.read_bytes(), f"索引里已有编号 {OUTLINE_ID} 的文档《{OUTLINE_TITLE}》"),
 ])
 def test_a_failed_upload_says_why_in_one_line_and_changes_nothing(site, name, data, why):
@@ -317,12 +323,11 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing (apt install chromium)")
 def test_upload_through_the_file_input_of_a_browser(site, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
-    from .test_app_journeys import ARTIFACTS, Server, new_page
+    from .test_app_journeys import ARTIFACTS, Server, launch, new_page
     server = Server(site, "hash", tmp_path / "baskets", tmp_path / "streamlit.log").start()
     try:
         with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-                "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"])
+            browser = launch(p)
             page = new_page(browser)
             page.goto(server.base + "/?page=文档")
             page.locator("#documents").wait_for()
@@ -437,14 +442,7 @@ def test_a_new_version_can_keep_the_old_one_to_compare(site, capsys):
 
 
 BAD_VERSIONS = [
-    ("plan.xlsx", b"PK\x03\x04 a spreadsheet", "只能添加 .txt、.pdf、.docx、.html 文件（这是 .xlsx）"),
-    ("notes", b"text", "只能添加 .txt、.pdf、.docx、.html 文件（这是 没有扩展名的文件）"),
-    ("empty.txt", b" \n\n ", "文件是空的"),
-    ("mojibake.txt", MOJIBAKE, "not readable text (39% of its characters are replacement"),
-    ("random.txt", bytes(range(256)) * 20, "not a text file (binary content)"),
-    ("broken.docx", b"this is not a word file\n" * 10, "not a readable Word file (BadZipFile)"),
-    ("broken.pdf", b"%PDF-1.4\n garbage\n" * 10, "not a readable PDF"),
-    ("one-line.txt", "只是一句话。".encode(), "no paragraphs found"),
+    *BAD_FILES,
     ("same.txt", OUTLINE.read_bytes(), f"与已索引的《{OUTLINE_TITLE}》（{OUTLINE_ID}）是同一个文件，没有改动"),
     ("other.txt", CENTRAL.read_bytes(), f"看来不是《{OUTLINE_TITLE}》的新版本：它的标题是《{CENTRAL_TITLE}》"),
 ]
@@ -492,15 +490,14 @@ def test_a_new_version_through_a_row_link_in_a_browser_then_compare(site, tmp_pa
     """A row's 更新版本 link opens its panel first; the adopted text uploaded through the file input, the old
     version kept: the page says what changed and links to 对比, which shows the changed target."""
     sync_api = pytest.importorskip("playwright.sync_api")
-    from .test_app_journeys import ARTIFACTS, Server, new_page
+    from .test_app_journeys import ARTIFACTS, Server, launch, new_page
     adopted = tmp_path / "纲要（正式文本）.txt"
     adopted.write_text(ADOPTED, encoding="utf-8")
     old_id = f"{OUTLINE_ID}-旧版"
     server = Server(site, "hash", tmp_path / "baskets", tmp_path / "streamlit.log").start()
     try:
         with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-                "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"])
+            browser = launch(p)
             page = new_page(browser)
             page.goto(server.base + "/?page=文档")
             page.locator("#documents").wait_for()

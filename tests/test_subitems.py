@@ -188,7 +188,7 @@ def test_one_click_in_browse_is_one_step_back(subitems_index, tmp_path):
     changed in one step, not a key at a time), and Back returns to the whole address before; a sub-item's entry
     in the contents scrolls to it."""
     from urllib.parse import quote, unquote
-    from .test_app_journeys import ARTIFACTS, CHROMIUM, Server, new_page
+    from .test_app_journeys import ARTIFACTS, CHROMIUM, Server, launch, new_page
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing")
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -196,8 +196,7 @@ def test_one_click_in_browse_is_one_step_back(subitems_index, tmp_path):
     server = Server(subitems_index, "hash", tmp_path / "baskets", tmp_path / "streamlit.log").start()
     try:
         with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-                "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"])
+            browser = launch(p)
             page = new_page(browser)
             first = f"/?page={quote('浏览')}&doc={ANHUI}&section=2.1&p=2"
             page.goto(server.base + first)
