@@ -71,13 +71,19 @@ def _reason(e: Exception, target: Path, name: str) -> str:
     return msg.replace(str(target), name)
 
 
-def _indexed(index_dir: str | Path, doc_id: str, model: str) -> bool | None:
-    """Whether the current index holds the document; None when that cannot be told."""
+def recorded_source(index_dir, doc_id: str, model: str) -> str | None | bool:
+    """The source the current index records for the document (False: it does not hold it; None: cannot be told)."""
     try:
         kb = KnowledgeBase.open(index_dir, model=model, check_sources=False)
     except Exception:
         return None
-    return doc_id in {d.doc_id for d in kb.documents}
+    return next((d["source"] for d in kb.manifest["documents"] if d["doc_id"] == doc_id), False)
+
+
+def _indexed(index_dir: str | Path, doc_id: str, model: str) -> bool | None:
+    """Whether the current index holds the document; None when that cannot be told."""
+    source = recorded_source(index_dir, doc_id, model)
+    return None if source is None else source is not False
 
 
 def _model(kb: KnowledgeBase) -> str:

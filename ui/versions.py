@@ -81,15 +81,6 @@ def _tidy(files: list[Path]) -> None:
         pass
 
 
-def _recorded(index_dir, doc_id: str, model: str) -> str | None | bool:
-    """The source the current index records for the document (False: it does not hold it; None: cannot be told)."""
-    try:
-        kb = KnowledgeBase.open(index_dir, model=model, check_sources=False)
-    except Exception:
-        return None
-    return next((d["source"] for d in kb.manifest["documents"] if d["doc_id"] == doc_id), False)
-
-
 def replace_document(kb: KnowledgeBase, index_dir: str | Path, doc_id: str, name: str, data: bytes,
                      keep_old: bool = False, progress: Callable[[float, str], None] | None = None) -> Replaced:
     """Replace document doc_id with an uploaded new version of it (kept in the uploads folder as its source, recorded
@@ -146,7 +137,7 @@ def replace_document(kb: KnowledgeBase, index_dir: str | Path, doc_id: str, name
             raise page.Refused(page.BUSY if isinstance(e, IndexBusy)
                                else f"{name}：{page._reason(e, target, name)}") from None
         except Exception as e:                  # a failure while writing: the index is the old one or the new one
-            now = _recorded(index_dir, doc_id, model)
+            now = page.recorded_source(index_dir, doc_id, model)
             if now is not None and now != str(target.resolve()):
                 _tidy(written)
                 raise page.Refused(f"{name}：{page._reason(e, target, name)}") from None
