@@ -31,8 +31,8 @@ from .scope import Scope
 from .store import backend_name, store_class
 from .store import writer
 from .store.signals import VOCABULARY_FILES, Sentences, Vocabulary, cosines, embed_text, sentence_units
-from .store.folder import (current, current_name, fix, ingest_command, read_for_repair, read_index, read_previous,
-                           recorded_sources)
+from .store.folder import (current, current_name, fix, ingest_command, read_for_repair, read_index, read_manifest,
+                           read_previous, recorded_sources)
 from .store.writer import LOCK_TIMEOUT, write_generation, writer_lock
 
 Progress = Callable[[float, str], None]
@@ -281,6 +281,13 @@ class KnowledgeBase:
         finally:
             if engine is not None:
                 engine.close()
+
+    @staticmethod
+    def sources(index_dir: str | Path | None = None) -> dict[str, str]:
+        """Each document of the current index and the source it was read from ({doc_id: path}), from the current
+        manifest alone: no model is loaded and no file verified. IndexMissing / IndexCorrupt when there is none."""
+        manifest = read_manifest(Path(index_dir or default_index_dir()))
+        return {d["doc_id"]: d["source"] for d in manifest["documents"]}
 
     @classmethod
     def repair(cls, index_dir: str | Path | None = None, *, model: str | None = None,

@@ -24,6 +24,15 @@ def test_manifest_records_what_was_built(hash_index):
     assert "十四五" in first["text"]                      # readable Chinese, not \\u escapes
 
 
+def test_sources_reads_the_manifest_without_a_model(hash_index, tmp_path):
+    """KnowledgeBase.sources: each document's recorded source, with no model loaded (the app asks it after a
+    failed write, when loading a model again would be slow and beside the point)."""
+    source = hash_index.parent / "corpus" / OUTLINE.name
+    assert KnowledgeBase.sources(hash_index) == {"weibin-14th-five-year-plan-outline": str(source.resolve())}
+    with pytest.raises(IndexMissing):
+        KnowledgeBase.sources(tmp_path / "nothing")
+
+
 def test_search_finds_copper_targets(any_kb):
     hits = any_kb.search("铜材料深加工目标", k=5)
     assert any("全区铜加工企业达到10家" in h.passage.text for h in hits)

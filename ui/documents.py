@@ -71,18 +71,18 @@ def _reason(e: Exception, target: Path, name: str) -> str:
     return msg.replace(str(target), name)
 
 
-def recorded_source(index_dir, doc_id: str, model: str) -> str | None | bool:
-    """The source the current index records for the document (False: it does not hold it; None: cannot be told)."""
+def recorded_source(index_dir, doc_id: str) -> str | None | bool:
+    """The source the current index records for the document (False: it does not hold it; None: cannot be told),
+    read from the current manifest only (no model is loaded)."""
     try:
-        kb = KnowledgeBase.open(index_dir, model=model, check_sources=False)
+        return KnowledgeBase.sources(index_dir).get(doc_id, False)
     except Exception:
         return None
-    return next((d["source"] for d in kb.manifest["documents"] if d["doc_id"] == doc_id), False)
 
 
-def _indexed(index_dir: str | Path, doc_id: str, model: str) -> bool | None:
+def _indexed(index_dir: str | Path, doc_id: str) -> bool | None:
     """Whether the current index holds the document; None when that cannot be told."""
-    source = recorded_source(index_dir, doc_id, model)
+    source = recorded_source(index_dir, doc_id)
     return None if source is None else source is not False
 
 
@@ -128,7 +128,7 @@ def add_document(kb: KnowledgeBase, index_dir: str | Path, name: str, data: byte
             target.unlink(missing_ok=True)
             raise Refused(BUSY if isinstance(e, IndexBusy) else f"{name}：{_reason(e, target, name)}") from None
         except Exception as e:                  # a failure while writing: the index is the old one or the new one
-            indexed = _indexed(index_dir, doc_id, _model(kb))
+            indexed = _indexed(index_dir, doc_id)
             if indexed is False:
                 target.unlink(missing_ok=True)
                 raise Refused(f"{name}：{_reason(e, target, name)}") from None

@@ -137,7 +137,7 @@ def replace_document(kb: KnowledgeBase, index_dir: str | Path, doc_id: str, name
             raise page.Refused(page.BUSY if isinstance(e, IndexBusy)
                                else f"{name}：{page._reason(e, target, name)}") from None
         except Exception as e:                  # a failure while writing: the index is the old one or the new one
-            now = page.recorded_source(index_dir, doc_id, model)
+            now = page.recorded_source(index_dir, doc_id)
             if now is not None and now != str(target.resolve()):
                 _tidy(written)
                 raise page.Refused(f"{name}：{page._reason(e, target, name)}") from None
