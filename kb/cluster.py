@@ -17,6 +17,7 @@ import logging
 import os
 import socket
 import tempfile
+import time
 import uuid
 from collections import deque
 from pathlib import Path
@@ -31,6 +32,7 @@ RETRIES = 3                 # a parse task, an embedding actor and its slices ar
 SLICE = 128                 # texts per embedding call to an actor: a multiple of the embedders' batches (16, 32)
 PARSE_WINDOW = 2            # parse tasks in flight per CPU: bounds the file bytes held in the object store
 ACTOR_PREFIX = "kb-embed-"
+STALL_FOR_TESTS = "KB_TEST_STALL_PARSE"    # tests only (unset anywhere else): see _stall_for_a_test
 
 
 def import_ray():
@@ -56,12 +58,31 @@ def _reachable(address: str, timeout: float = 5.0) -> None:
 
 
 # ---------------------------------------------------------------- what runs on the workers
+def _stall_for_a_test(name: str) -> None:
+    """A test's hook, inert unless KB_TEST_STALL_PARSE=FOLDER is in the worker's environment: the first attempt to
+    parse NAME while FOLDER/NAME.stall exists renames that file to NAME.PID.stalled and waits there (until the file
+    is gone, 60 s at most), so the test can kill a worker that is surely inside a parse. A retry finds no .stall."""
+    folder = os.environ.get(STALL_FOR_TESTS)
+    if not folder:
+        return
+    mark = Path(folder) / f"{name}.stall"
+    taken = mark.with_name(f"{name}.{os.getpid()}.stalled")
+    try:
+        os.rename(mark, taken)              # atomic: one attempt takes it
+    except OSError:
+        return
+    deadline = time.monotonic() + 60
+    while taken.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def parse_file(name: str, data: bytes, meta: bytes | None, where: str, config) -> tuple[str, object]:
     """Parse one document from its bytes in a scratch folder under its own name (the document id and the
     recorded file name come from the name): (this worker's pipeline fingerprint, the Document or the BadDocument
     message, naming the file where it lies on the driver)."""
     import ingest
     from .knowledge import pipeline_fingerprint
+    _stall_for_a_test(name)
     with tempfile.TemporaryDirectory(prefix="kb-parse-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)

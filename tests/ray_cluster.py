@@ -58,9 +58,9 @@ class Cluster:
         self.nodes.clear()
 
 
-def _node(args: list[str], log: Path, auth: dict[str, str]) -> subprocess.Popen:
+def _node(args: list[str], log: Path, env: dict[str, str]) -> subprocess.Popen:
     # RAY_GRACEFUL_SHUTDOWN_DRAIN_TIMEOUT_S=0: on SIGTERM stop at once (Ray waits up to 30 s for work to drain)
-    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_GRACEFUL_SHUTDOWN_DRAIN_TIMEOUT_S": "0", **auth}
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_GRACEFUL_SHUTDOWN_DRAIN_TIMEOUT_S": "0", **env}
     return subprocess.Popen([ray_bin(), "start", "--block", "--disable-usage-stats", *args],
                             stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env, cwd=log.parent,
                             start_new_session=True)
@@ -78,15 +78,18 @@ def _wait_started(c: Cluster, timeout: float) -> None:
         time.sleep(0.2)
 
 
-def start(root: str | Path, nodes: int = 2, cpus: int = 1, timeout: float = 90) -> Cluster:
-    """A head node and nodes-1 worker nodes of `cpus` CPUs each, their files under root; its address."""
+def start(root: str | Path, nodes: int = 2, cpus: int = 1, timeout: float = 90,
+          env: dict[str, str] | None = None) -> Cluster:
+    """A head node and nodes-1 worker nodes of `cpus` CPUs each, their files under root; its address. `env` is
+    added to the nodes' environment, which their workers inherit."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     common = ["--num-cpus", str(cpus), "--object-store-memory", str(STORE_BYTES)]
     auth = {"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(32)}
+    node_env = {**(env or {}), **auth}
     head = _node(["--head", "--node-ip-address", "127.0.0.1", "--port", str(port), "--include-dashboard", "false",
-                  "--temp-dir", str(root / "head"), *common], root / "node0.log", auth)
+                  "--temp-dir", str(root / "head"), *common], root / "node0.log", node_env)
     cluster = Cluster("", root, auth, [head])
     try:
         # Ray replaces 127.0.0.1 with the machine's own address; the head's log names the one to join
@@ -101,7 +104,7 @@ def start(root: str | Path, nodes: int = 2, cpus: int = 1, timeout: float = 90) 
         for i in range(1, nodes):
             cluster.nodes.append(_node(["--address", cluster.address, "--node-ip-address", "127.0.0.1",
                                         "--temp-dir", str(root / f"node{i}"), *common], root / f"node{i}.log",
-                                       auth))
+                                       node_env))
         _wait_started(cluster, timeout)
     except BaseException:
         cluster.stop()

@@ -1,4 +1,5 @@
-"""Ingest on a Ray cluster (kb/cluster.py): the same index as one process, a worker killed mid-run, Ray optional.
+"""Ingest on a Ray cluster (kb/cluster.py): the same index as one process, workers killed mid-run, Ray optional
+(and the advice to install it, run).
 
 The cluster is real: a head node and a second node, each a `ray start --block` process of its own (tests/ray_cluster.py),
 one CPU each, stopped by their process ids at the end."""
@@ -9,11 +10,14 @@ import importlib.metadata
 import importlib.util
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
 import sys
+import sysconfig
 import tempfile
+import threading
 import time
 import tomllib
 from pathlib import Path
@@ -21,7 +25,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import ingest
 from kb import KnowledgeBase
+from kb.cluster import STALL_FOR_TESTS
 from kb.store.folder import current, read_index
 
 from . import ray_cluster
@@ -43,7 +49,8 @@ def cluster():
     """Two Ray nodes of one CPU each on this machine, with a token of their own that this process connects with."""
     _ray()
     root = Path(tempfile.mkdtemp(prefix="kb-ray-"))     # short: Ray's socket paths live under it
-    c = ray_cluster.start(root, nodes=2, cpus=1)
+    (root / "stall").mkdir()                            # the parse hook's folder (inert while empty)
+    c = ray_cluster.start(root, nodes=2, cpus=1, env={STALL_FOR_TESTS: str(root / "stall")})
     try:
         with environ("RAY_AUTH_MODE", c.env["RAY_AUTH_MODE"]), environ("RAY_AUTH_TOKEN", c.env["RAY_AUTH_TOKEN"]):
             if "ray" in sys.modules:
@@ -201,6 +208,59 @@ def test_killed_worker_is_retried_and_killed_driver_leaves_the_old_index(cluster
     assert current(got).name != served and any("智慧停车泊位" in p.text for p in read_index(current(got))[0])
 
 
+def _in_cluster(c: ray_cluster.Cluster, pid: int) -> bool:
+    """Whether a process belongs to one of this cluster's nodes (each node is a session of its own)."""
+    try:
+        return os.getsid(pid) in {p.pid for p in c.nodes}
+    except ProcessLookupError:
+        return False
+
+
+@pytest.mark.slow
+def test_killed_parse_worker_is_retried(cluster, tmp_path):
+    """SIGKILL the worker process that is parsing a document (held inside parse_file by kb.cluster's test hook until
+    killed, so no timing decides it): Ray runs the parse again on another worker, and the run completes with that
+    document in the index and the same index as one process."""
+    from bench import synth
+    corpus = tmp_path / "corpus"
+    victim = synth.make(4, corpus)[2]
+    want = tmp_path / "single"
+    KnowledgeBase.sync([corpus], want, model="hash")
+    stall = cluster.root / "stall"
+    (stall / f"{victim.name}.stall").touch()
+    killed: list[tuple[str, int]] = []
+    done = threading.Event()
+
+    def kill_the_stalled() -> None:
+        while not done.is_set():
+            for f in stall.glob("*.stalled"):
+                name, pid, _ = f.name.rsplit(".", 2)
+                assert _in_cluster(cluster, int(pid)), f"process {pid} is not a worker of the test cluster"
+                os.kill(int(pid), signal.SIGKILL)
+                killed.append((name, int(pid)))
+                return
+            done.wait(0.02)
+
+    watcher = threading.Thread(target=kill_the_stalled, daemon=True)
+    watcher.start()
+    try:
+        got = tmp_path / "index"
+        stats = KnowledgeBase.sync([corpus], got, model="hash", ray=cluster.address)
+    finally:
+        done.set()
+        watcher.join(10)
+        for f in stall.iterdir():           # a stall not taken, or not killed: released
+            f.unlink()
+    assert [k[0] for k in killed] == [victim.name], "the worker parsing the document was not killed"
+    pid = killed[0][1]
+    assert not Path(f"/proc/{pid}").exists() or b"zombie" in Path(f"/proc/{pid}/status").read_bytes()
+    assert (stats.documents, stats.parsed, len(stats.skipped)) == (4, 4, 0)
+    doc_id = ingest.document.doc_id_for(victim)
+    assert doc_id in {d["doc_id"] for d in current(got).manifest["documents"]}
+    assert any(p.doc_id == doc_id for p in read_index(current(got))[0])
+    assert_same_index(got, want)
+
+
 @pytest.mark.slow
 def test_ray_local_from_the_environment(tmp_path, hash_index):
     """KB_RAY_ADDRESS=local: `kb ingest` starts a cluster for the run, ingests as one process would, and leaves no
@@ -218,15 +278,21 @@ def test_ray_local_from_the_environment(tmp_path, hash_index):
         assert r.returncode == 0, r.stderr[-2000:]
         assert r.stdout.startswith("indexed 1 documents (1 parsed, 0 unchanged), 268 passages, 268 embedded")
         assert list(root.iterdir()), "no Ray session was started under RAY_TMPDIR"
-        for _ in range(50):             # ray.shutdown() has signalled them; give them a moment to exit
-            left = [d.name for d in Path("/proc").iterdir() if d.name.isdigit() and _mentions(d, str(root))]
-            if not left:
-                break
-            time.sleep(0.2)
-        assert not left, f"Ray processes left running: {left}"
+        assert not _left_running(root), f"Ray processes left running: {_left_running(root)}"
         assert_same_index(tmp_path / "index", hash_index)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _left_running(root: Path) -> list[str]:
+    """The processes still running whose command line names root (a --ray local session's RAY_TMPDIR), after
+    giving them 10 s to exit (ray.shutdown() has signalled them)."""
+    for _ in range(50):
+        left = [d.name for d in Path("/proc").iterdir() if d.name.isdigit() and _mentions(d, str(root))]
+        if not left:
+            break
+        time.sleep(0.2)
+    return left
 
 
 def _mentions(proc: Path, text: str) -> bool:
@@ -257,6 +323,97 @@ def test_unreachable_cluster_is_one_line(tmp_path, corpus):
     assert r.stderr.strip().splitlines() == [f"kb: cannot reach the Ray cluster at 127.0.0.1:{port} (Connection"
                                              " refused): start one with `ray start --head`, or use --ray local"]
     assert not (tmp_path / "index" / "CURRENT").exists()
+
+
+def _venv_without_ray(where: Path) -> Path:
+    """A fresh venv (with its own pip) that sees every package of this environment but Ray and this project,
+    through a .pth naming a folder of symlinks: its python. The linked packages lie outside the venv, so its pip
+    neither uninstalls nor changes them (it installs anything it needs into the venv's own site-packages)."""
+    venv, links = where / "venv", where / "links"
+    r = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-1500:]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"]
+    project = project.replace("-", "_")
+    links.mkdir()
+    for e in Path(sysconfig.get_paths()["purelib"]).iterdir():
+        n = e.name
+        if (n in ("ray", "pip", "__pycache__") or n.startswith(("ray-", "pip-", project, "__editable__"))
+                or n.endswith(".pth")):
+            continue
+        (links / n).symlink_to(e)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    (Path(purelib) / "kb-test-links.pth").write_text(f"{links}\n", encoding="utf-8")
+    r = subprocess.run([str(python), "-c", "import numpy, faiss, jieba, filelock; import ray"],
+                       capture_output=True, text=True, cwd=where)
+    assert r.returncode == 1 and r.stderr.strip().endswith("No module named 'ray'"), r.stderr[-1500:]
+    return python
+
+
+@pytest.mark.slow
+def test_the_advice_to_install_ray_works(corpus):
+    """`kb ingest --ray local` without Ray says to run `pip install '.[ray]'`; that command, run as printed in the
+    repository root with the pip of an environment that lacks Ray, installs it, and the same ingest then succeeds.
+    This environment is left alone (the one under test is a venv of its own), and so is the repository (setuptools
+    is told to build outside it; anything it still leaves is removed)."""
+    where = Path(tempfile.mkdtemp(prefix="kb-pip-"))    # short: Ray's socket paths live under it
+    site = Path(sysconfig.get_paths()["purelib"])
+    ours = sorted(p.name for p in site.iterdir())
+    artefacts = {p: {f.name: f.read_bytes() for f in p.iterdir()} for p in ROOT.glob("*.egg-info")}
+    had_build = (ROOT / "build").exists()
+    try:
+        python = _venv_without_ray(where)
+        (where / "ray").mkdir()
+        env = {**{k: v for k, v in os.environ.items() if k not in ("KB_RAY_ADDRESS", "PYTHONPATH")},
+               "RAY_TMPDIR": str(where / "ray"), "RAY_USAGE_STATS_ENABLED": "0",
+               "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": os.urandom(16).hex()}    # no token file in ~/.ray
+        ingest_cmd = [str(python), "-m", "kb.cli", "--index", str(where / "index"), "ingest", str(corpus),
+                      "--ray", "local", "--model", "hash"]
+        r = subprocess.run(ingest_cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+        assert r.returncode == 1 and r.stdout == "", r.stderr[-1500:]
+        said = r.stderr.strip().splitlines()
+        assert len(said) == 1 and said[0].startswith("kb: --ray needs Ray, which is not installed: run `"), said
+        advice = shlex.split(said[0].split("`")[1])
+        assert advice[0] == "pip", advice
+        assert not (where / "index").exists()
+
+        (where / "build").mkdir()
+        (where / "build.cfg").write_text(f"[build]\nbuild_base = {where / 'build'}\n"
+                                         f"[egg_info]\negg_base = {where / 'build'}\n", encoding="utf-8")
+        t = time.perf_counter()
+        r = subprocess.run([str(python.with_name("pip")), *advice[1:]], capture_output=True, text=True, cwd=ROOT,
+                           env={**env, "DIST_EXTRA_CONFIG": str(where / "build.cfg")}, timeout=480)
+        out = r.stdout + r.stderr
+        if r.returncode != 0:       # a skip only when pip cannot even list Ray's versions: no index to install from
+            probe = subprocess.run([str(python.with_name("pip")), "index", "versions", "ray"], capture_output=True,
+                                   text=True, cwd=ROOT, env=env, timeout=300)
+            if probe.returncode != 0:
+                last = (probe.stdout + probe.stderr).strip().splitlines()[-1:]
+                pytest.skip(f"the package index cannot be reached to install Ray ({' '.join(last)})")
+        assert r.returncode == 0, out[-3000:]
+        print(f"\n`{shlex.join(advice)}` took {time.perf_counter() - t:.1f} s")
+        assert sorted(p.name for p in site.iterdir()) == ours, "pip changed the test run's own environment"
+
+        r = subprocess.run(ingest_cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+        assert r.returncode == 0, r.stderr[-2000:]
+        assert r.stdout.startswith("indexed 1 documents (1 parsed, 0 unchanged), 268 passages, 268 embedded")
+        assert list((where / "ray").iterdir()), "no Ray session was started under RAY_TMPDIR"
+        assert not _left_running(where / "ray"), f"Ray processes left running: {_left_running(where / 'ray')}"
+        r = subprocess.run([*KB, "--index", str(where / "single"), "ingest", str(corpus), "--model", "hash"],
+                           capture_output=True, text=True, cwd=ROOT, timeout=300)      # one process, no Ray
+        assert r.returncode == 0, r.stderr[-2000:]
+        assert_same_index(where / "index", where / "single")
+    finally:
+        if not had_build:
+            shutil.rmtree(ROOT / "build", ignore_errors=True)
+        for p in set(ROOT.glob("*.egg-info")) - set(artefacts):
+            shutil.rmtree(p, ignore_errors=True)
+        for p, files in artefacts.items():
+            if p.is_dir() and {f.name: f.read_bytes() for f in p.iterdir()} != files:
+                for name, data in files.items():
+                    (p / name).write_bytes(data)
+        shutil.rmtree(where, ignore_errors=True)
 
 
 def test_missing_ray_says_what_to_install(tmp_path, corpus):
