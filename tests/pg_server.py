@@ -47,8 +47,11 @@ def _traversable(path: Path) -> None:
 
 
 def _run(args: list[str], timeout: float = 120) -> None:
-    who = {"user": _ids()[0], "group": _ids()[1], "extra_groups": []} if _user() else {}   # not root's groups
-    r = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd="/", **who)
+    if _user():         # as `nobody`, without root's groups: through setpriv (util-linux), not subprocess's user=,
+        uid, gid = _ids()   # which makes Python fork instead of vfork; a forked child of a process where gRPC runs
+        args = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--", *args]   # (pymilvus, Ray)
+    # can crash in gRPC's fork handler before it execs (seen: `initdb failed (-11)` with gRPC's epoll_wait message)
+    r = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd="/")
     if r.returncode:
         raise RuntimeError(f"{Path(args[0]).name} failed ({r.returncode}): {(r.stderr or r.stdout).strip()[-600:]}")
 
