@@ -45,3 +45,53 @@ print(json.dumps({{"torch": "torch" in sys.modules, "transformers": "transformer
                                     check=True).stdout.strip().splitlines()[-1])
     assert out["torch"] is False and out["transformers"] is False
     assert "铜加工企业达到10家" in out["answer"]
+
+
+def test_jiebas_prefix_dictionary_read_by_first_character_cuts_as_jieba_does():
+    """ingest/tokenize.py reads jieba's prefix dictionary one first character at a time (a question needs a few
+    dozen of its ~500,000 entries): every cut of the outline and the gallery documents is jieba's own."""
+    import logging
+
+    import jieba
+
+    from ingest import tokenize
+    from .conftest import OUTLINE, ROOT
+    jieba.setLogLevel(logging.WARNING)
+    plain = jieba.Tokenizer()
+    plain.initialize()
+    plain.load_userdict(str(tokenize.USER_DICT))
+    lazy = tokenize._tokenizer()
+    assert isinstance(lazy.FREQ, tokenize._PrefixDict) and lazy.total == plain.total
+    texts = [OUTLINE.read_text(encoding="utf-8")] + [p.read_text(encoding="utf-8")
+                                                     for p in sorted((ROOT / "tests/data/gallery").glob("*.txt"))]
+    texts += ["铜材料深加工目标", "到十四五末要改造多少个老旧小区", "GDP 增长 6.5%，ABC abc", "😀", ""]
+    for t in texts:
+        assert lazy.lcut_for_search(t) == plain.lcut_for_search(t)
+        assert lazy.lcut(t) == plain.lcut(t)
+
+
+def test_a_damaged_or_unwritable_dictionary_cache_is_rebuilt_not_trusted(tmp_path, monkeypatch):
+    import tempfile
+
+    import jieba
+
+    from ingest import tokenize
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    first = tokenize._prefix_dict(jieba.Tokenizer())
+    (cache,) = tmp_path.glob("kb-jieba-*.cache")
+    good = cache.read_bytes()
+    words = ["铜", "材料", "深加工", "老旧小区", "十四五"]
+    want = [first.get(w) for w in words]
+    assert want[:2] == [tokenize._tokenizer().FREQ.get(w) for w in words[:2]] and all(want[:2])
+    for damage in (good[:len(good) // 2], good[:100] + bytes([good[100] ^ 1]) + good[101:], b""):
+        cache.write_bytes(damage)
+        again = tokenize._prefix_dict(jieba.Tokenizer())
+        assert [again.get(w) for w in words] == want and again.total == first.total
+        assert cache.read_bytes() == good               # written again, whole
+
+    def refuse(*a, **k):
+        raise PermissionError(13, "Permission denied")
+    cache.unlink()
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)     # a temp folder it cannot write: built, used, not cached
+    assert [tokenize._prefix_dict(jieba.Tokenizer()).get(w) for w in words] == want
+    assert not list(tmp_path.iterdir())
