@@ -95,3 +95,34 @@ def test_a_damaged_or_unwritable_dictionary_cache_is_rebuilt_not_trusted(tmp_pat
     monkeypatch.setattr(tempfile, "mkstemp", refuse)     # a temp folder it cannot write: built, used, not cached
     assert [tokenize._prefix_dict(jieba.Tokenizer()).get(w) for w in words] == want
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("form", ["--server.port N", "--server.port=N"])
+def test_the_warm_up_waits_for_the_server_it_was_started_with(form):
+    """ui.serve starts warming the index once its server answers (both need the cores while starting)."""
+    import http.server
+    import threading
+    import time
+
+    from ui.serve import _server_up
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200 if self.path == "/_stcore/health" else 404)
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+    server = http.server.HTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = str(server.server_address[1])
+        flags = ["--server.headless", "true", *form.replace("N", port).split()]
+        t0 = time.perf_counter()
+        _server_up(flags, wait=20)
+        assert time.perf_counter() - t0 < 5
+        t0 = time.perf_counter()
+        _server_up(["--server.port", "1"], wait=0.5)          # nothing answers there: gives up after `wait`
+        assert 0.5 <= time.perf_counter() - t0 < 5
+    finally:
+        server.shutdown()
