@@ -547,3 +547,38 @@ def test_a_new_version_whose_write_fails_before_the_swap_leaves_everything_as_it
     at = update(update_page(), "纲要.txt", ADOPTED.encode(), keep=True)
     assert [e.value.replace("\\", "") for e in at.error] == ["纲要.txt：[Errno 28] No space left on device"]
     assert state(site) == before                              # the same index; nothing new in the uploads folder
+
+
+@pytest.mark.parametrize("told", [True, False])
+def test_a_new_version_whose_write_fails_after_the_swap_says_so_and_loses_nothing(site, monkeypatch, told):
+    """The new index is current, then finishing fails: one line says the document was updated (or, when the index
+    cannot be read back, that whether it was cannot be told), and every file it may now record is kept."""
+    import kb.store.writer
+
+    def checkpoint(at):
+        if at == "pointer replaced":
+            raise OSError(5, "Input/output error")
+    monkeypatch.setattr(kb.store.writer, "checkpoint", checkpoint)
+    sources = KnowledgeBase.__dict__["sources"]
+    if not told:
+        def unreadable(index_dir=None):
+            raise OSError(5, "Input/output error")
+        monkeypatch.setattr(KnowledgeBase, "sources", staticmethod(unreadable))
+    at = update(update_page(), "纲要.txt", ADOPTED.encode(), keep=True)
+    done = "已更新，但写入收尾时出错" if told else "出错，索引是否已改动无法确认（刷新本页可见）"
+    assert [e.value.replace("\\", "") for e in at.error] == [f"纲要.txt：{done}：[Errno 5] Input/output error"]
+    assert not at.success
+    monkeypatch.setattr(kb.store.writer, "checkpoint", lambda at: None)
+    monkeypatch.setattr(KnowledgeBase, "sources", sources)
+    # nothing lost: the new version under its id, read from the upload it records; the old one kept as ID-旧版
+    old_id = f"{OUTLINE_ID}-旧版"
+    m = entries(site)
+    assert m[OUTLINE_ID]["source"] == str((uploads(site) / f"{OUTLINE_ID}.txt").resolve())
+    assert m[old_id]["source"] == str((uploads(site) / f"{old_id}.txt").resolve())
+    assert (uploads(site) / f"{OUTLINE_ID}.txt").read_bytes() == ADOPTED.encode()
+    assert (uploads(site) / f"{old_id}.txt").read_bytes() == OUTLINE.read_bytes()
+    assert (site.parent / "corpus" / OUTLINE.name).read_bytes() == OUTLINE.read_bytes()
+    docs = listed(ok(at.run()))                               # the page reopened the index that holds them
+    assert docs[OUTLINE_ID][0] == ADOPTED_TITLE and docs[old_id][0] == OUTLINE_TITLE
+    assert not KnowledgeBase.repair(site, model="hash").notes    # every recorded source is there
+    assert KnowledgeBase.open(site, model="hash").document(OUTLINE_ID).title == ADOPTED_TITLE
