@@ -11,7 +11,8 @@ from . import glyphs
 from .punct import restore
 from .errors import BadDocument
 from .readers import RawDocument
-from .records import Block, BoxInfo, Chapter, Document, Report, Section, TocEntry, cn, from_cn, subitem_ref
+from .records import (CIRCLED, Block, BoxInfo, Chapter, Document, Report, Section, TocEntry, cn, from_cn,
+                      subitem_ref)
 from .structure import (CHAPTER, LEAD, Line, Node, find_toc, heading_kind, is_part, parse_body,
                         split_lines, RUN_ON)
 from .table import parse_table, row_text
@@ -33,10 +34,14 @@ def doc_id_for(path: Path) -> str:
 
 def _meta(path: Path) -> dict:
     side = path.with_name(path.stem + ".meta.json")
-    if not side.exists():
+    try:
+        if not side.exists():
+            return {}
+    except OSError:             # the name is too long for a file (the document's own is near the limit): none
         return {}
     try:
         meta = json.loads(side.read_text(encoding="utf-8"))
+        json.dumps(meta, ensure_ascii=False).encode("utf-8")    # a \ud800 escape is no text a document can hold
     except (OSError, ValueError) as e:
         raise BadDocument(f"{side}: unreadable metadata ({e})") from None
     if not isinstance(meta, dict):
@@ -470,36 +475,46 @@ def numbering_gaps(doc: Document) -> list[str]:
     return gaps + _subitem_gaps(doc)
 
 
-_SUB_NO = re.compile(r"^(\d{1,2})\.(?:（(\d{1,2})）)?$")
+_SUB_NO = re.compile(rf"^(\d{{1,2}})[.．、](?:（(\d{{1,2}})）)?([{CIRCLED}])?$")   # 2. / 2、 / 2．（1） / 3．①, as printed
 
 
 def _subitem_gaps(doc: Document) -> list[str]:
     """1. sub-items run on through the document or start again at 1.; the （1） sub-items under a 1. item start at
-    （1） and run on, where a number skipped among the titled ones is not a clause of the item's text either
-    (（2）有专职工作人员；)."""
+    （1） and run on, and the ① under a 1. or a （1） at ①, where a number skipped among the titled ones is not a
+    clause of the item's text either (（2）有专职工作人员；)."""
     gaps, last = [], (0, "")
     texts: dict[tuple[int, int, str], list[str]] = {}
     for b in doc.blocks:
         ref = subitem_ref(b.subheading)
         if ref:
-            texts.setdefault((b.chapter, b.section, ref.split(".")[0]), []).append(doc.text[b.start:b.end])
+            texts.setdefault((b.chapter, b.section, _SUB_NO.match(ref).group(1)), []).append(doc.text[b.start:b.end])
+
+    def skips(after: tuple[int, str], n: int, printed, text: str, ref: str) -> None:
+        """n after the number `after` holds (and names): a gap unless each number skipped is printed in the item's
+        text as a clause (printed(k): （k） or the k-th circled number)."""
+        skipped = [k for k in range(after[0] + 1, n) if not re.search(rf"(?:^|[\n；;]){re.escape(printed(k))}", text)]
+        if skipped or n <= after[0]:
+            gaps.append(f"{after[1]} is followed by {ref}")
+
     for c in doc.chapters:
         for s in c.sections:
             head = c.ref + (s.ref if s.number else "")
-            paren = (0, "")
+            paren = circle = (0, "")
             for ref, _ in s.subitems:
-                item, sub = (int(x) if x else 0 for x in _SUB_NO.match(ref).groups())
-                if not sub:
-                    if item != last[0] + 1 and item != 1:
+                item, sub, circled = _SUB_NO.match(ref).groups()
+                text = "\n".join(texts.get((c.number, s.number, item), ()))
+                if circled:
+                    n = CIRCLED.index(circled) + 1
+                    skips(circle, n, lambda k: CIRCLED[k - 1], text, head + ref)
+                    circle = (n, head + ref)
+                elif sub:
+                    skips(paren, int(sub), lambda k: f"（{k}）", text, head + ref)
+                    paren, circle = (int(sub), head + ref), (0, head + ref)
+                else:
+                    if int(item) != last[0] + 1 and int(item) != 1:
                         gaps.append(f"{last[1]} is followed by {head}{ref}" if last[1] else f"the first is {head}{ref}")
-                    last, paren = (item, head + ref), (0, head + ref)
-                    continue
-                text = "\n".join(texts.get((c.number, s.number, str(item)), ()))
-                skipped = [k for k in range(paren[0] + 1, sub)
-                           if not re.search(rf"(?:^|[\n；;])（{k}）", text)]
-                if skipped or sub <= paren[0]:
-                    gaps.append(f"{paren[1]} is followed by {head}{ref}")
-                paren = (sub, head + ref)
+                    last = (int(item), head + ref)
+                    paren = circle = (0, head + ref)
     return gaps
 
 

@@ -60,18 +60,24 @@ class Section:
 
     @property
     def subitems(self) -> tuple[tuple[str, str], ...]:
-        """The section's 1. sub-items and the （1） sub-items under them, in order, as (ref, heading): ("2.",
-        "2.报名条件"), ("2.（1）", "（1）普通类"); none for a plan's （一） subheadings or —— paragraphs."""
-        out, item = [], ""
+        """The section's 1. sub-items, the （1） under them and the ① under either, in order, as (ref, heading):
+        ("2.", "2.报名条件"), ("2.（1）", "（1）普通类"), ("3．①", "①工会学校"); none for a plan's （一） subheadings or
+        —— paragraphs."""
+        out, item, paren = [], "", ""
         for sub in self.subheadings:
             m = _ITEM_NO.match(sub)
             if m:
-                item = m.group(0)
+                item, paren = m.group(0), ""
                 out.append((item, sub))
                 continue
             m = _PAREN_NO.match(sub)
             if m and item:
-                out.append((item + m.group(0), sub))
+                paren = m.group(0)
+                out.append((item + paren, sub))
+                continue
+            m = _CIRCLE_NO.match(sub)
+            if m and item:
+                out.append((item + paren + m.group(0), sub))
         return tuple(out)
 
 
@@ -273,19 +279,42 @@ def section_ref(number: int, label: str) -> str:
     return label or f"第{cn(number)}节"
 
 
-_ITEM_NO = re.compile(r"^\d{1,2}\.")            # 3.用好原产地规则 (the parser writes every 1./1．/1、 as 1.)
+_ITEM_NO = re.compile(r"^\d{1,2}[.．、]")        # 3.用好原产地规则 / 3、… / 3．…: the number as the document prints it
 _PAREN_NO = re.compile(r"^（\d{1,2}）")          # （1）普通类, under a 1. item
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_CIRCLE_NO = re.compile(f"^[{CIRCLED}]")         # ①工会学校, under a 1. item or its （1）
+_KEY_CHARS = str.maketrans({"(": "（", ")": "）"} | {chr(0xFF10 + d): str(d) for d in range(10)})
+_ITEM_DOT = re.compile(r"(?<=[0-9])[.．、]")
+
+
+def place_key(ref: str) -> str:
+    """A place in a document's own numbering as it is matched, never shown: spaces dropped, brackets and digits
+    half- or full-width alike, a sub-item's 3、 / 3． / 3. all one (二、（一）3、 → 二、（一）3.), so that a place is
+    found whichever way it is typed, while records and citations keep the number as the document prints it."""
+    return _ITEM_DOT.sub(".", "".join(ref.split()).translate(_KEY_CHARS))
 
 
 def subitem_ref(subheading: str | None) -> str:
     """The sub-item a heading path's last level names, in the document's own numbering: '3.用好原产地规则' → 3.,
-    '2.报名条件 › （1）普通类' → 2.（1）; "" for none (a plan's （一） subheading or —— paragraph is not a sub-item)."""
-    item, _, sub = (subheading or "").partition(" › ")
+    '3、用好原产地规则' → 3、, '2.报名条件 › （1）普通类' → 2.（1）, '3．成立工人学校 › ①工会学校' → 3．①; "" for
+    none (a plan's （一） subheading or —— paragraph is not a sub-item)."""
+    item, *under = (subheading or "").split(" › ")
     m = _ITEM_NO.match(item)
     if not m:
         return ""
-    paren = _PAREN_NO.match(sub)
-    return m.group(0) + (paren.group(0) if paren else "")
+    return m.group(0) + "".join(n.group(0) for sub in under if (n := _PAREN_NO.match(sub) or _CIRCLE_NO.match(sub)))
+
+
+_UNDER_NO = re.compile(f"（\\d{{1,2}}）|[{CIRCLED}]")
+
+
+def subitem_levels(ref: str) -> tuple[str, ...]:
+    """A sub-item's place and each place above it, as numbered: 2.（1）① → (2., 2.（1）, 2.（1）①), 3、 → (3、,);
+    () for none (its depth is their number)."""
+    m = _ITEM_NO.match(ref or "")
+    if not m:
+        return ()
+    return (m.group(0),) + tuple(ref[:n.end()] for n in _UNDER_NO.finditer(ref, m.end()))
 
 
 def subitem_title(subheading: str | None) -> str:
@@ -293,7 +322,7 @@ def subitem_title(subheading: str | None) -> str:
     if not subitem_ref(subheading):
         return ""
     last = subheading.rpartition(" › ")[2]
-    m = _ITEM_NO.match(last) or _PAREN_NO.match(last)
+    m = _ITEM_NO.match(last) or _PAREN_NO.match(last) or _CIRCLE_NO.match(last)
     return last[m.end():] if m else ""
 
 

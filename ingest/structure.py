@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .clean import clean_line, ends_sentence, is_page_furniture, looks_like_running_text
 from .passages import sentences
-from .records import TocEntry, cn, from_cn
+from .records import CIRCLED, TocEntry, cn, from_cn
 
 NUM = "一二三四五六七八九十百零〇0-9"
 VOLUME = re.compile(rf"^第([{NUM}]+)篇\s*(.*)$")                 # 第三篇 (provincial and national plans)
@@ -20,6 +20,8 @@ RUN_ON = re.compile(r"^([(（]([一二三四五六七八九十]+)[)）])\s*([^�
 SUBITEM = re.compile(r"^(\d{1,2})[.．、]\s*([^。；;：:，,\d][^。；;：:，,]{1,24}?)[。：:]?(?:$|(?<=[。：:]).)")
 # （1）普通类：分为… / （1）加强组织领导。… : a sub-item of a 1. item, numbered in Arabic digits in brackets
 PAREN_ITEM = re.compile(r"^[(（](\d{1,2})[)）]\s*(\S.*)$")
+# ①工会学校 / ①加强…。…: a sub-item of a 1. item or of its （1）, numbered in circled digits
+CIRCLED_ITEM = re.compile(rf"^([{CIRCLED}])\s*(\S.*)$")
 BOX = re.compile(r"^专栏\s*(\d+\s*[-－—]\s*\d+)\s*(.*)$")
 PREFACE = re.compile(r"^(序\s*言|前\s*言)$")
 TOC_HEAD = re.compile(r"^目\s*录$")
@@ -220,18 +222,27 @@ def paren_title(rest: str) -> str | None:
     return None
 
 
-def _paren_skips(lines: list[Line], i: int, last: int, n: int) -> bool:
+def circle_title(rest: str) -> str | None:
+    """The title a ① sub-item opens with, as a （1）'s (①工会学校 on its own line; ①加强组织领导。…), but never one
+    ending in ：: a ① that says what follows (③考生具有…且符合以下条件之一：随其父或母…) is a condition of a list."""
+    title = paren_title(rest)
+    return title if title and rest[len(title):len(title) + 1] not in ("：", ":") else None
+
+
+def _paren_skips(lines: list[Line], i: int, last: int, n: int, circled: bool = False) -> bool:
     """A titled （N） whose number jumps forward ((1), (2), then (4)) is a sub-item when the numbers skipped are
     nowhere further on under its 1. item: the document's numbering is kept and the report names the gap (as parts
-    that skip are). Before the first （1）, or with a skipped number still to come, it is a line of the text."""
-    if last < 1 or n <= last + 1 or not paren_title(PAREN_ITEM.match(lines[i].text).group(2).strip()):
+    that skip are). Before the first （1）, or with a skipped number still to come, it is a line of the text. The
+    same for a titled ① (circled) under its 1. or its （1）."""
+    pattern, title = (CIRCLED_ITEM, circle_title) if circled else (PAREN_ITEM, paren_title)
+    if last < 1 or n <= last + 1 or not title(pattern.match(lines[i].text).group(2).strip()):
         return False
     for line in lines[i + 1:]:
         t = line.text
-        if SUBITEM.match(t) or PART.match(t) or ITEM.match(t) or heading_kind(t):
-            break                       # the 1. item ends
-        m = PAREN_ITEM.match(t)
-        if m and last < int(m.group(1)) < n:
+        if SUBITEM.match(t) or PART.match(t) or ITEM.match(t) or heading_kind(t) or (circled and PAREN_ITEM.match(t)):
+            break                       # the 1. item (or the （1） a ① stands under) ends
+        m = pattern.match(t)
+        if m and last < (CIRCLED.index(m.group(1)) + 1 if circled else int(m.group(1))) < n:
             return False
     return True
 
@@ -303,6 +314,7 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
     last_sub = 0
     item_sub: str | None = None     # the 1. sub-item a （1） stands under, and the last （N） number seen under it
     last_paren = 0
+    circle_under, last_circle = "", 0     # the 1. or 1.（1） a ① stands under, and the last ① number seen under it
     box: str | None = None
     subheading: str | None = None
     in_table = False
@@ -411,8 +423,9 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
             # / 22.加强组织领导。 after 21. of 二、's last item)
             if m and (section or (chapter and int(m.group(1)) == last_sub + 1)):
                 last_sub = int(m.group(1))
-                subheading = item_sub = f"{m.group(1)}.{m.group(2).strip()}"
-                last_paren = 0
+                # the number as printed (1. / 1、 / 1．): cited and shown so; matched whatever way it is typed
+                subheading = item_sub = circle_under = f"{t[:m.end(1) + 1]}{m.group(2).strip()}"
+                last_paren = last_circle = 0
                 nodes.append(Node("subitem", subheading, line.page, line.lineno, chapter, section, box,
                                   subheading=subheading, number=int(m.group(1))))
                 add("paragraph", t, line)
@@ -420,14 +433,28 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
             m = PAREN_ITEM.match(t) if item_sub and subheading and subheading.startswith(item_sub) else None
             if m and (int(m.group(1)) == last_paren + 1 or _paren_skips(lines, i, last_paren, int(m.group(1)))):
                 # （1） under a 1. item, numbers in sequence: a level when it opens with a title; a clause of a list
-                # (（1）有专职工作人员；) stays a paragraph of its item
-                last_paren = int(m.group(1))
+                # (（1）有专职工作人员；) stays a paragraph of its item, and a ① under it a condition, never a level
+                last_paren, last_circle, circle_under = int(m.group(1)), 0, ""
                 title = paren_title(m.group(2).strip())
                 if title:
                     sub = f"（{m.group(1)}）{title}"
-                    subheading = f"{item_sub} › {sub}"
+                    subheading = circle_under = f"{item_sub} › {sub}"
                     nodes.append(Node("subitem", sub, line.page, line.lineno, chapter, section, box,
                                       subheading=subheading, number=last_paren))
+                    add("paragraph", t, line)
+                    continue
+            m = CIRCLED_ITEM.match(t) if circle_under and subheading and subheading.startswith(item_sub) else None
+            n = CIRCLED.index(m.group(1)) + 1 if m else 0
+            if m and (n == last_circle + 1 or _paren_skips(lines, i, last_circle, n, circled=True)):
+                # ① under a 1. item (3．成立工人学校 / ①工会学校) or under its （1）, in sequence: a level when it opens
+                # with a title, as a （1） is; a condition of a list (①具备我市…完整学籍；) stays a paragraph
+                last_circle = n
+                title = circle_title(m.group(2).strip())
+                if title:
+                    sub = f"{m.group(1)}{title}"
+                    subheading = f"{circle_under} › {sub}"
+                    nodes.append(Node("subitem", sub, line.page, line.lineno, chapter, section, box,
+                                      subheading=subheading, number=last_circle))
                     add("paragraph", t, line)
                     continue
         elif SUBHEAD.match(t) or DASH_HEAD.match(t):

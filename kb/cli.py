@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ingest import BadDocument
 
-from . import KBError, KnowledgeBase, added_at, verdict, visible
+from . import KBError, KnowledgeBase, added_at, subitem_levels, verdict, visible
 from .config import config_toml, default_index_dir, environment, load_config
 from .errors import BadQuery
 
@@ -129,12 +129,13 @@ def _say(*parts, sep: str = " ", end: str = "\n", file=None, flush: bool = False
     print(plain(sep.join(map(str, parts))), end=end, file=file, flush=flush)
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff]")
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
 def _json(data) -> str:
-    """JSON with the text exactly as held: json escapes the C0 controls itself; DEL, C1 controls and lone surrogates
-    are written as \\u escapes too (a terminal may act on a raw C1 control, and a surrogate cannot be printed)."""
+    """JSON with the text exactly as held: json escapes the C0 controls itself; DEL, C1 controls, lone surrogates and
+    bidi controls are written as \\u escapes too (a terminal may act on a raw C1 control, a surrogate cannot be
+    printed, a bidi override shows the text after it in another order): kb.visible's characters, exactly."""
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -243,8 +244,8 @@ def cmd_toc(a) -> int:
                 if s.number or s.heading:          # section 0: a part's own 1. sub-items, under the part itself
                     _say(f"{indent}  {s.heading}{_dots(s.page)}")
                 under = dict((h, r) for r, h in s.subitems)
-                for sub in s.subheadings:          # a （1） under its 1.
-                    deep = "  " if "（" in under.get(sub, "") else ""
+                for sub in s.subheadings:          # a （1） under its 1., a ① under either
+                    deep = "  " * max(len(subitem_levels(under.get(sub, ""))) - 1, 0)
                     _say(f"{'      ' if s.number else '    '}{deep}{sub}")
                 for b in boxes.get((c.number, s.number), []):
                     _say(f"    专栏 {b.id} {b.title}{_dots(b.page)}")
@@ -403,7 +404,7 @@ def main(argv=None) -> int:
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--chapter", type=int)
     p.add_argument("--section", help="a section number (with --chapter), or a place in the document's own numbering: "
-                   "九、（一）, 第三章第二节, 第二篇第一章, a sub-item 二、（一）3. or 一、2.（1）")
+                   "九、（一）, 第三章第二节, 第二篇第一章, a sub-item 二、（一）3. or 一、2.（1） (3、 and 3． typed alike)")
     p.add_argument("--box")
     p.add_argument("--doc")
     p.add_argument("--json", action="store_true")

@@ -17,7 +17,7 @@ import numpy as np
 import ingest
 from ingest import tokenize
 from ingest.readers import sha256_file
-from ingest.records import Document, Passage
+from ingest.records import CIRCLED, Document, Passage, place_key
 
 from . import answer as answering
 from . import query as querying
@@ -148,7 +148,8 @@ SCOPES_KEPT = 64          # statistics of this many document sets are kept, and 
                           # ~2 ms a passage, tokenising it; together about one more copy of the lexical index)
 
 _PROJECT_BOX = re.compile(r"项目|工程")
-_PLACE_CHARS = str.maketrans({"(": "（", ")": "）", "．": "."})     # a place typed as 一、2.(1) or 九、(一)
+_UNDER = "（" + CIRCLED       # what opens the number of a sub-item's own sub-items: （1）, ①
+
 
 class KnowledgeBase:
     """An opened index: passages, documents, vectors and lexical indexes, ready to search."""
@@ -177,7 +178,8 @@ class KnowledgeBase:
             "section": np.array([p.section for p in passages], dtype=np.int32),
             "box": np.array([p.box or "" for p in passages], dtype=object),
             "doc": np.array([p.doc_id for p in passages], dtype=object),
-            "subitem": np.array([p.subitem_ref for p in passages], dtype=object),    # 3. / 2.（1） / ""
+            # 3. / 2.（1） / "", as matched (3、 and 3． of a document that prints them are 3. here)
+            "subitem": np.array([place_key(p.subitem_ref) for p in passages], dtype=object),
             # about the period a plan reviews: its 成就/回顾 section, or text naming the 十三五 period
             "past": np.array([querying.looks_back(p.section_title, p.text) for p in passages],
                              dtype=bool),
@@ -366,6 +368,8 @@ class KnowledgeBase:
         backend = backend_name(backend, recorded)
         writer.checkpoint("read previous")
         files = ingest.discover(paths)
+        # the ids new versions replace: never read again from their recorded (old) sources below, after the new file
+        claimed = {ingest.document.doc_id_for(f) for f in files} if new_version else set()
         # a folder given that holds no document is said, not passed over as "up to date"
         kinds = "、".join(sorted(ingest.SUFFIXES))
         notes = tuple(f"{p}: no {kinds} file in this folder; nothing was added from it"
@@ -376,13 +380,13 @@ class KnowledgeBase:
             prev_sources = {k: v for k, v in prev_sources.items() if k in keep}
             given = {_source_key(f) for f in files if not _odd_file(f)}
             files += [Path(d["source"]) for d in recovered
-                      if d["doc_id"] not in prev_docs and d["doc_id"] not in remove
+                      if d["doc_id"] not in prev_docs and d["doc_id"] not in remove and d["doc_id"] not in claimed
                       and Path(d["source"]).is_file() and _source_key(d["source"]) not in given]
         if prev_sources and not prev_docs and not replace:
             # the parser changed (or documents.jsonl is damaged): documents indexed earlier are parsed again
             given = {_source_key(f) for f in files}
             files += [Path(src) for doc_id, src in prev_sources.items()
-                      if src not in given and doc_id not in remove and Path(src).exists()]
+                      if src not in given and doc_id not in remove and doc_id not in claimed and Path(src).exists()]
         if not files and not remove and not prev_docs and not allow_empty:
             raise ingest.BadDocument(f"no {kinds} files in {', '.join(map(str, paths)) or '(nothing given)'}")
         docs: dict[str, Document] = {} if replace else dict(prev_docs)
@@ -530,9 +534,13 @@ class KnowledgeBase:
             m &= self._meta["box"] == str(box)
         if doc is not None:
             m &= self._meta["doc"] == str(doc)
-        if subitem:            # a 1. item with the （1） sub-items under it: 2. holds 2.（1）, not 20.
-            want = str(subitem)
-            m &= np.array([r == want or r.startswith(want + "（") for r in self._meta["subitem"]], dtype=bool)
+            if not m.any() and str(doc) not in {d.doc_id for d in self.documents}:
+                ids = "、".join(d.doc_id for d in self.documents[:8]) + ("…" if len(self.documents) > 8 else "")
+                raise BadQuery(f"no document {str(doc)!r} in this index (documents: {ids}; `kb ls` lists them)")
+        if subitem:            # a sub-item with those under it: 2. holds 2.（1） and 2.（1）①, not 20.
+            want = place_key(str(subitem))
+            m &= np.array([r == want or (r.startswith(want) and r[len(want)] in _UNDER)
+                           for r in self._meta["subitem"]], dtype=bool)
         return m
 
     def _scope(self, doc: str | None) -> Scope | None:
@@ -554,26 +562,25 @@ class KnowledgeBase:
 
     def place(self, ref: str, doc: str | None = None) -> Place:
         """A place named in a document's own numbering (九、（一）, 第三章第二节, 第二篇第一章, 序言, a sub-item: 二、（一）3.,
-        一、2.（1）) → its Place (doc id, chapter, section or None, sub-item), for --section and the app's links.
+        一、2.（1）) → its Place (doc id, chapter, section or None, sub-item), for --section and the app's links; a
+        sub-item's number is found typed as 3., 3、 or 3．, and named in the Place as the document prints it.
         BadQuery when no document has it, or when it is not one place (name the document, or the 篇: 第一章 comes
         again in every 篇 of some plans)."""
-        def norm(s: str) -> str:            # 一、2.(1) typed with ASCII brackets or a full-width ．
-            return "".join(s.split()).translate(_PLACE_CHARS)
-        want = norm(str(ref))
+        want = place_key(str(ref))          # 一、2.(1) typed with ASCII brackets; 3、 / 3． / 3. for a sub-item
         found = []
         for d in self.documents:
             if doc is not None and d.doc_id != doc:
                 continue
             for c in d.chapters:
-                if norm(c.ref) == want or (c.volume and norm(c.label) == want):
+                if place_key(c.ref) == want or (c.volume and place_key(c.label) == want):
                     found.append(Place(d.doc_id, c.number, None, "", c.ref))
                 for s in c.sections:
-                    if s.number and s.ref and (norm(c.ref + s.ref) == want
-                                               or (c.volume and norm(c.label + s.ref) == want)):
+                    if s.number and s.ref and (place_key(c.ref + s.ref) == want
+                                               or (c.volume and place_key(c.label + s.ref) == want)):
                         found.append(Place(d.doc_id, c.number, s.number, "", c.ref + s.ref))
                     head = c.ref + (s.ref if s.number else "")
                     for sub, _ in s.subitems:
-                        if norm(head + sub) == want or (c.volume and norm(c.label + s.ref + sub) == want):
+                        if place_key(head + sub) == want or (c.volume and place_key(c.label + s.ref + sub) == want):
                             found.append(Place(d.doc_id, c.number, s.number, sub, head + sub))
         if not found:
             where = f"document {doc}" if doc else "the indexed documents"

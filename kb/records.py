@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from ingest.records import Document, Passage, cn, subitem_title  # noqa: F401 — re-exported by kb: the record types of its API
+from ingest.records import Document, Passage, cn, subitem_levels, subitem_title  # noqa: F401 — re-exported by kb: the record types of its API
 
 
 # titles every government issues again each year: the year tells them apart (2024年《政府工作报告》, as cited)
@@ -15,9 +15,12 @@ ANNUAL = re.compile(r"(?:.{0,20}(?:政府|人民代表大会常务委员会|人�
 # A document may hold control characters (a .txt with a colour code, a bell): the index keeps them, as the quotation
 # rule demands, and every face and export shows each as its visible picture (␛ for ESC, ␇ for BEL, ␡ for DEL), one
 # character for one, so that no terminal runs them and no XML writer (Word) refuses them. Tab and line feed are text;
-# a C1 control, a lone surrogate and U+FFFE/U+FFFF (no picture, and not XML) are shown as U+FFFD.
+# a C1 control, a lone surrogate and U+FFFE/U+FFFF (no picture, and not XML) are shown as U+FFFD, and so is a bidi
+# embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): invisible, it would show the text after it in another
+# order than it has ("Trojan Source": %59 shown as 95%).
+BIDI = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
 VISIBLE = {**{c: 0x2400 + c for c in (*range(0x09), *range(0x0B, 0x20))}, 0x7F: 0x2421,
-           **dict.fromkeys((*range(0x80, 0xA0), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF), 0xFFFD)}
+           **dict.fromkeys((*range(0x80, 0xA0), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF, *BIDI), 0xFFFD)}
 
 
 def added_at(value: str | None) -> str:

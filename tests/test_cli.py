@@ -79,6 +79,14 @@ def test_ingest_of_a_folder_without_documents_says_so(capsys, hash_index, tmp_pa
     assert code == 1 and f"no .docx、.htm、.html、.pdf、.txt files in {empty}" in err and err.count("\n") == 1
 
 
+def test_ask_with_a_document_the_index_lacks_is_one_line(capsys, hash_index):
+    assert main(["--index", str(hash_index), "--model", "hash", "ask", "老旧小区", "--doc", "weibin-outline"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.strip().splitlines() == [
+        "kb: no document 'weibin-outline' in this index (documents: weibin-14th-five-year-plan-outline; `kb ls` lists"
+        " them)"]
+
+
 def test_ls_keeps_a_document_with_a_line_feed_in_its_name_on_one_line(capsys, tmp_path, outline_path):
     folder = tmp_path / "文件"
     folder.mkdir()

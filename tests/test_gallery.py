@@ -12,7 +12,7 @@ DOCS = sorted(p.stem for p in GALLERY.glob("*.txt"))
 # documents numbered 一、 / （一） (work reports, a 中央一号文件, an implementation opinion): parts and items must come
 # out exactly as printed; plans numbered 篇 / 章 / 节 (a national, a provincial and a city plan) likewise.
 PARTS = ["admission-measures-chongqing-2020", "central-no1-2018", "gov-work-report-2023", "gov-work-report-2024", "implementation-opinion-anhui-rcep",
-         "notice-zhejiang-zhandao-wajue"]
+         "notice-zhejiang-zhandao-wajue", "party-report-guangzhou-1921"]
 VOLUMES = ["national-15th-plan", "province-15th-plan-beijing", "city-15th-plan-guangzhou"]
 
 
@@ -212,6 +212,20 @@ def test_numbered_sub_items_as_printed():
     assert [sub for c in doc.chapters for s in c.sections for sub in s.subheadings] == want
     last = next(p for p in ingest.passages(doc) if p.text.startswith("22."))
     assert last.heading_path == "三、保障措施 › 22.加强组织领导"
+
+
+def test_full_width_and_circled_sub_items_as_printed():
+    """The 1921 Guangzhou report numbers its items 1． to 5. with a full-width point, and 3．成立工人学校's two schools
+    ①工会学校 and ②工人夜校: each a level, kept in the document's own numbering (never 1.), in the heading path."""
+    name = "party-report-guangzhou-1921"
+    doc = ingest.load(GALLERY / f"{name}.txt")
+    want = [h["number"] + h["title"] for h in expected(name)["headings"] if int(h["level"]) > 2]
+    assert [sub for c in doc.chapters for s in c.sections for sub in s.subheadings] == want
+    assert [ref for c in doc.chapters for s in c.sections for ref, _ in s.subitems] == [
+        h["path"].removeprefix("三、") for h in expected(name)["headings"] if int(h["level"]) > 2]
+    school = next(p for p in ingest.passages(doc) if p.text.startswith("成立这类学校的计划"))
+    assert school.heading_path == "三、今后意见 › 3．成立工人学校 › ①工会学校"
+    assert not doc.report.warnings
 
 
 def test_bracketed_sub_items_as_printed():

@@ -45,7 +45,10 @@ def test_filters_restrict_hits(any_kb):
     assert hits and all(h.passage.chapter == 6 for h in hits)
     hits = any_kb.search("老旧小区改造", k=10, chapter=6, section=3, box="6-3")
     assert hits and all(h.passage.box == "6-3" for h in hits)
-    assert any_kb.search("老旧小区改造", doc="no-such-doc") == []
+    with pytest.raises(BadQuery, match="no document 'no-such-doc' in this index"):   # a typo is said, not 0 hits
+        any_kb.search("老旧小区改造", doc="no-such-doc")
+    with pytest.raises(BadQuery):
+        any_kb.ask("老旧小区改造", doc="no-such-doc")
 
 
 def test_answer_is_verbatim_with_citation(any_kb):

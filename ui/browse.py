@@ -11,13 +11,13 @@ from urllib.parse import quote, urlencode
 
 import streamlit as st
 
-from kb import KBError, KnowledgeBase, Passage, pageview, unit_pages
+from kb import KBError, KnowledgeBase, Passage, pageview, subitem_levels, unit_pages
 from ui.basket import add_button, basket
 from ui.cite import item_of_paragraph, item_of_passage
 from ui.docs import doc_ids, is_multi, title_of, url_doc
 from ui.loading import cached_ask, section_blocks
 from ui.related import render_related
-from ui.render import (anchor, esc, html_block, link, mark, parse_section, plain, section_key, sub_anchor,
+from ui.render import (anchor, esc, html_block, link, mark, option, parse_section, plain, section_key, sub_anchor,
                        table_html)
 
 
@@ -121,9 +121,10 @@ def toc_html(doc, order, current: str, base: dict) -> str:
             cls = "kb-toc kb-here" if k == current else "kb-toc"
             rows.append(link(href, f"{short}　{pg}" if pg else short, cls))
             for ref, sub in (doc.section(cc, ss).subitems if doc.section(cc, ss) else ()):
-                # the section's 1. sub-items and the （1） under each, each a link to its anchor in the section
+                # the section's 1. sub-items, the （1） under each and the ① under either, each a link to its anchor
+                depth = min(len(subitem_levels(ref)), 3)
                 rows.append(link(f"{href}#{sub_anchor(ref)}", sub,
-                                 "kb-toc kb-toc-sub2" if "（" in ref else "kb-toc kb-toc-sub"))
+                                 "kb-toc kb-toc-sub" + (str(depth) if depth > 1 else "")))
             for bx in boxes.get((cc, ss), ()):
                 href = "?" + urlencode({**base, "section": k, "box": bx.id}, quote_via=quote) + f"#box-{bx.id}"
                 rows.append(link(href, f"专栏{bx.id} {bx.title}" + (f"　{bx.page}" if bx.page else ""),
@@ -184,7 +185,7 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
         sec = doc.section(c, s)
         for ref, sub in (sec.subitems if sec else ()):          # picked by their place: 二、（一）3.
             place = doc.chapter(c).ref + (sec.ref if s else "") + ref
-            sub_labels[place] = ("　　" if "（" in ref else "　") + sub
+            sub_labels[place] = "　" * len(subitem_levels(ref)) + sub
             pick.append(place)
         for b in by_section.get(k, ()):
             box_labels[BOX + b.id] = f"　专栏{b.id} {b.title}" + (f"（第{b.page}页）" if b.page else "")
@@ -203,8 +204,8 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
         col_sec = st.container()
     with col_sec:
         st.selectbox("章节", pick, key="browse_pick", on_change=on_pick_section,
-                     format_func=lambda k: box_labels[k] if k in box_labels else sub_labels[k] if k in sub_labels
-                     else (f"{labels[k][0]}（第{labels[k][1]}页）" if labels[k][1] else labels[k][0]),
+                     format_func=lambda k: option(box_labels[k] if k in box_labels else sub_labels[k] if k in sub_labels
+                                                  else (f"{labels[k][0]}（第{labels[k][1]}页）" if labels[k][1] else labels[k][0])),
                      label_visibility="collapsed")
 
     if missing:
@@ -247,8 +248,10 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
     passages = [p for p in kb.section_passages(doc.doc_id, c_no, s_no)]
     if focus is not None and (focus.chapter, focus.section) == (c_no, s_no):
         render_related(kb, focus, "focus", expanded=True)      # the passage a link opened: its counterparts
+    # a link to a sub-item (?section=一、2.（3）) marks its heading paragraph, as a link to a paragraph marks that one
+    sub = sub_anchor(placed.subitem) if placed is not None and placed.subitem and placed.doc == doc.doc_id else None
     render_section(kb, doc, section_blocks(kb, id(kb), doc.doc_id).get((c_no, s_no), []),
-                   passages, focus, para, terms, key, base, sentence_span(st.query_params.get("s"), focus))
+                   passages, focus, para, terms, key, base, sentence_span(st.query_params.get("s"), focus), sub)
 
     prev_col, next_col = st.columns(2)
     with prev_col:
@@ -264,8 +267,8 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
         target = anchor(focus)
     elif para:
         target = f"p{para}"
-    elif placed is not None and placed.subitem and placed.doc == doc.doc_id:
-        target = sub_anchor(placed.subitem)
+    elif sub:
+        target = sub
     elif here_box:
         target = f"box-{box_here}"
     else:
@@ -284,7 +287,9 @@ def sentence_span(value: str | None, focus) -> tuple[int, int] | None:
 
 
 def render_section(kb, doc, blocks, passages, focus, para, terms, key, base=None,
-                   sentence: tuple[int, int] | None = None) -> None:
+                   sentence: tuple[int, int] | None = None, sub: str | None = None) -> None:
+    """The section's blocks in reading order; `focus` (a passage), else `para` (a paragraph number), else `sub` (a
+    sub-item's anchor: the paragraph that opens it) is marked."""
     base = base or {"page": "浏览"}
     text = doc.text
     by_para: dict[int, list[Passage]] = {}
@@ -301,7 +306,7 @@ def render_section(kb, doc, blocks, passages, focus, para, terms, key, base=None
             rows.clear()
 
     frame, frame_box = None, None            # a 专栏 box: its title, paragraphs and table inside one frame
-    subs_seen: set[str] = set()              # the 1. / （1） sub-items anchored so far (at their first paragraph)
+    subs_seen: set[str] = set()              # the 1. / （1） / ① sub-items anchored so far (at their first paragraph)
     for b in blocks:
         if b.kind in ("chapter", "section"):
             continue
@@ -326,8 +331,11 @@ def render_section(kb, doc, blocks, passages, focus, para, terms, key, base=None
                 st.markdown(html_block(esc(body), "kb-meta"), unsafe_allow_html=True)
             else:
                 pid = f"p{b.para}" if b.para else f"o{b.start}"
+                new = [r for r in subitem_levels(b.subitem_ref) if r not in subs_seen]     # anchored here
+                subs_seen.update(new)
                 focused = (focus is not None and focus.start < b.end and b.start < focus.end) \
-                    or (focus is None and para and b.para == para)
+                    or (focus is None and para and b.para == para) \
+                    or (focus is None and not para and sub is not None and sub in map(sub_anchor, new))
                 here = "?" + urlencode({**base, "section": key, "p": b.para}, quote_via=quote) \
                     + "#" + pid
                 spans = kb.highlight(body, list(terms)) if terms and focused else ()
@@ -338,9 +346,6 @@ def render_section(kb, doc, blocks, passages, focus, para, terms, key, base=None
                     span = (focus.start - b.start, focus.end - b.start)   # one part of a long paragraph
                 inner = mark(body, spans, span) + f'<a class="kb-anchor" href="{html.escape(here)}" ' \
                     f'target="_self" title="本段链接">¶{b.para or ""}</a>'
-                ref = b.subitem_ref
-                new = [r for r in dict.fromkeys((ref.split("（")[0], ref)) if r and r not in subs_seen]
-                subs_seen.update(new)
                 inner = "".join(f'<span class="kb-subanchor" id="{sub_anchor(r)}"></span>' for r in new) + inner
                 st.markdown(html_block(inner, "kb-text kb-para" + (" kb-focus" if focused else ""),
                                        pid), unsafe_allow_html=True)

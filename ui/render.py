@@ -5,7 +5,7 @@ import html
 import re
 from urllib.parse import quote, urlencode
 
-from kb import Passage, visible
+from kb import Passage, subitem_levels, visible
 from ui.config import INDICATOR_COLUMNS, LONG_QUERY
 
 CSS = """<style>
@@ -65,9 +65,10 @@ a.kb-cell-link {display: block; white-space: nowrap;}
 .kb-tocnav a.kb-toc:hover {color: #c0392b;}
 .kb-tocnav a.kb-here {font-weight: 600; color: #c0392b;}
 .kb-tocnav a.kb-toc-box {padding-left: 2rem; color: #8a5a00;}
-/* a section's 1. sub-items, and the （1） sub-items under each */
+/* a section's 1. sub-items, the （1） sub-items under each and the ① under either */
 .kb-tocnav a.kb-toc-sub {padding-left: 2rem; font-size: .84rem;}
 .kb-tocnav a.kb-toc-sub2 {padding-left: 3rem; font-size: .84rem;}
+.kb-tocnav a.kb-toc-sub3 {padding-left: 4rem; font-size: .84rem;}
 .kb-subanchor {scroll-margin-top: 4rem;}
 /* 加入摘录 under every paragraph of the reading view: shown when the paragraph is pointed at (or tapped) */
 [class*="st-key-addpara-"] {height: 0; position: relative; z-index: 1;}
@@ -122,6 +123,12 @@ def plain(text: str) -> str:
     return " ".join(visible(str(text)).split()).translate(_PLAIN_TABLE)
 
 
+def option(text: str) -> str:
+    """Document text as a picker's option (st.selectbox shows it as plain text): on one line (a line feed or tab as a
+    space), a control character as its picture (kb.visible), nothing escaped."""
+    return re.sub(r"[\n\t]+", " ", visible(str(text)))
+
+
 def mark(text: str, spans, focus: tuple[int, int] | None = None) -> str:
     """Escaped text with the (start, end) spans wrapped in <mark>, and the focus range in a span."""
     n = len(text)
@@ -153,8 +160,13 @@ def anchor(p: Passage) -> str:
 
 
 def sub_anchor(ref: str) -> str:
-    """A sub-item's anchor in the reading view: sub-3 for 3., sub-2-1 for 2.（1）."""
-    return "sub-" + "-".join(re.findall(r"\d+", ref))
+    """A sub-item's anchor in the reading view: sub-3 for 3. (3、, 3．), sub-2-1 for 2.（1）, sub-3-c1 for 3．①."""
+    out, above = [], ""
+    for level in subitem_levels(ref):
+        own, above = level[len(above):], level
+        digits = "".join(re.findall(r"[0-9]", own))
+        out.append(digits or f"c{ord(own[0]) - ord('①') + 1}")
+    return "sub-" + "-".join(out)
 
 
 def section_key(chapter: int, section: int) -> str:
