@@ -1,6 +1,7 @@
 """Read planning documents (.txt/.pdf/.docx/.html) into structured Documents and citable Passages."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .document import build as _build
@@ -21,11 +22,20 @@ def load(path: str | Path, progress=None) -> Document:
 
 
 def discover(paths) -> list[Path]:
-    """Expand files and folders into the sorted list of readable files they hold (.txt .pdf .docx .html)."""
+    """Expand files and folders into the sorted list of readable files they hold (.txt .pdf .docx .html); a folder
+    this user cannot list (chmod 000) is BadDocument, one line saying so, never taken for an empty one."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+            out += sorted(f for f in _files(p) if f.suffix.lower() in SUFFIXES)
         else:
             out.append(p)
     return out
+
+
+def _files(folder: Path):
+    """The files under a folder, as rglob finds them (links to folders not followed)."""
+    def refuse(e: OSError):
+        raise BadDocument(unreadable(Path(e.filename), e))
+    for root, _, names in os.walk(folder, onerror=refuse):
+        yield from (f for f in (Path(root) / n for n in names) if f.is_file())

@@ -66,5 +66,5 @@ def cmd_diff(a) -> int:
     else:
         _say("\n".join(lines(diff, changed_only=not a.all)))
     if a.docx:
-        _say(f"wrote the comparison table to {a.docx}", file=__import__("sys").stderr)
+        _say(f"kb: wrote the comparison table to {a.docx}", file=__import__("sys").stderr)
     return 0

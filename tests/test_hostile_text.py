@@ -224,3 +224,161 @@ def test_real_gbk_text_simplified_or_traditional_is_read_without_a_warning(tmp_p
     raw = ingest.read(f)
     assert raw.encoding == "gb18030" and raw.problems == ()
     assert "".join(l.text for p in raw.pages for l in p.lines) == text.replace("\n", "")
+
+
+# ---------------------------------------------------------------- the second campaign (bench/attack_text.py)
+TURNED = "全区铜加工企业达到\u202e%01\u202c家，\u2066营业收入\u2069100亿元。"     # RLO shows %01 as 10%
+
+
+def test_bidi_controls_are_shown_as_replacement_characters_in_every_face_and_escaped_in_json(capsys, tmp_path):
+    """An RLO (U+202E) or isolate in a document would show the text after it reversed (Trojan Source): every face
+    shows it as U+FFFD, one for one, as a C1 control; --json keeps it exactly as a \\u escape."""
+    shown = "全区铜加工企业达到\ufffd%01\ufffd家，\ufffd营业收入\ufffd100亿元。"
+    assert visible(TURNED) == shown
+    item = {"id": "a", "passage_id": "doc:1.1:p1", "kind": "paragraph", "text": TURNED, "citation": "《规划\u202e》",
+            "place": "第一章", "page": 1}
+    rows = list(csv.reader(io.StringIO(export_csv([item]).decode("utf-8-sig"))))
+    import docx
+    word = "\n".join(p.text for p in docx.Document(io.BytesIO(export_docx([item]))).paragraphs)
+    for text in (esc(TURNED), plain(TURNED), mark(TURNED, [(2, 5)]), export_markdown([item]), quotation(item),
+                 "".join(sum(rows, [])), word):
+        assert not re.search("[\u202a-\u202e\u2066-\u2069]", text), text
+    assert rows[1][2] == shown and shown in word
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    assert ',全区铜加工企业达到10家,实现营业收入100亿元以上。' in MANUFACTURING
+    (corpus / "plan.txt").write_text("卫滨区规划\u202e纲要\n\n" + MANUFACTURING.replace(
+        ',全区铜加工企业达到10家,实现营业收入100亿元以上。', "," + TURNED, 1), encoding="utf-8")
+    idx = str(tmp_path / "index")
+    outputs = [_cli(capsys, "--index", idx, "--model", "hash", "ingest", str(corpus))]
+    outputs += [_cli(capsys, "--index", idx, "--model", "hash", *args) for args in (["ls"], ["toc"], ["ask", "铜加工企业"])]
+    for code, out, err in outputs:
+        assert code == 0 and not re.search("[\u202a-\u202e\u2066-\u2069]", out + err), (out + err)[:300]
+    assert "\ufffd%01\ufffd家" in outputs[-1][1]
+    code, out, _ = _cli(capsys, "--index", idx, "--model", "hash", "ask", "--json", "铜加工企业")
+    assert code == 0 and "\u202e" not in out and "\\u202e%01\\u202c" in out
+    assert any("\u202e%01\u202c" in h["text"] for h in json.loads(out)["hits"])          # exact, as held
+
+
+def test_a_web_page_holding_a_control_character_is_read_and_keeps_it(tmp_path):
+    """A single &#27; or raw BEL in a page made trafilatura return nothing: the whole page was refused as having no
+    article text. It is read; the control character is kept as a .txt keeps it (shown as its picture)."""
+    paras = "".join(f"<p>{line}</p>" for line in MANUFACTURING.splitlines()[2:12] if line.strip())
+    page = (f"<html><head><meta charset='utf-8'><title>卫滨区规划\x07纲要</title></head><body>"
+            f"<h1>推动制造业高质量发展</h1><p>全区铜材料&#27;[31m深加工&#x1b;[0m产业\x07发展&#xFFFE;。</p>{paras}"
+            "</body></html>")
+    f = tmp_path / "page.html"
+    f.write_text(page, encoding="utf-8")
+    doc = ingest.load(f)
+    assert "全区铜材料\x1b[31m深加工\x1b[0m产业\x07发展\ufffd。" in doc.text
+    assert MANUFACTURING.splitlines()[3].strip()[:20] in doc.text
+
+
+def test_a_pdf_page_that_cannot_be_loaded_is_said_and_the_other_pages_are_read(tmp_path):
+    """A page tree that lists its own Pages node as a kid: pdfium cannot load that page, and the ingest stopped with
+    a traceback. The page is empty and said; the others are read, on their own page numbers."""
+    from .pdfgen import make_pdf
+    lines = ["卫滨区制造业发展规划", "第一章 铜材料深加工", "全区铜加工企业达到10家，实现营业收入100亿元以上。"]
+    data = make_pdf(tmp_path / "ok.pdf", [lines, lines]).read_bytes()
+    assert b"/Count 2 /Kids [ 4 0 R 5 0 R ]" in data
+    f = tmp_path / "loop.pdf"
+    f.write_bytes(data.replace(b"/Count 2 /Kids [ 4 0 R 5 0 R ]", b"/Count 3 /Kids [ 4 0 R 8 0 R 5 0 R ]"))
+    doc = ingest.load(f)
+    assert any("cannot be read" in w for w in doc.report.warnings)
+    assert {p.page for p in ingest.passages(doc) if "铜加工企业" in p.text} == {1, 2}
+
+
+def test_a_folder_this_user_cannot_list_is_refused_with_chmod_advice(capsys, tmp_path, monkeypatch):
+    """rglob passed over a folder it may not list: `kb ingest locked/` said "no file in this folder" and exit 0 while
+    the folder held a document. As root nothing is unreadable, so listing it is made to fail as chmod 000 does."""
+    import os
+    corpus, idx = _site(tmp_path)
+    before = _state(idx)
+    locked = tmp_path / "锁住的 folder"
+    locked.mkdir()
+    (locked / "plan.txt").write_text(MANUFACTURING, encoding="utf-8")
+    scandir = os.scandir
+
+    def denied(path="."):
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+    monkeypatch.setattr(os, "scandir", denied)
+    code, out, err = _cli(capsys, "--index", str(idx), "--model", "hash", "ingest", str(locked))
+    assert code == 1 and out == "" and err.count("\n") == 1, err
+    assert "cannot read (permission denied)" in err and "chmod u+rx" in err and str(locked) in err
+    assert _state(idx) == before
+
+
+def test_a_file_named_at_the_length_limit_is_read_by_the_cli_and_the_upload(capsys, tmp_path, monkeypatch):
+    """A 255-byte name is a legal file name, but its .meta.json side file's name is too long: checking for one
+    raised ENAMETOOLONG (`kb: [Errno 36] File name too long`); the app's upload named its temporary file after it."""
+    from ui.documents import Refused, add_document
+    corpus, idx = _site(tmp_path)
+    name = "卫滨区" * 27 + "规划14.txt"                   # 83 ideographs, 2 digits and .txt: 255 bytes
+    assert len(name.encode()) == 255
+    (corpus / name).write_text(MANUFACTURING, encoding="utf-8")
+    code, out, err = _cli(capsys, "--index", str(idx), "--model", "hash", "ingest", str(corpus / name))
+    assert code == 0 and "indexed 2 documents" in out, err
+    monkeypatch.setenv("KB_UPLOADS", str(tmp_path / "uploads"))
+    monkeypatch.delenv("KB_MODEL", raising=False)
+    kb = KnowledgeBase.open(idx, model="hash")
+    doc_id, _ = add_document(kb, idx, "长" + name[1:], MANUFACTURING.encode())
+    assert doc_id in {d.doc_id for d in KnowledgeBase.open(idx, model="hash").documents}
+    with pytest.raises(Refused) as e:                   # a name no file can have: one line, nothing left behind
+        add_document(kb, idx, "规" * 120 + ".txt", MANUFACTURING.encode())
+    assert "无法保存到上传文件夹" in str(e.value) and "\n" not in str(e.value)
+    assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == [f"{doc_id}.txt"]
+    from ui.documents import remove_document         # removing it looks for its cover, whose name is too long
+    remove_document(KnowledgeBase.open(idx, model="hash"), idx, doc_id)
+    assert doc_id not in {d.doc_id for d in KnowledgeBase.open(idx, model="hash").documents}
+    assert not list((tmp_path / "uploads").iterdir())
+
+
+def test_document_pickers_show_a_title_control_character_as_its_picture():
+    """The 问答, 浏览 and 对比 pickers' options (plain text: shortened titles, chapter and section headings) showed a
+    title's or heading's ESC, BEL and RLO raw."""
+    from ui.docs import short_title
+    from ui.render import option
+    assert option("　专栏1-1 主要指标\x1b[31m\n表\x07") == "　专栏1-1 主要指标␛[31m 表␇"       # the indent kept
+    title = "关于印发卫滨区\x1b[31m国民经济\u202e和社会发展\n第十四个五年规划纲要的通知"
+    assert short_title(title) == "印发卫滨区␛[3…五年规划纲要的通知"
+    assert short_title("卫滨区\x07规划\u2066纲要") == "卫滨区␇规划\ufffd纲要"
+
+
+def test_metadata_holding_a_lone_surrogate_is_refused_naming_its_file(capsys, tmp_path):
+    """A .meta.json title of "\\ud800" is valid JSON but no text: the ingest failed while writing the index with
+    `kb: 'utf-8' codec can't encode character …`, naming no file. It is refused naming the side file."""
+    corpus, idx = _site(tmp_path)
+    before = _state(idx)
+    (corpus / "plan.txt").write_text(MANUFACTURING, encoding="utf-8")
+    (corpus / "plan.meta.json").write_text('{"title": "卫滨区\\ud800规划"}', encoding="utf-8")
+    code, out, err = _cli(capsys, "--index", str(idx), "--model", "hash", "ingest", str(corpus / "plan.txt"))
+    assert code == 1 and err.count("\n") == 1 and "plan.meta.json: unreadable metadata" in err, err
+    assert _state(idx) == before
+
+
+def test_a_pdf_named_txt_is_refused_with_advice_to_rename_it(capsys, tmp_path):
+    """A PDF renamed .txt decodes as text (PDF syntax, no NUL): it was indexed as a document of /Type /Page lines."""
+    from .pdfgen import make_pdf
+    corpus, idx = _site(tmp_path)
+    before = _state(idx)
+    f = make_pdf(tmp_path / "plan.pdf", [["卫滨区制造业发展规划", "全区铜加工企业达到10家。"]])
+    f = f.rename(tmp_path / "plan.txt")
+    code, out, err = _cli(capsys, "--index", str(idx), "--model", "hash", "ingest", str(f))
+    assert code == 1 and err == f"kb: {f}: a PDF file named .txt: rename it to .pdf\n"
+    assert _state(idx) == before
+
+
+def test_kb_diff_says_where_it_wrote_the_word_file_as_a_kb_line(capsys, tmp_path):
+    """Every other line kb writes to stderr starts `kb: `; the --docx note did not."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "draft.txt").write_text(MANUFACTURING, encoding="utf-8")
+    (corpus / "final.txt").write_text(MANUFACTURING.replace("达到10家", "达到12家", 1), encoding="utf-8")
+    idx = str(tmp_path / "index")
+    assert _cli(capsys, "--index", idx, "--model", "hash", "ingest", str(corpus))[0] == 0
+    out_file = tmp_path / "对比.docx"
+    code, out, err = _cli(capsys, "--index", idx, "--model", "hash", "diff", "draft", "final", "--docx", str(out_file))
+    assert code == 0 and out_file.stat().st_size > 0
+    assert err == f"kb: wrote the comparison table to {out_file}\n"

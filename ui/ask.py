@@ -13,7 +13,7 @@ from ui.export import quotation
 from ui.history import question_history, remember
 from ui.loading import cached_ask
 from ui.related import render_related
-from ui.render import COPY_JS, copy_button, esc, html_block, link, mark, plain, reading_link, row_table
+from ui.render import COPY_JS, copy_button, esc, html_block, link, mark, option, plain, reading_link, row_table
 
 
 def put_question(q: str) -> None:
@@ -119,7 +119,7 @@ def chapter_label(kb: KnowledgeBase, n: int, doc: str | None = None) -> str:
     else:
         c = None          # every document, and their chapters differ: 第X章 alone
     if c is not None:
-        return c.heading or "正文开头"
+        return option(c.heading) or "正文开头"
     return chapter_name(n)
 
 
@@ -269,7 +269,7 @@ def render_feedback(result) -> None:
         with st.popover("答案不对", icon=":material/thumb_down:"):
             options = [""] + [s for h in result.hits[:SHOWN] for s in sentence_texts(h.passage.text)]
             st.selectbox("哪一句才是答案？", options, key=key + "-pick",
-                         format_func=lambda s: "纲要中没有" if not s else plain(s))
+                         format_func=lambda s: "纲要中没有" if not s else option(s))
             st.button("提交", key=key + "-send", on_click=save_feedback,
                       args=(key, result, feedback.WRONG, None))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kb import KnowledgeBase
+from ui.render import option
 
 
 def is_multi(kb: KnowledgeBase) -> bool:
@@ -29,8 +30,9 @@ def set_url_doc(doc_id: str | None) -> None:
 
 
 def short_title(title: str, width: int = 18) -> str:
-    """A title for a header line: without 关于…/（草案）, and its head and tail if still long."""
-    t = title.strip()
+    """A title for a header line or a picker's option (plain text): without 关于…/（草案）, and its head and tail if
+    still long; on one line, a control character shown as its picture (kb.visible, as in every face)."""
+    t = option(title).strip()
     if t.startswith("关于") and len(t) > 4:
         t = t[2:]
     for tail in ("（草案）", "(草案)"):

@@ -17,9 +17,9 @@ from typing import Callable
 import streamlit as st
 
 from kb import (SUFFIXES, BadDocument, IndexBusy, KBError, KnowledgeBase, SyncStats, added_at, doc_id_for,
-                environment, visible)
+                environment)
 from ui.config import settings
-from ui.render import esc, html_block, plain
+from ui.render import esc, html_block, option, plain
 from ui.targets import SORT_JS
 
 WRITE_WAIT = 3.0        # seconds an add or a removal waits for another writer (kb ingest, another visitor)
@@ -111,15 +111,16 @@ def add_document(kb: KnowledgeBase, index_dir: str | Path, name: str, data: byte
     try:
         folder = uploads_dir()
         target = folder / f"{doc_id}{suffix}"
+        tmp = folder / f".upload.tmp-{os.getpid()}"        # not named after the file: its name may be at the limit
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            tmp = folder / f".{target.name}.tmp-{os.getpid()}"
             with open(tmp, "wb") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, target)      # an orphan of an add killed before its index was written is replaced
         except OSError as e:
+            tmp.unlink(missing_ok=True)
             raise Refused(f"{name}：无法保存到上传文件夹 {folder}（{e.strerror or e}），索引没有改动。") from None
         try:
             stats = KnowledgeBase.sync([target], index_dir, model=_model(kb), progress=progress,
@@ -158,7 +159,10 @@ def remove_document(kb: KnowledgeBase, index_dir: str | Path, doc_id: str,
         _writing.release()
     if source is not None and uploaded(source):
         source.unlink(missing_ok=True)
-        source.with_name(source.stem + ".meta.json").unlink(missing_ok=True)   # an old version's cover (ui/versions.py)
+        try:        # an old version's cover (ui/versions.py); none can exist for a name too long to take the suffix
+            source.with_name(source.stem + ".meta.json").unlink(missing_ok=True)
+        except OSError:
+            pass
     return stats
 
 
@@ -305,7 +309,7 @@ def page_documents(kb: KnowledgeBase, sid: str) -> None:
     ids = [d.doc_id for d in kb.documents]
     with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
         pick = st.selectbox("要从索引中删除的文档", ids, key="docs-pick",
-                            format_func=lambda i: " ".join(visible(f"《{kb.document(i).title}》 {i}").split()))
+                            format_func=lambda i: option(f"《{kb.document(i).title}》 {i}"))
         st.button("删除…", key="docs-remove", icon=":material/delete:", disabled=len(ids) < 2,
                   on_click=lambda: st.session_state.update({"docs-confirm": pick}))
     if len(ids) < 2:

@@ -13,7 +13,7 @@ from ui.export import csv_bytes
 from ui.loading import all_targets
 from ui.basket import add_button, basket
 from ui.cite import item_of_passage
-from ui.render import attr, esc, html_block, link, plain, reading_link
+from ui.render import attr, esc, html_block, link, option, plain, reading_link
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
@@ -92,7 +92,7 @@ def page_targets(kb: KnowledgeBase, sid: str) -> None:
         passages = indicator_passages(kb)
         with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
             pick = st.selectbox("把一行加入摘录", range(len(passages)), key="target-row",
-                                format_func=lambda i: plain(row_label(kb, passages[i])))
+                                format_func=lambda i: option(row_label(kb, passages[i])))
             add_button(item_of_passage(kb, passages[pick]), "add-target-row")
     else:
         st.caption("索引里没有专栏1-1的表格行。")

@@ -18,9 +18,9 @@ from typing import Callable
 
 import streamlit as st
 
-from kb import BadDocument, IndexBusy, KBError, KnowledgeBase, NotANewVersion, SyncStats, added_at, visible
+from kb import BadDocument, IndexBusy, KBError, KnowledgeBase, NotANewVersion, SyncStats, added_at
 from ui import documents as page
-from ui.render import html_block, link, plain
+from ui.render import html_block, link, option, plain
 
 OLD = "旧版"                # the id of a kept old version: ID-旧版 (ID-旧版-2, … when that is taken)
 PICK, ASKED = "docs-update-pick", "update"      # the selectbox's key; the address's ?update=ID (a row's link)
@@ -190,7 +190,7 @@ def panel(kb: KnowledgeBase, index_dir) -> None:
                            "勾选“保留旧版本”时，旧版本另存为 <code>编号-旧版</code>，可在对比页逐段比较两版。", "kb-meta"),
                 unsafe_allow_html=True)
     pick = st.selectbox("要更新的文档", ids, key=PICK,
-                        format_func=lambda i: " ".join(visible(f"《{kb.document(i).title}》 {i}").split()))
+                        format_func=lambda i: option(f"《{kb.document(i).title}》 {i}"))
     m = next((d for d in kb.manifest["documents"] if d["doc_id"] == pick), {})
     source = Path(m.get("source", ""))
     st.caption(plain(f"现在的版本：{m.get('passages', '?')} 段，来自 {source.name}，加入于 {added_at(m.get('added'))}。"))

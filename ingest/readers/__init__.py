@@ -13,8 +13,9 @@ def unreadable(path: str | Path, e: OSError) -> str:
     """One line for a file the system will not let this user read, with what makes it readable."""
     import shlex
     if isinstance(e, PermissionError):
+        mode = "u+rx" if Path(path).is_dir() else "u+r"      # a folder is listed (r) and entered (x)
         return (f"{path}: cannot read (permission denied): let this user read it"
-                f" (`chmod u+r {shlex.quote(str(path))}`) or take it out of the folder")
+                f" (`chmod {mode} {shlex.quote(str(path))}`) or take it out of the folder")
     return f"{path}: cannot read ({e.strerror or e})"
 
 
@@ -37,6 +38,8 @@ def read(path: str | Path, progress=None) -> RawDocument:
         raise BadDocument(unreadable(path, e)) from None
     if not data.strip():
         raise BadDocument(f"{path}: the file is empty")
+    if suffix != ".pdf" and data.startswith(b"%PDF-"):     # read as text it would be PDF syntax, not the document
+        raise BadDocument(f"{path}: a PDF file named {suffix}: rename it to .pdf")
     if suffix == ".txt":
         from .text import read_text
         return read_text(path, data)

@@ -40,9 +40,14 @@ XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 # kept through trafilatura's whitespace trimming by standing in for them with private-use characters
 # (ideographic description characters: printable, so trafilatura keeps them, and never in running text)
 PROTECT = {"\u3000": "\u2ff0", "\u00a0": "\u2ff1"}
-RESTORE = {v: k for k, v in PROTECT.items()}
 PROTECT_RE = re.compile("[\u3000\u00a0]")
-RESTORE_RE = re.compile("[\u2ff0\u2ff1]")
+# XML holds no C0 control but tab and line ends, and trafilatura returns nothing at all for a page holding one (&#27;,
+# a raw BEL): each stands in as its printable picture (␛, ␇) until the text is out, then is restored, as a .txt keeps
+# it (kb.visible shows it as that picture in every face); U+FFFE and U+FFFF, which have none, become U+FFFD.
+CONTROLS = {chr(c): chr(0x2400 + c) for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20))}
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+RESTORE = {v: k for k, v in (PROTECT | CONTROLS).items()}
+RESTORE_RE = re.compile("[" + "".join(RESTORE) + "]")
 BREAK = "\n"
 RAW_TEXT = {"script", "style", "noscript", "template", "textarea", "pre", "title"}
 LAYOUT_INSIDE = ("table", "h1", "h2", "h3", "h4", "h5", "h6", "form", "input", "iframe", "select", "nav")
@@ -150,6 +155,7 @@ def prepare(tree) -> None:
     from lxml import etree
     # comments go, their tails stay (trafilatura, given a parsed tree, would lose the text after one)
     etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    protect_controls(tree)
     for bad in tree.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
     tables = tree.xpath("//table")
@@ -159,6 +165,20 @@ def prepare(tree) -> None:
     for table in tree.xpath("//table"):
         expand_spans(table)
     collapse_whitespace(tree)
+
+
+def protect_controls(tree) -> None:
+    """Every control character of the page's text and attributes as its stand-in (CONTROLS), in place."""
+    def sub(v: str) -> str:
+        return CONTROL_RE.sub(lambda m: CONTROLS.get(m.group(), "\ufffd"), v)
+    for el in tree.iter():
+        for slot in ("text", "tail"):
+            v = getattr(el, slot)
+            if v and CONTROL_RE.search(v):
+                setattr(el, slot, sub(v))
+        for k, v in el.attrib.items():
+            if CONTROL_RE.search(v):
+                el.set(k, sub(v))
 
 
 def _rows(table) -> list:

@@ -160,7 +160,14 @@ def read_pdf(path: Path, data: bytes, progress=None) -> RawDocument:
     seconds = {"extract": 0.0, "tables": 0.0, "ocr": 0.0}
     repaired = 0
     for i in range(len(pdf)):
-        page = pdf[i]
+        try:
+            page = pdf[i]
+        except pdfium.PdfiumError as e:        # a damaged page (a page tree that loops): empty, the others kept
+            problems.append(f"page {i + 1}: cannot be read ({e})")
+            if len(problems) == len(pdf):
+                raise BadDocument(f"{path}: not a readable PDF (no page can be read: {e})") from None
+            pages.append(PageLines([], *((pages[-1].width, pages[-1].height) if pages else (595.0, 842.0))))
+            continue
         w, h = page.get_size()
         tp = page.get_textpage()
         lines = []
