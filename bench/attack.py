@@ -287,17 +287,61 @@ class Case:
     family: str
     name: str
     fn: Callable[[Site], str]
-    serial: bool = False
+    serial: bool = False        # run alone, after the others
+    heavy: bool = False         # only with --full (bench/attack_text.py's 30 MB text)
 
 
-CASES: list[Case] = []
+CASES: list[Case] = []          # the cases registered by this run's campaign (this one or bench/attack_text.py)
 
 
-def case(family: str, name: str, serial: bool = False):
+def case(family: str, name: str, serial: bool = False, heavy: bool = False):
     def deco(fn):
-        CASES.append(Case(family, name, fn, serial))
+        CASES.append(Case(family, name, fn, serial, heavy))
         return fn
     return deco
+
+
+def run_cases(cases: list[Case], s, families: tuple[str, ...], jobs: int, verbose: bool, t0: float,
+              first: Callable[[Case], bool] = lambda c: False, shown: Callable[[str], str] = lambda line: line) -> int:
+    """Run the cases, `jobs` at once (those `first` picks started first; the serial ones alone, afterwards), one line
+    each (`shown` makes it safe to print), then the counts per family; 0 when every case passed, else 1."""
+    results: dict[str, list[bool]] = {}
+    secs: dict[str, float] = {}
+    out_lock = threading.Lock()
+
+    def run_case(c: Case) -> None:
+        t = time.perf_counter()
+        try:
+            detail, ok = c.fn(s), True
+        except Failed as e:
+            detail, ok = str(e), False
+        except Exception as e:  # noqa: BLE001 — a harness error is a failed case too, said as such
+            import traceback
+            detail, ok = f"harness error {type(e).__name__}: {e} | {traceback.format_exc(limit=4)!r}", False
+        dt = time.perf_counter() - t
+        with out_lock:
+            results.setdefault(c.family, []).append(ok)
+            secs[c.family] = secs.get(c.family, 0.0) + dt
+            line = shown(f"{'PASS' if ok else 'FAIL'} {c.family}: {c.name}: {detail}")
+            print(line if verbose or not ok else line[:400], flush=True)
+
+    parallel = [c for c in cases if not c.serial]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        list(pool.map(run_case, [c for c in parallel if first(c)] + [c for c in parallel if not first(c)]))
+    for c in cases:
+        if c.serial:
+            run_case(c)
+    print()
+    width = max(map(len, (*families, "total"))) + 1
+    total_ok = total = 0
+    for fam in families:
+        if fam in results:
+            r = results[fam]
+            total_ok += sum(r)
+            total += len(r)
+            print(f"{fam:{width}s} {sum(r):4d} passed {len(r) - sum(r):4d} failed  ({secs[fam]:.0f} s of case time)")
+    print(f"{'total':{width}s} {total_ok:4d} passed {total - total_ok:4d} failed  in {time.perf_counter() - t0:.0f} s")
+    return 0 if total_ok == total else 1
 
 
 # ================================================================ 1. damage at rest
@@ -1388,42 +1432,7 @@ def main(argv=None) -> int:
         register_lock(a.seed, s.t_ingest)
         print(f"site built in {time.perf_counter() - t0:.0f} s; an ingest of third/ takes {s.t_ingest:.1f} s", flush=True)
         chosen = [c for c in CASES if not a.only or any(o in f"{c.family}: {c.name}" for o in a.only)]
-        results: dict[str, list[bool]] = {}
-        secs: dict[str, float] = {}
-        out_lock = threading.Lock()
-
-        def run_case(c: Case) -> None:
-            t = time.perf_counter()
-            try:
-                detail, ok = c.fn(s), True
-            except Failed as e:
-                detail, ok = str(e), False
-            except Exception as e:  # noqa: BLE001 — a harness error is a failed case too, said as such
-                import traceback
-                detail, ok = f"harness error {type(e).__name__}: {e} | {traceback.format_exc(limit=3)!r}", False
-            dt = time.perf_counter() - t
-            with out_lock:
-                results.setdefault(c.family, []).append(ok)
-                secs[c.family] = secs.get(c.family, 0.0) + dt
-                line = f"{'PASS' if ok else 'FAIL'} {c.family}: {c.name}: {detail}"
-                print(line if a.verbose or not ok else line[:400], flush=True)
-
-        parallel = [c for c in chosen if not c.serial]
-        with ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
-            list(pool.map(run_case, parallel))
-        for c in chosen:
-            if c.serial:
-                run_case(c)
-        print()
-        total_ok = total = 0
-        for fam in ("damage", "kills", "input", "concurrency", "lock"):
-            if fam in results:
-                r = results[fam]
-                total_ok += sum(r)
-                total += len(r)
-                print(f"{fam:12s} {sum(r):4d} passed {len(r) - sum(r):4d} failed  ({secs[fam]:.0f} s of case time)")
-        print(f"{'total':12s} {total_ok:4d} passed {total - total_ok:4d} failed  in {time.perf_counter() - t0:.0f} s")
-        return 0 if total_ok == total else 1
+        return run_cases(chosen, s, ("damage", "kills", "input", "concurrency", "lock"), a.jobs, a.verbose, t0)
     finally:
         if a.keep:
             print(f"kept {root}")

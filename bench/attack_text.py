@@ -57,7 +57,6 @@ import time
 import unicodedata
 import zipfile
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -67,7 +66,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import attack  # noqa: E402 — the first campaign's runner and checks (one `kb` runner, one meaning of "one line")
-from attack import Failed, check, make_env, no_traceback, one_line  # noqa: E402
+from attack import Failed, case, check, make_env, no_traceback, one_line, run_cases  # noqa: E402
 
 GALLERY = ROOT / "tests" / "data" / "gallery"
 BASE_DOC = "notice-zhejiang-zhandao-wajue"          # the files family's index holds this one small document
@@ -340,22 +339,8 @@ def build_site(root: Path, full: bool) -> Site:
 
 
 # ---------------------------------------------------------------- cases
-@dataclass
-class Case:
-    family: str
-    name: str
-    fn: Callable[[Site], str]
-    heavy: bool = False
-
-
-CASES: list[Case] = []
-
-
-def case(family: str, name: str, heavy: bool = False):
-    def deco(fn):
-        CASES.append(Case(family, name, fn, heavy))
-        return fn
-    return deco
+# the first campaign's registry and runner (bench/attack.py): Case, case(), CASES, run_cases()
+CASES = attack.CASES
 
 
 # ================================================================ 1. text
@@ -922,7 +907,7 @@ OCR_LINE = re.compile(r"kb: .*: OCR page \d+: [\d.]+ s\n")
 def file_case(name: str, make: Callable[[Path], Path | list], expect: str = "either", doc: str | None = None,
               probe: str | None = None, limit: float = 60, heavy: bool = False, after: Callable | None = None):
     """`kb ingest` of what `make(folder)` writes, into a copy of the base index."""
-    @case("files", name, heavy)
+    @case("files", name, heavy=heavy)
     def _(s: Site) -> str:
         idx, d = s.copy_base()
         src = d / "src"
@@ -961,28 +946,25 @@ PDF_LINES = [["城市道路养护管理办法", "第一章 总则", "第一条 �
               "第二条 本办法适用于本市城市道路的养护管理活动。"]]
 
 
-def _encrypted_pdf(d: Path) -> Path:
+def _locked_pdf(d: Path, name: str, user_password: str, algorithm: str) -> Path:
+    """PDF_LINES printed, then encrypted with pypdf (an empty user password: opens, only its permissions locked)."""
     from pypdf import PdfReader, PdfWriter
     plain = _pdf(d, "plain.pdf", PDF_LINES)
     w = PdfWriter(clone_from=PdfReader(str(plain)))
-    w.encrypt(user_password="secret", owner_password="owner", algorithm="AES-256")
-    out = d / "加密.pdf"
+    w.encrypt(user_password=user_password, owner_password="owner", algorithm=algorithm)
+    out = d / name
     with open(out, "wb") as f:
         w.write(f)
     plain.unlink()
     return out
+
+
+def _encrypted_pdf(d: Path) -> Path:
+    return _locked_pdf(d, "加密.pdf", "secret", "AES-256")
 
 
 def _owner_only_pdf(d: Path) -> Path:
-    from pypdf import PdfReader, PdfWriter
-    plain = _pdf(d, "plain.pdf", PDF_LINES)
-    w = PdfWriter(clone_from=PdfReader(str(plain)))
-    w.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
-    out = d / "仅限权限.pdf"
-    with open(out, "wb") as f:
-        w.write(f)
-    plain.unlink()
-    return out
+    return _locked_pdf(d, "仅限权限.pdf", "", "RC4-128")
 
 
 def _zero_page_pdf(d: Path) -> Path:
@@ -1554,41 +1536,10 @@ def main(argv=None) -> int:
                   and (not a.only or any(o in f"{c.family}: {c.name}" for o in a.only))]
         s = build_site(root, a.full)
         print(f"site built in {time.perf_counter() - t0:.0f} s; {len(chosen)} cases", flush=True)
-        results: dict[str, list[bool]] = {}
-        secs: dict[str, float] = {}
-        out_lock = threading.Lock()
-
-        def run_case(c: Case) -> None:
-            t = time.perf_counter()
-            try:
-                detail, ok = c.fn(s), True
-            except Failed as e:
-                detail, ok = str(e), False
-            except Exception as e:  # noqa: BLE001 — a harness error is a failed case too, said as such
-                import traceback
-                detail, ok = f"harness error {type(e).__name__}: {e} | {traceback.format_exc(limit=4)!r}", False
-            dt = time.perf_counter() - t
-            with out_lock:
-                results.setdefault(c.family, []).append(ok)
-                secs[c.family] = secs.get(c.family, 0.0) + dt
-                line = f"{'PASS' if ok else 'FAIL'} {c.family}: {c.name}: {detail}"
-                line = line.encode("unicode_escape").decode("ascii") if TERMINAL_RAW.search(line) else line
-                print(line if a.verbose or not ok else line[:400], flush=True)
-
-        slow = [c for c in chosen if "10 MB" in c.name or "30 MB" in c.name or "3 MB" in c.name]
-        order = slow + [c for c in chosen if c not in slow]         # the long ones first, beside the rest
-        with ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
-            list(pool.map(run_case, order))
-        print()
-        total_ok = total = 0
-        for fam in ("text", "files"):
-            if fam in results:
-                r = results[fam]
-                total_ok += sum(r)
-                total += len(r)
-                print(f"{fam:6s} {sum(r):4d} passed {len(r) - sum(r):4d} failed  ({secs[fam]:.0f} s of case time)")
-        print(f"{'total':6s} {total_ok:4d} passed {total - total_ok:4d} failed  in {time.perf_counter() - t0:.0f} s")
-        return 0 if total_ok == total else 1
+        return run_cases(chosen, s, ("text", "files"), a.jobs, a.verbose, t0,
+                         first=lambda c: any(big in c.name for big in ("3 MB", "10 MB", "30 MB")),  # the long ones
+                         shown=lambda line: line.encode("unicode_escape").decode("ascii")
+                         if TERMINAL_RAW.search(line) else line)
     finally:
         if a.keep:
             print(f"kept {root}")
