@@ -534,7 +534,7 @@ class KnowledgeBase:
             m &= self._meta["box"] == str(box)
         if doc is not None:
             m &= self._meta["doc"] == str(doc)
-            if not m.any() and str(doc) not in {d.doc_id for d in self.documents}:
+            if not m.any() and str(doc) not in self._docs:
                 ids = "、".join(d.doc_id for d in self.documents[:8]) + ("…" if len(self.documents) > 8 else "")
                 raise BadQuery(f"no document {str(doc)!r} in this index (documents: {ids}; `kb ls` lists them)")
         if subitem:            # a sub-item with those under it: 2. holds 2.（1） and 2.（1）①, not 20.
