@@ -135,7 +135,8 @@ _JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 def _json(data) -> str:
     """JSON with the text exactly as held: json escapes the C0 controls itself; DEL, C1 controls, lone surrogates and
     bidi controls are written as \\u escapes too (a terminal may act on a raw C1 control, a surrogate cannot be
-    printed, a bidi override shows the text after it in another order): kb.visible's characters, exactly."""
+    printed, a bidi override shows the text after it in another order): those of kb.visible's characters that json
+    leaves raw, less U+FFFE/U+FFFF, which act on nothing."""
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False, indent=2))
 
 
