@@ -85,6 +85,12 @@ def test_ask_with_a_document_the_index_lacks_is_one_line(capsys, hash_index):
     assert out == "" and err.strip().splitlines() == [
         "kb: no document 'weibin-outline' in this index (documents: weibin-14th-five-year-plan-outline; `kb ls` lists"
         " them)"]
+    assert main(["--index", str(hash_index), "ls"]) == 0          # the advice: the ids, first field of each line
+    ids = [line.split("\t")[0] for line in capsys.readouterr()[0].splitlines() if line.strip()]
+    assert "weibin-14th-five-year-plan-outline" in ids
+    assert main(["--index", str(hash_index), "--model", "hash", "ask", "老旧小区", "--doc",
+                 "weibin-14th-five-year-plan-outline"]) == 0
+    assert "老旧小区" in capsys.readouterr()[0]
 
 
 def test_ls_keeps_a_document_with_a_line_feed_in_its_name_on_one_line(capsys, tmp_path, outline_path):

@@ -8,6 +8,8 @@ import io
 import json
 import random
 import re
+import shlex
+import subprocess
 
 import pytest
 
@@ -299,15 +301,23 @@ def test_a_folder_this_user_cannot_list_is_refused_with_chmod_advice(capsys, tmp
     (locked / "plan.txt").write_text(MANUFACTURING, encoding="utf-8")
     scandir = os.scandir
 
-    def denied(path="."):
-        if os.fspath(path) == str(locked):
+    def denied(path="."):           # as the kernel would for a user who is not root: the owner's r and x decide
+        if os.fspath(path) == str(locked) and os.stat(path).st_mode & 0o500 != 0o500:
             raise PermissionError(13, "Permission denied", os.fspath(path))
         return scandir(path)
     monkeypatch.setattr(os, "scandir", denied)
-    code, out, err = _cli(capsys, "--index", str(idx), "--model", "hash", "ingest", str(locked))
-    assert code == 1 and out == "" and err.count("\n") == 1, err
-    assert "cannot read (permission denied)" in err and "chmod u+rx" in err and str(locked) in err
-    assert _state(idx) == before
+    locked.chmod(0o000)
+    try:
+        code, out, err = _cli(capsys, "--index", str(idx), "--model", "hash", "ingest", str(locked))
+        assert code == 1 and out == "" and err.count("\n") == 1, err
+        assert "cannot read (permission denied)" in err and "chmod u+rx" in err and str(locked) in err
+        assert _state(idx) == before
+        advice = shlex.split(re.search(r"`(chmod [^`]+)`", err).group(1))    # the advice, run as printed
+        assert subprocess.run(advice, cwd=tmp_path).returncode == 0
+        code, out, err = _cli(capsys, "--index", str(idx), "--model", "hash", "ingest", str(locked))
+        assert code == 0 and "plan" in _state(idx)[1], err
+    finally:
+        locked.chmod(0o755)
 
 
 def test_a_file_named_at_the_length_limit_is_read_by_the_cli_and_the_upload(capsys, tmp_path, monkeypatch):
@@ -363,11 +373,16 @@ def test_a_pdf_named_txt_is_refused_with_advice_to_rename_it(capsys, tmp_path):
     from .pdfgen import make_pdf
     corpus, idx = _site(tmp_path)
     before = _state(idx)
-    f = make_pdf(tmp_path / "plan.pdf", [["卫滨区制造业发展规划", "全区铜加工企业达到10家。"]])
+    f = make_pdf(tmp_path / "plan.pdf", [["城市道路养护管理办法", "第一章 总则",
+                                          "第一条 为加强城市道路养护管理，改善群众出行条件，制定本办法。",
+                                          "第二条 本办法适用于本市城市道路的养护管理活动。"]])
     f = f.rename(tmp_path / "plan.txt")
     code, out, err = _cli(capsys, "--index", str(idx), "--model", "hash", "ingest", str(f))
     assert code == 1 and err == f"kb: {f}: a PDF file named .txt: rename it to .pdf\n"
     assert _state(idx) == before
+    f = f.rename(f.with_suffix(".pdf"))                 # the advice
+    code, out, err = _cli(capsys, "--index", str(idx), "--model", "hash", "ingest", str(f))
+    assert code == 0 and "plan" in _state(idx)[1], err
 
 
 def test_kb_diff_says_where_it_wrote_the_word_file_as_a_kb_line(capsys, tmp_path):
