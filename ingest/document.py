@@ -17,8 +17,12 @@ from .structure import (CHAPTER, LEAD, Line, Node, find_toc, heading_kind, is_pa
                         split_lines, RUN_ON)
 from .table import parse_table, row_text
 
-TITLE_WORDS = re.compile(r"规划|纲要|报告|方案|意见|计划|决定|通知|办法|条例|规定|细则|要点")
-TITLE_END = re.compile(r"(规划|纲要|报告|方案|意见|计划|决定|通知|办法|条例|规定|细则|要点)([（(][^）)]*[)）])?$")
+# the kinds of document an office issues (党政机关公文处理工作条例's 公文种类, and the plans, rules and arrangements
+# offices print under their own names): a title ends with one
+GENRES = ("规划|纲要|报告|方案|意见|计划|决定|通知|办法|条例|规定|细则|要点|安排|措施|指南|指引|公告|通告|通报|公报"
+          "|决议|批复|纪要|预案|清单|章程|守则|导则|规则|白皮书")
+TITLE_WORDS = re.compile(GENRES)
+TITLE_END = re.compile(rf"({GENRES})([（(][^）)]*[)）])?$")
 ISSUER = re.compile(r"(委员会|人民政府|政府|办公厅|办公室|国务院|中央|区委|市委|县委|省委|局|委|厅|部|院)$")
 DATE = re.compile(r"^[（(]?\s*([0-9〇○零一二三四五六七八九十]{4}\s*年\s*[0-9〇○零一二三四五六七八九十]{1,2}\s*月"
                   r"(?:\s*[0-9〇○零一二三四五六七八九十]{1,3}\s*日)?)\s*[)）]?$")    # ○ (U+25CB) is printed for 〇 too
@@ -475,7 +479,7 @@ def numbering_gaps(doc: Document) -> list[str]:
     return gaps + _subitem_gaps(doc)
 
 
-_SUB_NO = re.compile(rf"^(\d{{1,2}})[.．、](?:（(\d{{1,2}})）)?([{CIRCLED}])?$")   # 2. / 2、 / 2．（1） / 3．①, as printed
+_SUB_NO = re.compile(rf"^(\d{{1,2}})[.．、](?:[（(](\d{{1,2}})[）)])?([{CIRCLED}])?$")   # 2. / 2、 / 2．（1） / 2.(1) / 3．①
 
 
 def _subitem_gaps(doc: Document) -> list[str]:
@@ -491,8 +495,8 @@ def _subitem_gaps(doc: Document) -> list[str]:
 
     def skips(after: tuple[int, str], n: int, printed, text: str, ref: str) -> None:
         """n after the number `after` holds (and names): a gap unless each number skipped is printed in the item's
-        text as a clause (printed(k): （k） or the k-th circled number)."""
-        skipped = [k for k in range(after[0] + 1, n) if not re.search(rf"(?:^|[\n；;]){re.escape(printed(k))}", text)]
+        text as a clause (printed(k): a pattern for （k） or (k), or the k-th circled number)."""
+        skipped = [k for k in range(after[0] + 1, n) if not re.search(rf"(?:^|[\n；;]){printed(k)}", text)]
         if skipped or n <= after[0]:
             gaps.append(f"{after[1]} is followed by {ref}")
 
@@ -505,10 +509,10 @@ def _subitem_gaps(doc: Document) -> list[str]:
                 text = "\n".join(texts.get((c.number, s.number, item), ()))
                 if circled:
                     n = CIRCLED.index(circled) + 1
-                    skips(circle, n, lambda k: CIRCLED[k - 1], text, head + ref)
+                    skips(circle, n, lambda k: re.escape(CIRCLED[k - 1]), text, head + ref)
                     circle = (n, head + ref)
                 elif sub:
-                    skips(paren, int(sub), lambda k: f"（{k}）", text, head + ref)
+                    skips(paren, int(sub), lambda k: f"[（(]{k}[）)]", text, head + ref)
                     paren, circle = (int(sub), head + ref), (0, head + ref)
                 else:
                     if int(item) != last[0] + 1 and int(item) != 1:

@@ -280,7 +280,7 @@ def section_ref(number: int, label: str) -> str:
 
 
 _ITEM_NO = re.compile(r"^\d{1,2}[.．、]")        # 3.用好原产地规则 / 3、… / 3．…: the number as the document prints it
-_PAREN_NO = re.compile(r"^（\d{1,2}）")          # （1）普通类, under a 1. item
+_PAREN_NO = re.compile(r"^[（(]\d{1,2}[）)]")      # （1）普通类 / (1)普通类, under a 1. item: brackets as printed
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CIRCLE_NO = re.compile(f"^[{CIRCLED}]")         # ①工会学校, under a 1. item or its （1）
 _KEY_CHARS = str.maketrans({"(": "（", ")": "）"} | {chr(0xFF10 + d): str(d) for d in range(10)})
@@ -305,7 +305,7 @@ def subitem_ref(subheading: str | None) -> str:
     return m.group(0) + "".join(n.group(0) for sub in under if (n := _PAREN_NO.match(sub) or _CIRCLE_NO.match(sub)))
 
 
-_UNDER_NO = re.compile(f"（\\d{{1,2}}）|[{CIRCLED}]")
+_UNDER_NO = re.compile(f"[（(]\\d{{1,2}}[）)]|[{CIRCLED}]")
 
 
 def subitem_levels(ref: str) -> tuple[str, ...]:

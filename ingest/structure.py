@@ -437,7 +437,7 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
                 last_paren, last_circle, circle_under = int(m.group(1)), 0, ""
                 title = paren_title(m.group(2).strip())
                 if title:
-                    sub = f"（{m.group(1)}）{title}"
+                    sub = f"{t[:m.start(2)].strip()}{title}"      # （1） or (1): the brackets as printed
                     subheading = circle_under = f"{item_sub} › {sub}"
                     nodes.append(Node("subitem", sub, line.page, line.lineno, chapter, section, box,
                                       subheading=subheading, number=last_paren))

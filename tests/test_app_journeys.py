@@ -218,6 +218,7 @@ def wait_shown(page, question: str, words: str) -> None:
 HISTORY_JS = "Array.from(document.querySelectorAll('a.kb-hist-q')).map(a => a.textContent)"
 
 
+@pytest.mark.slow
 def test_back_and_forward_return_to_each_question(server, browser):
     """Each question is a new entry of the browser's history: Back and Forward show each question with its answer
     again, and a page switch is an entry too. A 3,000-character question puts at most 512 characters in the address."""
@@ -265,6 +266,7 @@ def test_back_and_forward_return_to_each_question(server, browser):
     page.context.close()
 
 
+@pytest.mark.slow
 def test_question_history_is_this_browsers_escaped_and_clearable(server, browser):
     """The history is kept in this browser (a reload shows it; another browser profile has its own), shows a question
     as its characters (no HTML, no Markdown), and 清空记录 clears it for good."""
@@ -303,6 +305,7 @@ def test_question_history_is_this_browsers_escaped_and_clearable(server, browser
 
 # ---------------------------------------------------------------- newcomer
 
+@pytest.mark.slow
 def test_newcomer_toc_box_and_deep_link(server, browser):
     page = new_page(browser)
     page.goto(server.base + "/?page=浏览")
@@ -352,6 +355,7 @@ def _basket_texts(page, expect: int = 1) -> list[str]:
     return [t for t in page.locator("[class*='st-key-item-']").all_inner_texts()]
 
 
+@pytest.mark.slow
 def test_policy_writer_keeps_the_basket(server, browser, tmp_path):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = new_page(browser, ctx)
@@ -496,6 +500,7 @@ def test_indicator_table_sorts_numbers_as_numbers(server, browser):
 
 # ---------------------------------------------------------------- a hostile document
 
+@pytest.mark.slow
 def test_hostile_document_acts_on_nobody(browser, tmp_path_factory):
     from .conftest import build_index
     from .test_app_fuzz import HOSTILE
@@ -531,6 +536,7 @@ def test_hostile_document_acts_on_nobody(browser, tmp_path_factory):
         srv.stop()
 
 
+@pytest.mark.slow
 def test_a_server_restart_says_so_in_chinese_with_the_right_command(server, browser):
     """The server stops: Streamlit's connection dialog reads in Chinese and names `make run` (the README's command),
     not "streamlit run yourscript.py". Started again, the page reconnects by itself, and this browser's question

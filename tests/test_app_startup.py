@@ -70,6 +70,7 @@ def test_jiebas_prefix_dictionary_read_by_first_character_cuts_as_jieba_does():
         assert lazy.lcut(t) == plain.lcut(t)
 
 
+@pytest.mark.slow
 def test_a_damaged_or_unwritable_dictionary_cache_is_rebuilt_not_trusted(tmp_path, monkeypatch):
     import tempfile
 

@@ -321,6 +321,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 @pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing (apt install chromium)")
+@pytest.mark.slow
 def test_upload_through_the_file_input_of_a_browser(site, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
     from .test_app_journeys import ARTIFACTS, Server, launch, new_page

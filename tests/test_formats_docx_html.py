@@ -432,3 +432,20 @@ def test_html_headings_restored_when_the_extractor_drops_them(monkeypatch):
     lines = lines_of(read_html(Path("page.html"), page.encode()))
     assert [(l.level, l.text) for l in lines] == (
         EXPECTED_HTML + [(0, "\t".join(r)) for r in EXPECTED_ROWS] + [(3, "第二节 保障措施"), LAST])
+
+
+def test_html_a_short_page_keeps_its_blocks_apart(tmp_path):
+    """A page under ~250 characters takes trafilatura's baseline path, which returned its title, two parts and their
+    lines as one line (`某区植树工作安排 一、时间 三月中旬。 二、地点 河滨公园。`): the ingest then found no paragraph
+    and refused the page. Each block comes back on its own line; the title is not repeated."""
+    import ingest
+    page = ('<html><head><meta charset="utf-8"></head><body><h2>某区植树工作安排</h2>'
+            "<p>一、时间</p><p>三月中旬，各单位按片区组织。</p><p>二、地点</p><p>河滨公园、卫河北岸。</p></body></html>")
+    lines = [(l.level, l.text) for l in lines_of(read_html(Path("page.html"), page.encode()))]
+    assert lines == [(1, "某区植树工作安排"), (0, "一、时间"), (0, "三月中旬，各单位按片区组织。"),
+                     (0, "二、地点"), (0, "河滨公园、卫河北岸。")]
+    f = tmp_path / "plant.html"
+    f.write_text(page, encoding="utf-8")
+    doc = ingest.load(f)
+    assert doc.title == "某区植树工作安排"
+    assert [c.title for c in doc.chapters if c.number] == ["时间", "地点"]

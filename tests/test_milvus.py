@@ -46,7 +46,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module", params=["lite", "server"])
+@pytest.fixture(scope="module", params=["lite", pytest.param("server", marks=pytest.mark.slow)])
 def lite(request, tmp_path_factory):
     """Every test runs twice: Milvus Lite in-process (a path), and milvus_lite started as a separate server
     process that the product reaches over TCP (KB_MILVUS_URI=http://127.0.0.1:PORT, the Milvus server path)."""

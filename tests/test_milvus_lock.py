@@ -23,6 +23,7 @@ time.sleep(120)
 """
 
 
+@pytest.mark.slow
 def test_a_lite_file_held_by_another_process_is_named_as_such(tmp_path):
     pytest.importorskip("milvus_lite", reason="pip install pymilvus milvus-lite (the milvus extra)")
     (tmp_path / "corpus").mkdir()

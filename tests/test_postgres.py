@@ -300,6 +300,7 @@ def test_unreachable_server_is_one_sentence(pg_dsn, tmp_path, monkeypatch):
     assert current_folder(tmp_path / "index") is None          # nothing was written but the writer's lock file
 
 
+@pytest.mark.slow
 def test_missing_dsn_advises_make_pg_and_make_pg_fixes_it(pg_dsn, tmp_path, monkeypatch):
     monkeypatch.delenv("KB_PG_DSN")
     corpus = _corpus(tmp_path)

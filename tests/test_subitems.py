@@ -107,6 +107,24 @@ def test_a_sub_item_printed_1dun_is_cited_as_printed(tmp_path):
     assert "二、（一）1、 is followed by 二、（一）3、" in " ".join(_doc(ANHUI_DUN, broken, tmp_path).report.warnings)
 
 
+def test_a_sub_item_printed_with_ascii_brackets_is_cited_as_printed(tmp_path):
+    """Chongqing's measures with their （1） typed (1), as many offices' Word files have them: cited 一、2.(1), never
+    the full-width （1） the document does not print; found however the brackets are typed."""
+    text = (GALLERY / f"{CHONGQING}.txt").read_text(encoding="utf-8")
+    ascii_ = re.sub(r"(?m)^([ 　]*)（(\d{1,2})）", r"\1(\2)", text)
+    assert "\n(1)普通类" in ascii_ or "(1)普通类" in ascii_
+    doc = _doc(CHONGQING, ascii_, tmp_path)
+    c = _cite(doc, "②截至报考当年9月30日")
+    assert c.place == "一、2.(1)" and c.text.endswith("》一、2.(1)“普通类”")
+    assert _cite(doc, "(2)高职对口类。").place == "一、2.(2)"
+    assert "（" not in c.place.partition("2.")[2]
+    idx = tmp_path / "index"
+    KnowledgeBase.sync([tmp_path / f"{CHONGQING}.txt"], idx, model="hash")
+    kb = KnowledgeBase.open(idx, model="hash")
+    for typed in ("一、2.（1）", "一、2.(1)"):
+        assert kb.place(typed).subitem == "2.(1)"
+
+
 def test_full_width_and_circled_sub_items_are_cited_as_printed():
     """The 1921 Guangzhou report: 三、1．“吸收新党员” with its full-width point; the ① school under 3．成立工人学校 is
     cited 三、3．①“工会学校”, its text standing under it."""

@@ -9,7 +9,8 @@ from . import docgen
 COVER = "新乡市卫滨区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要（草案）"
 
 
-@pytest.mark.parametrize("junk", ["outline.html", "Microsoft Word - 纲要终稿.docx", "https://example.com/a.pdf", ""])
+@pytest.mark.parametrize("junk", ["outline.html", *(pytest.param(j, marks=pytest.mark.slow)
+                                                   for j in ("Microsoft Word - 纲要终稿.docx", "https://example.com/a.pdf", ""))])
 def test_a_pdf_is_named_by_its_cover_not_its_metadata(tmp_path, junk):
     if not docgen.chromium():
         pytest.skip("chromium is not installed (make system-deps)")
@@ -66,3 +67,16 @@ def test_a_transmitted_document_is_named_by_its_own_title(tmp_path, printed, wan
     assert doc.title == want
     assert (doc.issuer, doc.date) == ("新乡市卫滨区人民政府", "2021年11月5日")
     assert [c.title for c in doc.chapters if c.number] == ["发展基础"]
+
+
+@pytest.mark.parametrize("title", ["某区2025年植树工作安排", "卫滨区防汛应急预案", "新乡市政务服务事项清单",
+                                   "关于做好春节期间安全生产工作的通告", "卫滨区老旧小区改造工作指引"])
+def test_a_title_of_any_kind_the_offices_issue_is_the_title(tmp_path, title):
+    """A title that ends in 安排, 预案, 清单, 通告, 指引 (not only 规划, 方案, 通知…) is the document's title, not its
+    first chapter: the document was named by its file and its first line was filed as 第一章."""
+    f = tmp_path / "work.txt"
+    f.write_text(f"{title}\n\n一、总体要求\n\n坚持属地管理，分级负责，各单位按片区组织落实。\n\n"
+                 "二、主要任务\n\n到2025年底，完成卫河北岸绿化提升，新增绿地面积12公顷。\n", encoding="utf-8")
+    doc = ingest.load(f)
+    assert doc.title == title
+    assert [c.title for c in doc.chapters if c.number] == ["总体要求", "主要任务"]

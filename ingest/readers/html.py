@@ -84,7 +84,7 @@ def read_html(path: Path, data: bytes) -> RawDocument:
                                   with_metadata=True, deduplicate=False)
     except Exception as e:  # pragma: no cover - trafilatura is defensive, but never let it escape
         raise BadDocument(f"{path}: the page could not be parsed ({type(e).__name__})") from None
-    lines = restore_headings(to_lines(xml, links, page_title), units) if xml else []
+    lines = restore_headings(split_merged(to_lines(xml, links, page_title), units), units) if xml else []
     if not any(l.level == 0 for l in lines):
         raise BadDocument(f"{path}: no article text found in the page")
     return RawDocument(path=path, pages=(RawPage(lines=tuple(lines)),), paged=False,
@@ -552,6 +552,39 @@ def dom_units(tree) -> list[tuple[str, int, str]]:
         elif el.tag not in ("td", "th"):
             units += [(_key(p), 0, p) for p in _dom_pieces(el)]
     return [u for u in units if u[0]]
+
+
+def split_merged(lines: list[RawLine], units: list[tuple[str, int, str]]) -> list[RawLine]:
+    """Part the lines that trafilatura's baseline fallback (taken for a page under ~250 characters) ran together:
+    a text line that is exactly two or more of the page's own consecutive blocks, headings and paragraphs, becomes
+    those blocks again, headings with their level (`<h2>某区植树工作安排</h2><p>一、时间</p><p>三月中旬。</p>` came
+    back as one line). A block that repeats the title line above it is not repeated."""
+    starts: dict[str, list[int]] = {}
+    for i, (key, _, _) in enumerate(units):
+        starts.setdefault(key[:1], []).append(i)
+    out: list[RawLine] = []
+    for line in lines:
+        k = _key(line.text)
+        found = None
+        if not line.level and line.cells is None and k:
+            for i in starts.get(k[:1], ()):
+                j, at = i, 0
+                while j < len(units) and units[j][2] and k.startswith(units[j][0], at):
+                    at += len(units[j][0])
+                    j += 1
+                    if at == len(k):
+                        break
+                if at == len(k) and j - i >= 2:
+                    found = units[i:j]
+                    break
+        if found is None:
+            out.append(line)
+            continue
+        for key, level, text in found:
+            if out and out[-1].level and _key(out[-1].text) == key:
+                continue                      # the title line trafilatura put first, from the same <h1>/<h2>
+            out.append(RawLine(text, level=min(level, 3)))
+    return out
 
 
 def restore_headings(lines: list[RawLine], units: list[tuple[str, int, str]], gap: int = 3) -> list[RawLine]:
