@@ -311,7 +311,7 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
                   for l in lines)
     volume, volume_title = "", ""
     skip: set[int] = set()
-    last_sub = 0
+    last_sub, sub_part = 0, 0       # the last 1. sub-item's number, and the part it stands in
     item_sub: str | None = None     # the 1. sub-item a （1） stands under, and the last （N） number seen under it
     last_paren = 0
     circle_under, last_circle = "", 0     # the 1. or 1.（1） a ① stands under, and the last ① number seen under it
@@ -420,9 +420,12 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
                 continue
             m = SUBITEM.match(t)
             # 1. sub-items stand under an item, or under a part without items when their numbers run on (三、保障措施
-            # / 22.加强组织领导。 after 21. of 二、's last item)
-            if m and (section or (chapter and int(m.group(1)) == last_sub + 1)):
-                last_sub = int(m.group(1))
+            # / 22.加强组织领导。 after 21. of 二、's last item), start again at 1. in a new part, or skip a number or
+            # two after this part's own 1. (三、 1. then 3.: a sub-item whose gap the ingest reports, not a paragraph)
+            n = int(m.group(1)) if m else 0
+            if m and (section or (chapter and (n == last_sub + 1 or (n == 1 and sub_part != chapter)
+                                               or (sub_part == chapter and last_sub < n <= last_sub + 3)))):
+                last_sub, sub_part = n, chapter
                 # the number as printed (1. / 1、 / 1．): cited and shown so; matched whatever way it is typed
                 subheading = item_sub = circle_under = f"{t[:m.end(1) + 1]}{m.group(2).strip()}"
                 last_paren = last_circle = 0

@@ -247,6 +247,26 @@ def test_a_numbered_sub_item_that_skips_is_named(tmp_path):
     assert not _doc(ANHUI).report.warnings
 
 
+def test_numbered_sub_items_that_start_again_in_a_part_without_items(tmp_path):
+    """The Anhui opinion with its 三、保障措施 numbered 1. 2. 3. (as many offices number each part's own list) instead of
+    running on at 22.: 三、1.“加强组织领导”, not a paragraph of 三、 (only the first part's list was read as sub-items).
+    With 2. taken out, 3. is still the sub-item it is printed as and the report names the gap."""
+    text = (GALLERY / f"{ANHUI}.txt").read_text(encoding="utf-8")
+    again = text
+    for old, new in (("22.加强组织领导", "1.加强组织领导"), ("23.加强培训指导", "2.加强培训指导"),
+                     ("24.加强风险应对", "3.加强风险应对")):
+        assert old in again
+        again = again.replace(old, new, 1)
+    doc = _doc(ANHUI, again, tmp_path)
+    assert [ref for ref, _ in doc.section(3, 0).subitems] == ["1.", "2.", "3."]
+    assert _cite(doc, "3.加强风险应对。").text.endswith("》三、3.“加强风险应对”")
+    assert not doc.report.warnings
+    skipped = re.sub(r"\n[　 ]*2\.加强培训指导[^\n]*", "", again, count=1)
+    doc = _doc(ANHUI, skipped, tmp_path)
+    assert _cite(doc, "3.加强风险应对。").place == "三、3."
+    assert "三、1. is followed by 三、3." in " ".join(doc.report.warnings)
+
+
 def test_a_circled_sub_item_that_skips_is_named(tmp_path):
     """①工会学校 then ③工人夜校 under 3．成立工人学校: ③ is read as the sub-item it is printed as, and the report names
     the gap in the document's own numbering."""
