@@ -109,7 +109,7 @@ def test_lists_every_document_with_what_the_ingest_found(site):
     assert hostile[0] == HOSTILE_TITLE and hostile[9] == "1 条"
     page = "\n".join(m.value for m in at.markdown)
     assert "<b>测试" not in page and "&#60;b&#62;" in page
-    assert "the numbering is not continuous in 1 place(s): 第一章 is followed by 第三章" in \
+    assert "编号有 1 处不连续：第一章之后是第三章" in \
         "\n".join(shown_blocks(at))
     assert any("共 2 个文档" in c.value for c in at.caption)
 
@@ -201,11 +201,11 @@ BAD_FILES = [
     ("plan.xlsx", b"PK\x03\x04 a spreadsheet", "只能添加 .txt、.pdf、.docx、.html 文件（这是 .xlsx）"),
     ("notes", b"text", "只能添加 .txt、.pdf、.docx、.html 文件（这是 没有扩展名的文件）"),
     ("empty.txt", b" \n\n ", "文件是空的"),
-    ("mojibake.txt", MOJIBAKE, "not readable text (39% of its characters are replacement"),
-    ("random.txt", bytes(range(256)) * 20, "not a text file (binary content)"),
-    ("broken.docx", b"this is not a word file\n" * 10, "not a readable Word file (BadZipFile)"),
-    ("broken.pdf", b"%PDF-1.4\n garbage\n" * 10, "not a readable PDF"),
-    ("one-line.txt", "只是一句话。".encode(), "no paragraphs found"),
+    ("mojibake.txt", MOJIBAKE, "不是可读的文本（按 UTF-8 读，39% 的字符是替换符"),
+    ("random.txt", bytes(range(256)) * 20, "不是文本文件（内容是二进制数据）"),
+    ("broken.docx", b"this is not a word file\n" * 10, "不是可读取的 Word 文件（BadZipFile）"),
+    ("broken.pdf", b"%PDF-1.4\n garbage\n" * 10, "不是可读取的 PDF"),
+    ("one-line.txt", "只是一句话。".encode(), "文件里没有找到正文段落"),
 ]
 
 
@@ -234,7 +234,7 @@ def test_a_write_that_fails_before_the_swap_leaves_everything_as_it_was(site, mo
     monkeypatch.setattr(kb.store.writer, "checkpoint", checkpoint)
     before = state(site)
     at = upload(documents_page(), CENTRAL.name, CENTRAL.read_bytes())
-    assert [e.value.replace("\\", "") for e in at.error] == [f"{CENTRAL.name}：[Errno 28] No space left on device"]
+    assert [e.value.replace("\\", "") for e in at.error] == [f"{CENTRAL.name}：磁盘空间已满（Errno 28）"]
     assert state(site)[:2] == before[:2] and state(site)[3] == []   # the same index; no file left in uploads/
 
 
@@ -546,7 +546,7 @@ def test_a_new_version_whose_write_fails_before_the_swap_leaves_everything_as_it
     monkeypatch.setattr(kb.store.writer, "checkpoint", checkpoint)
     before = state(site)
     at = update(update_page(), "纲要.txt", ADOPTED.encode(), keep=True)
-    assert [e.value.replace("\\", "") for e in at.error] == ["纲要.txt：[Errno 28] No space left on device"]
+    assert [e.value.replace("\\", "") for e in at.error] == ["纲要.txt：磁盘空间已满（Errno 28）"]
     assert state(site) == before                              # the same index; nothing new in the uploads folder
 
 
@@ -567,7 +567,7 @@ def test_a_new_version_whose_write_fails_after_the_swap_says_so_and_loses_nothin
         monkeypatch.setattr(KnowledgeBase, "sources", staticmethod(unreadable))
     at = update(update_page(), "纲要.txt", ADOPTED.encode(), keep=True)
     done = "已更新，但写入收尾时出错" if told else "出错，索引是否已改动无法确认（刷新本页可见）"
-    assert [e.value.replace("\\", "") for e in at.error] == [f"纲要.txt：{done}：[Errno 5] Input/output error"]
+    assert [e.value.replace("\\", "") for e in at.error] == [f"纲要.txt：{done}：读写出错（Errno 5）"]
     assert not at.success
     monkeypatch.setattr(kb.store.writer, "checkpoint", lambda at: None)
     monkeypatch.setattr(KnowledgeBase, "sources", sources)

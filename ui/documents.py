@@ -21,16 +21,19 @@ from kb import (SUFFIXES, BadDocument, IndexBusy, KBError, KnowledgeBase, SyncSt
 from ui.config import settings
 from ui.render import esc, html_block, option, plain
 from ui.targets import SORT_JS
+from ui.wording import zh
 
 WRITE_WAIT = 3.0        # seconds an add or a removal waits for another writer (kb ingest, another visitor)
 FORMATS = "、".join(s for s in SUFFIXES if s != ".htm")      # .htm is read too, as .html
 BUSY = "索引正由另一个进程写入（kb ingest、kb rm，或另一位访问者正在添加、删除），这次没有改动；等它结束后再试。"
 COLUMNS = ["标题（编号）", "发文机关", "日期", "页数", "结构", "段落", "格式", "加入时间", "入库提示"]
 UPDATE = "版本"         # the second column, beside the title: each row's 更新版本 link (seen without scrolling)
-# the short cells on one line (a wide table scrolls sideways); titles and issuers wrap
+# the short cells on one line (a wide table scrolls sideways); titles and issuers wrap, and so do the structure
+# (12 章、50 节、10 个专栏) and the time added (2026-12-03 / 23:22), so that all ten columns fit a 1366-px screen
 CSS = """<style>
 #documents td:nth-child(2), #documents td:nth-child(n+4), #documents th {white-space: nowrap;}
 #documents td:first-child {min-width: 16em;}
+#documents td:nth-child(6), #documents td:nth-child(9) {white-space: normal; min-width: 6.5em;}
 </style>"""
 SAID = "docs-said"      # session key: what the last add or removal did, shown after the rerun that follows it
 NEWER = "新版本"        # the uploads' subfolder a new version goes to when the old one is uploads/ID.suffix (ui/versions.py)
@@ -62,13 +65,14 @@ def _one_line(text: str) -> str:
 
 
 def _reason(e: Exception, target: Path, name: str) -> str:
-    """The ingest's one line about the file, without the path it has on the server (the page names the upload)."""
+    """The ingest's one line about the file, in Chinese (ui/wording.py), without the path it has on the server (the
+    page names the upload)."""
     msg = _one_line(str(e))
     for head in (f"{target}: ", f"{target.name}: "):
         if msg.startswith(head):
             msg = msg[len(head):]
             break
-    return msg.replace(str(target), name)
+    return zh(msg.replace(str(target), name))
 
 
 def recorded_source(index_dir, doc_id: str) -> str | None | bool:
@@ -154,7 +158,7 @@ def remove_document(kb: KnowledgeBase, index_dir: str | Path, doc_id: str,
     except IndexBusy:
         raise Refused(BUSY) from None
     except Exception as e:
-        raise Refused(f"{doc_id}：{_one_line(str(e))}") from None
+        raise Refused(f"{doc_id}：{zh(_one_line(str(e)))}") from None
     finally:
         _writing.release()
     if source is not None and uploaded(source):
@@ -224,7 +228,7 @@ def warnings_html(kb: KnowledgeBase) -> str:
     out = []
     for d in kb.documents:
         if d.report is not None and d.report.warnings:
-            items = "".join(f"<li>{esc(w)}</li>" for w in d.report.warnings)
+            items = "".join(f"<li>{esc(zh(w))}</li>" for w in d.report.warnings)
             out.append(html_block(f"《{esc(d.title)}》（{esc(d.doc_id)}）", "kb-sub")
                        + f'<ul class="kb-measures">{items}</ul>')
     return "".join(out)
