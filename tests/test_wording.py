@@ -77,3 +77,18 @@ def test_a_line_the_table_does_not_know_is_shown_as_it_is():
     assert zh("something new the ingest says") == "something new the ingest says"
     assert zh("[Errno 28] No space left on device") == "磁盘空间已满（Errno 28）"
     assert zh("[Errno 99] Cannot assign requested address") == "[Errno 99] Cannot assign requested address"
+
+
+def test_a_question_not_searched_is_said_in_chinese(hash_index):
+    """What the kb says of a question it does not search (kb.BadQuery), as the 问答 page shows it."""
+    from kb import BadQuery, KnowledgeBase
+    kb = KnowledgeBase.open(hash_index, model="hash")
+    said = []
+    for call in (lambda: kb.search("   "), lambda: kb.place("第九章第九节"), lambda: kb.search("铜材料", doc="没有这份")):
+        with pytest.raises(BadQuery) as e:
+            call()
+        said.append(zh(str(e.value)))
+    assert said[0] == "问题里没有可检索的字词：请输入一个问题或几个词"
+    assert said[1] == "已索引的文档中没有编号为 第九章第九节 的位置（“浏览”列出各文档的标题）"
+    assert said[2].startswith("索引里没有编号为 没有这份 的文档（现有：weibin-14th-five-year-plan-outline")
+    assert not any(_english(s.replace("weibin-14th-five-year-plan-outline", "")) for s in said), said

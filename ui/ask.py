@@ -14,6 +14,7 @@ from ui.history import question_history, remember
 from ui.loading import cached_ask
 from ui.related import render_related
 from ui.render import COPY_JS, copy_button, esc, html_block, link, mark, option, plain, reading_link, row_table
+from ui.wording import zh
 
 
 def put_question(q: str) -> None:
@@ -75,7 +76,7 @@ def render_each(kb: KnowledgeBase, q: str) -> None:
     try:
         answers = kb.ask_each(q, k=EACH_SHOWN)
     except BadQuery as e:
-        st.warning(f"无法检索这个问题：{plain(str(e))}")
+        st.warning(f"无法检索这个问题：{plain(zh(str(e)))}")
         return
     st.html(COPY_JS, unsafe_allow_javascript=True)
     st.caption(f"按文件对照：同一个问题在 {len(answers)} 份文件中各自的回答（“{plain(answers[0].result.query)}”）")
@@ -185,7 +186,7 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
     try:
         result, secs = cached_ask(kb, id(kb), q, None if chapter < 0 else chapter, doc)
     except BadQuery as e:
-        st.warning(f"无法检索这个问题：{plain(str(e))}")
+        st.warning(f"无法检索这个问题：{plain(zh(str(e)))}")
         return
     except KBError as e:
         st.error(f"检索出错：{plain(str(e))}")

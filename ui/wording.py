@@ -1,4 +1,5 @@
-"""The ingest's English lines (a refused file, a report's warnings) in the app's Chinese.
+"""The English lines of the ingest and the kb (a refused file, a report's warnings, a question not searched) in the
+app's Chinese.
 
 `kb` and `ingest` speak English to the command line; the app's readers read Chinese. Each line the ingest can say
 about a file is matched here and said again in Chinese, its variable parts (a page number, a count, the places
@@ -93,6 +94,15 @@ _LINES: list[tuple[re.Pattern, object]] = [(re.compile(p, re.S), z) for p, z in 
     (r"the PDF has no text layer and OCR found no text in it \(blank or unreadable scan\?\)",
      "PDF 没有文字层，OCR 也没有识别出文字（空白或无法辨认的扫描件？）"),
     (r"nothing left to index", "索引里将一份文档也不剩"),
+    # why a question was not searched (kb.BadQuery)
+    (r"the query is empty: type a question or a few words", "问题里没有可检索的字词：请输入一个问题或几个词"),
+    (r"no document '(.+)' in this index \(documents: (.+); `kb ls` lists them\)", "索引里没有编号为 {0} 的文档（现有：{1}）"),
+    (r"no place numbered (.+) in the indexed documents \(kb toc lists each document's headings\)",
+     "已索引的文档中没有编号为 {0} 的位置（“浏览”列出各文档的标题）"),
+    (r"no place numbered (.+) in document (.+) \(kb toc lists each document's headings\)",
+     "文档 {1} 中没有编号为 {0} 的位置（“浏览”列出它的标题）"),
+    (r"(.+) is more than one place \((.+)\): name the document with --doc", "{0} 指多处（{1}）：请先选定文档"),
+    (r"(.+) is more than one place \((.+)\): name its 篇 too", "{0} 指多处（{1}）：请连同篇一起写"),
 ]]
 
 
