@@ -19,10 +19,17 @@ from .table import parse_table, row_text
 
 # the kinds of document an office issues (党政机关公文处理工作条例's 公文种类, and the plans, rules and arrangements
 # offices print under their own names): a title ends with one
-GENRES = ("规划|纲要|报告|方案|意见|计划|决定|通知|办法|条例|规定|细则|要点|安排|措施|指南|指引|公告|通告|通报|公报"
-          "|决议|批复|纪要|预案|清单|章程|守则|导则|规则|白皮书")
+CORE_GENRES = "规划|纲要|报告|方案|意见|计划|决定|通知|办法|条例|规定|细则|要点"
+GENRES = CORE_GENRES + "|安排|措施|指南|指引|公告|通告|通报|公报|决议|批复|纪要|预案|清单|章程|守则|导则|规则|白皮书"
 TITLE_WORDS = re.compile(GENRES)
 TITLE_END = re.compile(rf"({GENRES})([（(][^）)]*[)）])?$")
+_CORE_END = re.compile(rf"({CORE_GENRES})([（(][^）)]*[)）])?$")
+
+
+def _title_like(t: str) -> bool:
+    """A heading-styled line that is the document's title, not its first heading: it ends in a kind of document.
+    A short one ending in 措施, 安排, 清单… (保障措施, 工作安排, 任务清单) is a heading; 政府工作报告 is a title."""
+    return bool(_CORE_END.search(t)) or (len(t) > 8 and bool(TITLE_END.search(t)))
 ISSUER = re.compile(r"(委员会|人民政府|政府|办公厅|办公室|国务院|中央|区委|市委|县委|省委|局|委|厅|部|院)$")
 DATE = re.compile(r"^[（(]?\s*([0-9〇○零一二三四五六七八九十]{4}\s*年\s*[0-9〇○零一二三四五六七八九十]{1,2}\s*月"
                   r"(?:\s*[0-9〇○零一二三四五六七八九十]{1,3}\s*日)?)\s*[)）]?$")    # ○ (U+25CB) is printed for 〇 too
@@ -150,10 +157,12 @@ def read_cover(lines: list[Line]) -> tuple[str | None, str | None, str | None, i
 
 # --- body start ---------------------------------------------------------------------------------------------
 
-def _is_heading(l: Line, scheme: str) -> bool:
+def _is_heading(l: Line, scheme: str, first: bool = False) -> bool:
+    """A line that opens the body. A heading-styled line that ends in a kind of document is the title when it is
+    the document's first line (某区植树工作安排), and after it when it is not a short heading (保障措施)."""
     t = l.text
     return bool(heading_kind(t)) or (scheme == "parts" and is_part(t)) or (
-        l.level in (1, 2) and not l.cells and not TITLE_END.search(t))
+        l.level in (1, 2) and not l.cells and not (TITLE_END.search(t) if first else _title_like(t)))
 
 
 def _scheme(lines: list[Line]) -> str:
@@ -166,7 +175,8 @@ def _split_front(lines: list[Line], toc: tuple[int, int, list] | None, scheme: s
     """Cover lines (short, before the first heading, paragraph or table of contents) and body lines (the rest,
     the table of contents taken out wherever it stands)."""
     limit = toc[0] if toc else len(lines)
-    cover_end = next((i for i, l in enumerate(lines[:limit]) if l.text and _is_heading(l, scheme)), limit)
+    first = next((i for i, l in enumerate(lines) if l.text), -1)
+    cover_end = next((i for i, l in enumerate(lines[:limit]) if l.text and _is_heading(l, scheme, i == first)), limit)
     for i in range(cover_end):            # a sentence-long paragraph (a preamble) belongs to the body
         t = lines[i].text
         if "。" not in t and len(t) <= 150 and TITLE_END.search(t):

@@ -80,3 +80,18 @@ def test_a_title_of_any_kind_the_offices_issue_is_the_title(tmp_path, title):
     doc = ingest.load(f)
     assert doc.title == title
     assert [c.title for c in doc.chapters if c.number] == ["总体要求", "主要任务"]
+
+
+def test_a_short_heading_ending_like_a_title_is_a_heading(tmp_path):
+    """保障措施 and 任务清单 end as 措施 and 清单 titles do; set as <h2> under the page's title they are its headings,
+    not more of its cover: both stay in the document, each with its paragraph."""
+    page = tmp_path / "flood.html"
+    page.write_text('<html><head><meta charset="utf-8"><title>卫滨区2025年防汛抗旱工作安排</title></head><body>'
+                    "<h1>卫滨区2025年防汛抗旱工作安排</h1><h2>保障措施</h2>"
+                    "<p>区防汛抗旱指挥部统一调度，各乡镇街道落实属地责任，汛期实行二十四小时值班，重要险工险段明确专人巡查。</p>"
+                    "<h2>任务清单</h2><p>完成卫河、东孟姜女河堤防隐患排查，储备编织袋五万条、救生衣八百件，六月底前完成全部应急演练。</p>"
+                    "</body></html>", encoding="utf-8")
+    doc = ingest.load(page)
+    assert doc.title == "卫滨区2025年防汛抗旱工作安排"
+    assert [s.title for c in doc.chapters for s in c.sections if s.number] == ["保障措施", "任务清单"]
+    assert "汛期实行二十四小时值班" in doc.text and "六月底前完成全部应急演练" in doc.text
