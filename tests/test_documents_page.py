@@ -217,6 +217,7 @@ def test_a_failed_upload_says_why_in_one_line_and_changes_nothing(site, name, da
     before = state(site)
     at = upload(documents_page(), name, data)
     assert len(at.error) == 1 and not at.success
+    assert not at.get("progress")                           # no bar left at 0 % over the error line
     said = at.error[0].value.replace("\\", "")
     assert said.startswith(f"{name}：") and why in said and "\n" not in said and said.count(name) == 1 + (name in why)
     assert str(uploads(site)) not in said                    # the server's folder is not the user's business
@@ -459,6 +460,7 @@ def test_a_bad_new_version_says_why_in_one_line_and_changes_nothing(site, name, 
     source = site.parent / "corpus" / OUTLINE.name
     at = update(update_page(), name, data, keep)
     assert len(at.error) == 1 and not at.success
+    assert not at.get("progress")                           # no bar left at 0 % over the error line
     said = at.error[0].value.replace("\\", "")
     assert said.startswith(f"{name}：") and why in said and "\n" not in said
     assert str(uploads(site)) not in said

@@ -251,6 +251,13 @@ class Bar:
         except Exception as e:          # Streamlit's rerun or stop request
             self.pending = e
 
+    def clear(self) -> None:
+        """A refused write: the bar goes (the error line under it says why), never left at 0 % or half-way."""
+        try:
+            self.bar.empty()
+        except Exception:               # pragma: no cover - a rerun under way: the page is redrawn anyway
+            pass
+
 
 def _done(message: str, pending: Exception | None) -> None:
     """After a write: every page opens the new index (all cached results dropped), the message shown after."""
@@ -296,6 +303,7 @@ def page_documents(kb: KnowledgeBase, sid: str) -> None:
         try:
             doc_id, stats = add_document(kb, index_dir, up.name, up.getvalue(), show)
         except Refused as e:
+            show.clear()
             if e.changed:
                 st.cache_resource.clear()       # the next run opens the index that holds it
             st.error(plain(str(e)))
@@ -333,6 +341,7 @@ def page_documents(kb: KnowledgeBase, sid: str) -> None:
             try:
                 stats = remove_document(kb, index_dir, target, show)
             except Refused as e:
+                show.clear()
                 st.error(plain(str(e)))
             else:
                 _done(f"已删除《{doc.title}》（{target}）：剩 {stats.documents} 个文档、{stats.passages} 段。",

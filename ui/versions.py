@@ -205,6 +205,7 @@ def panel(kb: KnowledgeBase, index_dir) -> None:
         try:
             done = replace_document(kb, index_dir, pick, up.name, up.getvalue(), keep and source.is_file(), show)
         except page.Refused as e:
+            show.clear()
             if e.changed:
                 st.cache_resource.clear()
             st.error(plain(str(e)))
