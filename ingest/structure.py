@@ -190,7 +190,10 @@ def is_part(text: str) -> bool:
 
 
 ITEM = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]\s*(.+)$")
-TITLE_MAX = 60          # characters: an item's first sentence longer than this is body text, not its title
+# 附件： / 附件：1.…的通知 / 附件 2: the list of attachments that closes a notice (its 1. 2. are no sub-items)
+ATTACHED = re.compile(r"^附\s*件\s*(?:[：:]|\d{1,2}\s*$|$)")
+TITLE_MAX = 400         # characters: a first sentence longer than this is body text, not an item (an untitled run-in
+                        # item, 五、（二）根据《…》…将取消保障资格。, is as long as 200: its number in sequence vouches for it)
 PART_MAX = 100          # the same for a part whose number continues the sequence (六、城市道路占道…管理。, a notice)
 
 
@@ -312,6 +315,7 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
     volume, volume_title = "", ""
     skip: set[int] = set()
     last_sub, sub_part = 0, 0       # the last 1. sub-item's number, and the part it stands in
+    attached_at = None              # (part, item) of a 附件： line: the 1. 2. lines after it name attachments
     item_sub: str | None = None     # the 1. sub-item a （1） stands under, and the last （N） number seen under it
     last_paren = 0
     circle_under, last_circle = "", 0     # the 1. or 1.（1） a ① stands under, and the last ① number seen under it
@@ -418,7 +422,9 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
                 else:          # an item that is one clause of a list: （一）经…批准设立的各类贸易市场；
                     add("section", t, line, title=m.group(2).strip().rstrip("；;：:"), number=section, label=label)
                 continue
-            m = SUBITEM.match(t)
+            if ATTACHED.match(t):
+                attached_at = (chapter, section)
+            m = SUBITEM.match(t) if attached_at != (chapter, section) else None
             # 1. sub-items stand under an item, or under a part without items when their numbers run on (三、保障措施
             # / 22.加强组织领导。 after 21. of 二、's last item), start again at 1. in a new part, or skip a number or
             # two after this part's own 1. (三、 1. then 3.: a sub-item whose gap the ingest reports, not a paragraph)

@@ -11,8 +11,13 @@ GALLERY = Path(__file__).parent / "data" / "gallery"
 DOCS = sorted(p.stem for p in GALLERY.glob("*.txt"))
 # documents numbered 一、 / （一） (work reports, a 中央一号文件, an implementation opinion): parts and items must come
 # out exactly as printed; plans numbered 篇 / 章 / 节 (a national, a provincial and a city plan) likewise.
-PARTS = ["admission-measures-chongqing-2020", "central-no1-2018", "gov-work-report-2023", "gov-work-report-2024", "implementation-opinion-anhui-rcep",
-         "notice-zhejiang-zhandao-wajue", "party-report-guangzhou-1921"]
+PARTS = ["admission-measures-chongqing-2020", "central-no1-2018", "gov-work-report-2023", "gov-work-report-2024",
+         "implementation-opinion-anhui-rcep", "notice-zhejiang-zhandao-wajue", "open-information-guide-hefei",
+         "party-report-guangzhou-1921", "public-notice-guangzhou-2025"]
+# documents whose expected files list sub-items (1. / 1、 / （1） / ① with a title of their own)
+SUBITEMS = [name for name in PARTS
+            if any(str(h["level"]).isdigit() and int(h["level"]) >= 3
+                   for h in json.loads((GALLERY / f"{name}.expected.json").read_text(encoding="utf-8"))["headings"])]
 VOLUMES = ["national-15th-plan", "province-15th-plan-beijing", "city-15th-plan-guangzhou"]
 
 
@@ -47,6 +52,26 @@ def test_parts_and_items_as_printed(name):
             if int(h["level"]) in (1, 2)]
     assert [(lv, title.rstrip("。")) for lv, _, title in got] == [(lv, title) for lv, _, title in want]
     assert [label for _, label, _ in got] == [number for _, number, _ in want]
+
+
+@pytest.mark.parametrize("name", SUBITEMS)
+def test_sub_items_as_printed(name):
+    """The titled sub-items under the items and parts, at every level (1. / 1、 / （1） / ①), each at the place its
+    expected file gives (二、（一）3. , 二、（二）1、, 一、2.（1）) with its title, and nothing else: a 附件： list's 1. 2. and
+    the clauses of a list are no sub-items."""
+    import re
+    doc = ingest.load(GALLERY / f"{name}.txt")
+    got = []
+    for c in doc.chapters:
+        for s in c.sections:
+            head = c.ref + (s.ref if s.number else "")
+            for ref, sub in s.subitems:
+                number = re.match(r"^(\d{1,2}[.．、]|[（(]\d{1,2}[）)]|[①-⑳])", sub).group(0)
+                got.append((head + ref, sub[len(number):]))
+    want = [(h["path"], h["title"].rstrip("。")) for h in expected(name)["headings"]
+            if str(h["level"]).isdigit() and int(h["level"]) >= 3]
+    assert got == want
+    assert not doc.report.warnings
 
 
 def test_a_numbering_gap_is_named_and_never_accepted_silently(tmp_path):
