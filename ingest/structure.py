@@ -194,6 +194,8 @@ ITEM = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]\s*(.+)$")
 ATTACHED = re.compile(r"^附\s*件\s*(?:[：:]|\d{1,2}\s*$|$)")
 TITLE_MAX = 400         # characters: a first sentence longer than this is body text, not an item (an untitled run-in
                         # item, 五、（二）根据《…》…将取消保障资格。, is as long as 200: its number in sequence vouches for it)
+ITEM_TITLE_MAX = 60     # characters: an item whose first sentence is longer has no title of its own (五、（二）根据
+                        # 《…》…将取消保障资格。): it is named by its number, its whole text a paragraph under it
 PART_MAX = 100          # the same for a part whose number continues the sequence (六、城市道路占道…管理。, a notice)
 
 
@@ -404,6 +406,8 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
                 num = m.group(1)
                 section, subheading, box, in_table = from_cn(num), None, None, False
                 body_at = m.start(2) + len(_first_sentence(m.group(2)))
+                if body_at - m.start(2) > ITEM_TITLE_MAX:   # no title: its number, then its text as a paragraph
+                    body_at = m.start(2)
                 head = t[:body_at]
                 add("section", head, line, title=head[m.start(2):].rstrip("。；;：:"), number=section,
                     label=f"（{num}）")

@@ -49,6 +49,9 @@ def chapter_name(n: int) -> str:
     return "序言" if n == 0 else f"第{cn(n)}章"
 
 
+CITED_TITLE_MAX = 60     # characters: the longest heading quoted in a citation (real titles run to 43 in the gallery)
+
+
 @dataclass(frozen=True)
 class Citation:
     doc_title: str
@@ -108,11 +111,12 @@ class Citation:
     @property
     def text(self) -> str:
         """《标题》第二章第二节“加快发展铜材料深加工产业”，第18页 — ready to paste; the title is the last level's
-        named (a sub-item's: 二、（一）3.“用好原产地规则”)."""
+        named (a sub-item's: 二、（一）3.“用好原产地规则”). An untitled item named by its whole first sentence (五、（二）根据
+        《…》…将取消保障资格, 201 characters) is cited by its place alone: a quoted sentence is no title."""
         title = self.box_title if self.box else self.subitem_title if self.subitem_ref else (
             self.section_title if self.section else self.chapter_title)
         s = f"{self.doc_year}年《{self.doc_title}》{self.place}" if self.doc_year else f"《{self.doc_title}》{self.place}"
-        if title and (self.chapter or self.box):
+        if title and (self.chapter or self.box) and len(title) <= CITED_TITLE_MAX:
             s += f"“{nested_quotes(title)}”"
         return s + self.pages
 

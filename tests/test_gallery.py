@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 import ingest
+from ingest.structure import ITEM_TITLE_MAX
 
 GALLERY = Path(__file__).parent / "data" / "gallery"
 DOCS = sorted(p.stem for p in GALLERY.glob("*.txt"))
@@ -48,8 +49,11 @@ def test_parts_and_items_as_printed(name):
         if c.number:
             got.append((1, c.label, c.title))
         got += [(2, s.label, s.title) for s in c.sections if s.number]
-    want = [(int(h["level"]), h["number"], h["title"].rstrip("。")) for h in expected(name)["headings"]
-            if int(h["level"]) in (1, 2)]
+    # an item whose expected "title" is its first sentence of more than 60 characters (五、（二）根据《…》…) prints no
+    # title: it is named by its number, its text a paragraph under it (ingest.structure.ITEM_TITLE_MAX)
+    want = [(int(h["level"]), h["number"],
+             "" if int(h["level"]) == 2 and len(h["title"].rstrip("。")) > ITEM_TITLE_MAX else h["title"].rstrip("。"))
+            for h in expected(name)["headings"] if int(h["level"]) in (1, 2)]
     assert [(lv, title.rstrip("。")) for lv, _, title in got] == [(lv, title) for lv, _, title in want]
     assert [label for _, label, _ in got] == [number for _, number, _ in want]
 
@@ -271,3 +275,18 @@ def test_bracketed_sub_items_as_printed():
     clause = next(p for p in passages if p.text.startswith("（1）具有高等学历教育资格的高校在校生"))
     assert clause.heading_path == "一、报名 › 3.下列人员不得报名"
     assert not doc.report.warnings
+
+
+def test_an_untitled_item_is_cited_by_its_place_alone():
+    """The Guangzhou 通告's 五、（二） has no title: its number stands before a 201-character sentence. That sentence is
+    a passage under 五、（二） (searched and quoted as any other), cited 五、（二）, not quoted as if it were a title; a
+    titled item of the same notice keeps its quoted title."""
+    from kb import Citation
+    doc = ingest.load(GALLERY / "public-notice-guangzhou-2025.txt")
+    by_start = {p.text[:12]: p for p in ingest.passages(doc)}
+    untitled = next(p for k, p in by_start.items() if k.startswith("根据《广东省"))
+    assert untitled.text.endswith("将取消保障资格。") and untitled.section_title == ""
+    assert Citation.of(untitled, doc).text == (
+        "《关于推出供应广州市2025年第一批户籍家庭公共租赁住房常态分配房源的通告》五、（二）")
+    titled = next(p for p in ingest.passages(doc) if p.chapter_ref + p.section_ref == "四、（一）")
+    assert Citation.of(titled, doc).text.endswith("》四、（一）“公布房源”")
