@@ -93,8 +93,14 @@ def passages(doc: Document, max_chars: int = MAX_CHARS) -> list[Passage]:
     chapters = {c.number: c for c in doc.chapters}
     boxes = {b.id: b for b in doc.boxes}
     out: list[Passage] = []
+    # a heading with no text under it, whose words are the text (四、（一）经…批准设立的各类贸易市场；, a clause of a
+    # list; 七、本通知自2007年6月1日起执行。): a passage of its own line, or nothing of it could be found or quoted
+    bodied = {(b.chapter, b.section) for b in doc.blocks if b.kind in ("paragraph", "row")}
+    sectioned = {b.chapter for b in doc.blocks if b.kind == "section"}
     for b in doc.blocks:
-        if b.kind not in ("paragraph", "row"):
+        alone = (b.kind == "section" and (b.chapter, b.section) not in bodied) or (
+            b.kind == "chapter" and b.chapter and (b.chapter, 0) not in bodied and b.chapter not in sectioned)
+        if b.kind not in ("paragraph", "row") and not alone:
             continue
         ch = chapters.get(b.chapter)
         sec = next((s for s in ch.sections if s.number == b.section), None) if ch else None
@@ -110,7 +116,7 @@ def passages(doc: Document, max_chars: int = MAX_CHARS) -> list[Passage]:
             if s >= e:
                 continue
             start, end = b.start + s, b.start + e
-            kind = "row" if b.kind == "row" else ("box" if b.box else "paragraph")
+            kind = "row" if b.kind == "row" else ("box" if b.box else "paragraph")     # a heading alone: paragraph
             suffix = f"-{part}" if len(spans) > 1 else ""
             out.append(Passage(
                 id=f"{doc.doc_id}:{b.chapter}.{b.section}:p{b.para}{suffix}",

@@ -290,3 +290,22 @@ def test_an_untitled_item_is_cited_by_its_place_alone():
         "《关于推出供应广州市2025年第一批户籍家庭公共租赁住房常态分配房源的通告》五、（二）")
     titled = next(p for p in ingest.passages(doc) if p.chapter_ref + p.section_ref == "四、（一）")
     assert Citation.of(titled, doc).text.endswith("》四、（一）“公布房源”")
+
+
+def test_a_heading_with_nothing_under_it_is_a_passage_of_its_own():
+    """The Zhejiang notice's 四、下列情况不得收取城市道路占道费： lists its cases as items with no text under them
+    ((一）经市、县人民政府权限部门批准设立的各类贸易市场；): each item's line is a passage (found by search, quoted
+    verbatim, cited 四、（一）), as is a part that is one sentence (三、…收费标准。); a heading with text under it is not."""
+    from kb import Citation
+    doc = ingest.load(GALLERY / "notice-zhejiang-zhandao-wajue.txt")
+    passages = ingest.passages(doc)
+    clause = next(p for p in passages if p.text == "（一）经市、县人民政府权限部门批准设立的各类贸易市场；")
+    assert doc.text[clause.start:clause.end] == clause.text
+    assert Citation.of(clause, doc).place == "四、（一）"
+    assert [p.text for p in passages if p.chapter == 4] == [
+        "（一）经市、县人民政府权限部门批准设立的各类贸易市场；", "（二）非经营性社会服务活动；",
+        "（三）凡不占用城市道路，利用建筑物、构筑物立面及房顶空间设立店名、招牌和广告的；", "（四）公益性广告、标志；",
+        "（五）通过招标拍卖或协议出让方式取得使用权的占道；", "（六）城市公用设施建设。"]
+    assert any(p.text == "三、城市道路占道、挖掘费收费标准。" for p in passages)
+    assert not any(p.text.startswith("一、关于城市道路的含义") for p in passages)     # its text follows it
+    assert len({p.id for p in passages}) == len(passages)
