@@ -150,6 +150,11 @@ def _print_each(answers, as_json: bool) -> None:
         _print_result(a.result, False, verdict.EACH_MESSAGES)
 
 
+def _messages(kb: KnowledgeBase, doc: str | None) -> dict[str, str]:
+    """The verdict's wording for the documents a question is put to (纲要 only when each is an outline)."""
+    return verdict.messages_for([kb.document(doc).title] if doc else [d.title for d in kb.documents])
+
+
 def _print_result(res, as_json: bool, messages=verdict.MESSAGES) -> None:
     if as_json:
         print(_json(res.to_json()))
@@ -188,7 +193,7 @@ def cmd_ask(a) -> int:
         if a.per_doc or (KnowledgeBase.asks_each(q) and len(kb.documents) > 1 and not a.doc):
             _print_each(kb.ask_each(q, k=min(a.k, 3)), a.json)
         else:
-            _print_result(kb.ask(q, k=a.k, **filters), a.json)
+            _print_result(kb.ask(q, k=a.k, **filters), a.json, _messages(kb, filters["doc"]))
         return 0
     _say("规划纲要知识库 — 输入问题，回车检索；空行或 Ctrl-D 退出。")
     while True:
@@ -200,7 +205,7 @@ def cmd_ask(a) -> int:
         if not q.strip():
             return 0
         try:
-            _print_result(kb.ask(q, k=a.k, **filters), a.json)
+            _print_result(kb.ask(q, k=a.k, **filters), a.json, _messages(kb, filters["doc"]))
         except BadQuery as e:
             _say(f"kb: {e}")
 

@@ -42,6 +42,17 @@ MESSAGES = {
 CANDIDATE_LABEL = "最接近的候选句（未经确认，不是答案）"
 # the same words for one document among several (ask_each): 这份文件 where the table says 纲要
 EACH_MESSAGES = {code: text.replace("纲要", "这份文件") for code, text in MESSAGES.items()}
+# and for a question put to several documents, not all of them outlines
+MANY_MESSAGES = {code: text.replace("纲要", "这些文件") for code, text in MESSAGES.items()}
+
+
+def messages_for(titles) -> dict[str, str]:
+    """The wording for a question put to the documents of these titles: 纲要 when each is an outline (the product's
+    first document), else 这份文件 for one and 这些文件 for several (a 通知 is no 纲要)."""
+    titles = list(titles)
+    if titles and all("纲要" in t for t in titles):
+        return MESSAGES
+    return EACH_MESSAGES if len(titles) == 1 else MANY_MESSAGES
 
 # kinds of question a plan outline does not answer however close its words come: a person, an office's procedure
 # for one applicant, a fee. Each is a feature of the model (its weight is fitted), not a rule.

@@ -243,3 +243,24 @@ def test_the_confidence_means_what_it_says_on_the_tuning_answers(real_kb):
     pairs = evaluate.shown_pairs(rep)
     assert len(pairs) > 80 and rep.answered_precision >= 0.90 and rep.ece <= 0.08
     assert abs(sum(c for c, _ in pairs) / len(pairs) - sum(ok for _, ok in pairs) / len(pairs)) <= 0.1
+
+
+def test_the_wording_names_what_was_searched(tmp_path, capsys):
+    """纲要中没有… only when every document searched is an outline: a notice alone is 这份文件, a notice beside the
+    outline 这些文件 (a 通知 is no 纲要); the outline alone keeps 纲要."""
+    import shutil
+    from pathlib import Path
+    from kb import KnowledgeBase
+    from kb.cli import main
+    outline = "新乡市卫滨区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要（草案）"
+    assert verdict.messages_for([outline]) is verdict.MESSAGES
+    assert verdict.messages_for(["浙江省物价局、省财政厅关于城市道路占道、挖掘收费有关问题的通知"])[verdict.NOT_STATED] \
+        .startswith("这份文件中没有明确回答")
+    assert verdict.messages_for([outline, "政府工作报告"])[verdict.OFF_TOPIC].startswith("这个问题看起来不是在问这些文件的内容")
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "gallery" / "notice-zhejiang-zhandao-wajue.txt", src)
+    KnowledgeBase.sync([src], tmp_path / "index", model="hash")
+    assert main(["--index", str(tmp_path / "index"), "--model", "hash", "ask", "占道费标准的负责人是谁", "-k", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("这份文件中没有明确回答这个问题的句子") and "纲要" not in out.splitlines()[0]

@@ -193,7 +193,8 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
         return
     st.html(COPY_JS, unsafe_allow_javascript=True)
 
-    message = verdict.MESSAGES[result.verdict]
+    titles = [kb.document(doc).title] if doc else [d.title for d in kb.documents]
+    message = verdict.messages_for(titles)[result.verdict]
     if result.answer:
         if message:
             st.caption(plain(message))
