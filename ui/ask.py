@@ -148,7 +148,8 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
     else:
         col_q, col_ch = st.columns([3, 1], vertical_alignment="bottom")
     with col_q, st.form("ask-form", border=False, enter_to_submit=True):
-        c_in, c_go = st.columns([5, 1], vertical_alignment="bottom", gap="small")
+        # the button keeps its whole word 搜索 beside the question box when the document picker shares the row
+        c_in, c_go = st.columns([3, 1] if multi else [5, 1], vertical_alignment="bottom", gap="small")
         with c_in:
             q = st.text_input("问题", key="q", placeholder="例如：铜材料深加工目标", label_visibility="collapsed")
         with c_go:

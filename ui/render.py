@@ -90,6 +90,11 @@ a.kb-cell-link {display: block; white-space: nowrap;}
   a {color: inherit; text-decoration: none;}
   a[href^="?"], .kb-more {display: none !important;}      /* links within the app mean nothing on paper */
 }
+@media (min-width: 641px) and (max-width: 1280px) {
+  /* a narrow desktop (the sidebar open, the document picker in the row): 搜索 keeps its word, the icon goes */
+  [data-testid="stFormSubmitButton"] [data-testid="stIconMaterial"] {display: none;}
+  [data-testid="stFormSubmitButton"] button {padding-left: .4rem; padding-right: .4rem;}
+}
 @media (max-width: 640px) {
   .block-container {padding-left: .8rem; padding-right: .8rem; padding-top: 3.6rem;}
   h2.kb-title {font-size: 1.3rem;}
