@@ -99,7 +99,8 @@ def passages(doc: Document, max_chars: int = MAX_CHARS) -> list[Passage]:
     sectioned = {b.chapter for b in doc.blocks if b.kind == "section"}
     for b in doc.blocks:
         alone = (b.kind == "section" and (b.chapter, b.section) not in bodied) or (
-            b.kind == "chapter" and b.chapter and (b.chapter, 0) not in bodied and b.chapter not in sectioned)
+            b.kind == "chapter" and b.chapter and (b.chapter, 0) not in bodied and b.chapter not in sectioned
+            and getattr(chapters.get(b.chapter), "level", "") != "篇")       # a 篇 holds its 章, not text
         if b.kind not in ("paragraph", "row") and not alone:
             continue
         ch = chapters.get(b.chapter)

@@ -309,3 +309,5 @@ def test_a_heading_with_nothing_under_it_is_a_passage_of_its_own():
     assert any(p.text == "三、城市道路占道、挖掘费收费标准。" for p in passages)
     assert not any(p.text.startswith("一、关于城市道路的含义") for p in passages)     # its text follows it
     assert len({p.id for p in passages}) == len(passages)
+    plan = ingest.passages(ingest.load(GALLERY / "national-15th-plan.txt"))
+    assert not any(p.text.startswith("第一篇") for p in plan)         # a 篇 holds its 章: its title is no passage
