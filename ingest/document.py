@@ -11,15 +11,17 @@ from . import glyphs
 from .punct import restore
 from .errors import BadDocument
 from .readers import RawDocument
-from .records import (CIRCLED, Block, BoxInfo, Chapter, Document, Report, Section, TocEntry, cn, from_cn,
+from .records import (ARTICLE_REF, CIRCLED, Block, BoxInfo, Chapter, Document, Report, Section, TocEntry, cn, from_cn,
                       subitem_ref)
-from .structure import (CHAPTER, LEAD, Line, Node, find_toc, heading_kind, is_part, parse_body,
+from .structure import (ARTICLE, CHAPTER, LEAD, Line, Node, find_toc, heading_kind, is_part, parse_body,
                         split_lines, RUN_ON)
 from .table import parse_table, row_text
 
 # the kinds of document an office issues (党政机关公文处理工作条例's 公文种类, and the plans, rules and arrangements
 # offices print under their own names): a title ends with one
-CORE_GENRES = "规划|纲要|报告|方案|意见|计划|决定|通知|办法|条例|规定|细则|要点"
+# a law: 中华人民共和国对外贸易法, …法（2022年修正）; never 方法, 司法, 依法, 违法…
+LAW = "(?<![方做说看想用手写算司执立依合违守语])法(?=$|[（(])"
+CORE_GENRES = "规划|纲要|报告|方案|意见|计划|决定|通知|办法|条例|规定|细则|要点|" + LAW
 GENRES = CORE_GENRES + "|安排|措施|指南|指引|公告|通告|通报|公报|决议|批复|纪要|预案|清单|章程|守则|导则|规则|白皮书"
 TITLE_WORDS = re.compile(GENRES)
 TITLE_END = re.compile(rf"({GENRES})([（(][^）)]*[)）])?$")
@@ -72,6 +74,11 @@ NEWS_DATELINE = re.compile(r"^(?:新华社|中新社|人民日报)\S{0,12}电$")
 # the date a congress approved a plan, over two lines: 2026年1月29日北京市第十六届 / 人民代表大会第四次会议批准
 APPROVED = re.compile(r"^[（(]?\s*([0-9〇○零一二三四五六七八九十]{4}\s*年\s*[0-9〇○零一二三四五六七八九十]{1,2}\s*月"
                       r"\s*[0-9〇○零一二三四五六七八九十]{1,3}\s*日)(.{0,30})$")
+# a law's or regulation's history under its title, a line each: 2022年12月30日 第十三届全国人民代表大会常务委员会第三十八次
+# 会议《关于修改〈…〉的决定》第二次修正 / 2024年1月22日 中华人民共和国国务院令第773号第二次修订: its date is the latest
+LAW_HISTORY = re.compile(r"^[（(]?\s*([0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日)\s*(\S.{0,120}?)"
+                         r"(?:通过|修正|修订|公布|发布|施行)\s*[)）]?$")
+LAW_ISSUER = re.compile(r"全国人民代表大会常务委员会|全国人民代表大会|国务院|政务院")
 # the speaker of a report: 国务院总理 / 李强 (the name on the next line)
 SPEAKER = re.compile(r"(总理|主席|省长|市长|区长|县长|州长|旗长)$")
 
@@ -112,6 +119,12 @@ def read_cover(lines: list[Line]) -> tuple[str | None, str | None, str | None, i
             date = date or DATELINE.match(t).group(1)
             continue
         if NEWS_DATELINE.match(t):
+            continue
+        m = LAW_HISTORY.match(t)
+        if m and title_parts and (who := LAW_ISSUER.search(m.group(2))):
+            date = m.group(1)                  # the latest: the version this text is
+            if issuer is None or issuer == "政务院":
+                issuer = who.group(0)
             continue
         m = APPROVED.match(t)
         if m and title_parts:
@@ -161,6 +174,8 @@ def _is_heading(l: Line, scheme: str, first: bool = False) -> bool:
     """A line that opens the body. A heading-styled line that ends in a kind of document is the title when it is
     the document's first line (某区植树工作安排), and after it when it is not a short heading (保障措施)."""
     t = l.text
+    if (m := ARTICLE.match(t)) and m.group(1) == "一" and m.group(2):       # 第一条 opens a law's or regulation's body
+        return True
     return bool(heading_kind(t)) or (scheme == "parts" and is_part(t)) or (
         l.level in (1, 2) and not l.cells and not (TITLE_END.search(t) if first else _title_like(t)))
 
@@ -181,6 +196,8 @@ def _split_front(lines: list[Line], toc: tuple[int, int, list] | None, scheme: s
         t = lines[i].text
         if "。" not in t and len(t) <= 150 and TITLE_END.search(t):
             continue                     # a long title on one line: …办公室关于印发…实施意见的通知
+        if LAW_HISTORY.match(t) and LAW_ISSUER.search(t):
+            continue                     # a law's history: 2016年11月7日 第十二届…《关于修改〈…〉的决定》修正
         if len(t) > 60 or (len(t) > 30 and "。" in t):
             cover_end = i
             break
@@ -351,6 +368,8 @@ def _assemble(raw: RawDocument, nodes: list[Node], toc, title, issuer, year, dat
                             cells=tuple(cells))
             continue
         if n.kind == "subitem":
+            if n.chapter == 0 and 0 not in chapters:         # a regulation's articles with no 章 above them
+                chapters[0] = {"title": "", "page": pg, "sections": {}, "label": ""}
             ch = chapters.get(n.chapter)
             if ch and n.section == 0 and 0 not in ch["sections"]:      # sub-items straight under a part
                 ch["sections"][0] = {"title": "", "page": pg, "subs": [], "label": ""}
@@ -500,7 +519,7 @@ def _subitem_gaps(doc: Document) -> list[str]:
     texts: dict[tuple[int, int, str], list[str]] = {}
     for b in doc.blocks:
         ref = subitem_ref(b.subheading)
-        if ref:
+        if ref and not ARTICLE_REF.match(ref):       # articles are taken only in sequence: no gap to report
             texts.setdefault((b.chapter, b.section, _SUB_NO.match(ref).group(1)), []).append(doc.text[b.start:b.end])
 
     def skips(after: tuple[int, str], n: int, printed, text: str, ref: str) -> None:
@@ -515,6 +534,8 @@ def _subitem_gaps(doc: Document) -> list[str]:
             head = c.ref + (s.ref if s.number else "")
             paren = circle = (0, "")
             for ref, _ in s.subitems:
+                if ARTICLE_REF.match(ref):
+                    continue
                 item, sub, circled = _SUB_NO.match(ref).groups()
                 text = "\n".join(texts.get((c.number, s.number, item), ()))
                 if circled:

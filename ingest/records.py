@@ -279,7 +279,10 @@ def section_ref(number: int, label: str) -> str:
     return label or f"第{cn(number)}节"
 
 
-_ITEM_NO = re.compile(r"^\d{1,2}[.．、]")        # 3.用好原产地规则 / 3、… / 3．…: the number as the document prints it
+# 3.用好原产地规则 / 3、… / 3．…: the number as the document prints it; or a law's or regulation's article, 第九条,
+# numbered through the whole document
+_ITEM_NO = re.compile(r"^(?:\d{1,2}[.．、]|第[零〇一二三四五六七八九十百千]+条)")
+ARTICLE_REF = re.compile(r"^第[零〇一二三四五六七八九十百千]+条$")
 _PAREN_NO = re.compile(r"^[（(]\d{1,2}[）)]")      # （1）普通类 / (1)普通类, under a 1. item: brackets as printed
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CIRCLE_NO = re.compile(f"^[{CIRCLED}]")         # ①工会学校, under a 1. item or its （1）
@@ -342,11 +345,18 @@ def cn(n: int) -> str:
 
 
 def from_cn(s: str) -> int:
-    """Chinese numerals (up to 99) or ASCII digits to int: 十二 → 12."""
-    s = s.strip()
+    """Chinese numerals (up to 9999) or ASCII digits to int: 十二 → 12, 一百零五 → 105, 一千二百六十 → 1260 (a law's
+    articles). ValueError for anything else."""
+    s = s.strip().replace("〇", "零")
     if s.isdigit():
         return int(s)
-    if "十" in s:
-        a, _, b = s.partition("十")
-        return (_DIGITS.index(a) if a else 1) * 10 + (_DIGITS.index(b) if b else 0)
-    return _DIGITS.index(s)
+    if not s or s.strip(_DIGITS + "十百千"):
+        raise ValueError(f"not a Chinese numeral: {s!r}")
+    total, digit = 0, None
+    for ch in s:
+        if ch in "十百千":
+            total += (1 if digit is None else digit) * {"十": 10, "百": 100, "千": 1000}[ch]
+            digit = None
+        else:
+            digit = _DIGITS.index(ch)
+    return total + (digit or 0)

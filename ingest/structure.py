@@ -22,6 +22,8 @@ SUBITEM = re.compile(r"^(\d{1,2})[.．、]\s*([^。；;：:，,\d][^。；;：:�
 PAREN_ITEM = re.compile(r"^[(（](\d{1,2})[)）]\s*(\S.*)$")
 # ①工会学校 / ①加强…。…: a sub-item of a 1. item or of its （1）, numbered in circled digits
 CIRCLED_ITEM = re.compile(rf"^([{CIRCLED}])\s*(\S.*)$")
+# 第九条　从事国际服务贸易…: a law's or regulation's article, numbered through the document (第一百零五条)
+ARTICLE = re.compile(r"^第([零〇一二三四五六七八九十百千]+)条(?![例件款项])\s*(.*)$")
 BOX = re.compile(r"^专栏\s*(\d+\s*[-－—]\s*\d+)\s*(.*)$")
 PREFACE = re.compile(r"^(序\s*言|前\s*言)$")
 TOC_HEAD = re.compile(r"^目\s*录$")
@@ -77,7 +79,7 @@ def _spaced_title(title: str, raw: str) -> str:
 
 
 def _numeral(s: str) -> int | None:
-    s = re.sub(r"[^一二三四五六七八九十0-9]", "", s)
+    s = re.sub(r"[^零〇一二三四五六七八九十百千0-9]", "", s)
     for cand in (s, re.sub(r"(.)\1", r"\1", s)):   # '三三' (a damaged TOC line) → '三'
         try:
             return from_cn(cand)
@@ -286,6 +288,20 @@ def continuous_numbering(lines: list[Line]) -> tuple[set[int], set[int]]:
     return parts, items
 
 
+def articles(lines: list[Line]) -> dict[int, int]:
+    """The lines that open a law's or regulation's articles (第一条, 第二条, …: numbered through the document, each
+    the next), {line index: number}; none unless the document has at least three from 第一条 on. A 第N条 out of
+    sequence is a line of the text (本规定第三条规定的… never opens a line, but a quoted article might)."""
+    out: dict[int, int] = {}
+    for i, l in enumerate(lines):
+        m = ARTICLE.match(l.text)
+        if m and m.group(2):
+            n = _numeral(m.group(1))
+            if n == len(out) + 1:
+                out[i] = n
+    return out if len(out) >= 3 else {}
+
+
 def split_lines(raw_pages, layout: bool) -> list[Line]:
     """RawPages → cleaned Lines (glyphs repaired, spaces inside Chinese removed, punctuation restored)."""
     from .glyphs import repair
@@ -324,7 +340,8 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
     box: str | None = None
     subheading: str | None = None
     in_table = False
-    parts, items = continuous_numbering(lines) if scheme == "parts" else (set(), set())
+    law = articles(lines)           # a law's or regulation's articles: the level under its 章 and 节, if any
+    parts, items = continuous_numbering(lines) if scheme == "parts" and not law else (set(), set())
 
     def add(kind, text, line, **kw):
         nodes.append(Node(kind, text, line.page, line.lineno, chapter, section, box, subheading=subheading,
@@ -399,7 +416,18 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
             in_table = ("\t" in line.raw and line.raw.count("\t") >= 2)
             add("box", t.rstrip(), line, title=m.group(2).strip().strip("\t "))
             continue
-        if scheme == "parts":
+        if i in law:
+            # 第三条 …: cited as the article (a law cites its articles through the document); its text, number
+            # included, a paragraph, and the paragraphs after it (its 款, its （一） 项) under it
+            subheading = f"第{ARTICLE.match(t).group(1)}条"
+            box, in_table = None, False
+            nodes.append(Node("subitem", subheading, line.page, line.lineno, chapter, section, box,
+                              subheading=subheading, number=law[i]))
+            add("paragraph", t, line)
+            continue
+        if law:
+            pass                                # within articles, （一） and 1. are the article's text
+        elif scheme == "parts":
             m = ITEM.match(t) if i in items else None
             if m and not RUN_ON.match(t) and not (SUBHEAD.match(t) and "。" not in t):
                 # a title the sequence vouches for, with a comma or a run-in sentence: its first sentence

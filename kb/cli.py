@@ -152,7 +152,8 @@ def _print_each(answers, as_json: bool) -> None:
 
 def _messages(kb: KnowledgeBase, doc: str | None) -> dict[str, str]:
     """The verdict's wording for the documents a question is put to (纲要 only when each is an outline)."""
-    return verdict.messages_for([kb.document(doc).title] if doc else [d.title for d in kb.documents])
+    return verdict.messages_for([kb.document(doc).title] if doc else
+                                [d.title for d in kb.documents if d.doc_id not in kb.superseded])
 
 
 def _print_result(res, as_json: bool, messages=verdict.MESSAGES) -> None:
@@ -179,6 +180,8 @@ def _print_result(res, as_json: bool, messages=verdict.MESSAGES) -> None:
         _say(f"[{h.rank}] {p.doc_title if not p.heading_path else p.heading_path}{page}  score {h.score:.3f}")
         _say(f"    {p.text}")
         _say(f"    —— {h.citation.text}\n")
+    if res.versions_note:
+        _say(f"（{res.versions_note}。要检索较早的版本，用 --doc 指定它。）")
 
 
 def cmd_ask(a) -> int:

@@ -20,11 +20,7 @@ def inline(change) -> str:
 
 def lines(diff, changed_only: bool = True) -> list[str]:
     """The diff as the terminal shows it: counts, the changed figures, then each changed section's paragraphs."""
-    n = diff.counts()
-    out = [f"《{diff.title_a}》（{diff.doc_a}） → 《{diff.title_b}》（{diff.doc_b}）",
-           f"段落：相同 {n['same']}，改写 {n['reworded']}，新增 {n['added']}，删除 {n['removed']}，移动 {n['moved']}；"
-           f"章节：新增 {n['sections_added']}，删除 {n['sections_removed']}，改名 {n['sections_renamed']}，"
-           f"移动 {n['sections_moved']}"]
+    out = [f"《{diff.title_a}》（{diff.doc_a}） → 《{diff.title_b}》（{diff.doc_b}）", diff.summary()]
     if diff.figures:
         out += ["", f"数字和目标的变化（{len(diff.figures)}）："]
         for f in diff.figures:

@@ -26,6 +26,9 @@ TITLE_SAME = 0.6      # ... or whose titles are this alike, their paragraphs at 
 SECTION_LOOSE = 0.2   # smaller one's bigrams at least twice that share held in the other)
 JOIN_GAP = 2          # changed runs this close (characters) are marked as one (a character diff of Chinese text
                       # otherwise keeps a lone 的 or 和 as "unchanged" in the middle of a rewritten phrase)
+# the number a law's or regulation's article opens with: compared apart from its text, so that the articles after
+# one removed (第十条 → 第九条 …) are the same text renumbered, not reworded
+ARTICLE_HEAD = re.compile(r"^第[零〇一二三四五六七八九十百千]+条")
 _CLAUSE = re.compile(r"[，,。；;：:、！？!?（(）)\n]")
 
 
@@ -70,9 +73,15 @@ class ParagraphChange:
     similarity: float            # 1.0 for the same text, 0.0 for one side only
     figures: tuple[FigureChange, ...] = ()
     pieces: tuple[tuple[str, str], ...] = ()    # reworded or moved: (A's run, B's run), equal where unchanged
+    renumbered: bool = False     # an article that only changed its number (第十条 → 第九条: one before it removed)
+
+    @property
+    def numbers(self) -> tuple[str, str]:
+        """The article numbers the two sides open with (第十条, 第九条); "" where a side has none."""
+        return tuple(m.group(0) if s and (m := ARTICLE_HEAD.match(s.text)) else "" for s in (self.a, self.b))
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "similarity": round(self.similarity, 3),
+        return {"kind": self.kind, "similarity": round(self.similarity, 3), "renumbered": self.renumbered,
                 "a": self.a.to_json() if self.a else None, "b": self.b.to_json() if self.b else None,
                 "figures": [f.to_json() for f in self.figures]}
 
@@ -115,6 +124,11 @@ class Diff:
         return tuple(p for s in self.sections for p in s.changes)
 
     @property
+    def renumbered(self) -> tuple[ParagraphChange, ...]:
+        """Articles whose text is the same under another number (第十条 → 第九条), in the later version's order."""
+        return tuple(p for s in self.sections for p in s.paragraphs if p.renumbered and p.kind == SAME)
+
+    @property
     def figures(self) -> tuple[FigureChange, ...]:
         return tuple(f for p in self.changes for f in p.figures)
 
@@ -126,7 +140,19 @@ class Diff:
                 out[p.kind] += 1
         out |= {f"sections_{k}": sum(s.kind == k for s in self.sections) for k in (ADDED, REMOVED, MOVED)}
         out["sections_renamed"] = sum(s.renamed for s in self.sections)
+        out["renumbered"] = sum(p.renumbered and p.kind == SAME for s in self.sections for p in s.paragraphs)
         out["figures"] = len(self.figures)
+        return out
+
+    def summary(self) -> str:
+        """The counts as every face prints them: 段落：相同 5，改写 3…；章节：新增 0…；条文改号 60（第十条 → 第九条 至 …）."""
+        n = self.counts()
+        out = (f"段落：相同 {n[SAME]}，改写 {n[REWORDED]}，新增 {n[ADDED]}，删除 {n[REMOVED]}，移动 {n[MOVED]}；"
+               f"章节：新增 {n['sections_added']}，删除 {n['sections_removed']}，改名 {n['sections_renamed']}，"
+               f"移动 {n['sections_moved']}")
+        if self.renumbered:
+            ends = [" → ".join(p.numbers) for p in (self.renumbered[0], self.renumbered[-1])]
+            out += f"；条文改号 {n['renumbered']}（{ends[0]}" + (f" 至 {ends[1]}）" if len(self.renumbered) > 1 else "）")
         return out
 
     def to_json(self, changed_only: bool = True) -> dict:
@@ -166,14 +192,15 @@ def _units(doc: Document, passages: Sequence[Passage], cite: Callable[[Passage],
     subheadings (a paragraph cited as its first passage, over the pages of all of them)."""
     ps = sorted((p for p in passages if p.doc_id == doc.doc_id), key=lambda p: p.start)
     starts = [p.start for p in ps]
+    version = cite(ps[0]).doc_version if ps else ""
     units: dict[tuple[int, int], _Unit] = {}
     for c in doc.chapters:
         head = c.heading or "（正文前部）"             # the text before the first part, as `kb toc` names it
-        units[(c.number, 0)] = _Unit("chapter", c.ref, c.title, _heading(doc, c.number, 0, head, cite), [])
+        units[(c.number, 0)] = _Unit("chapter", c.ref, c.title, _heading(doc, c.number, 0, head, version), [])
         for s in c.sections:
             if s.number:
                 units[(c.number, s.number)] = _Unit("section", c.ref + s.ref, s.title,
-                                                    _heading(doc, c.number, s.number, c.ref + s.heading, cite), [])
+                                                    _heading(doc, c.number, s.number, c.ref + s.heading, version), [])
     for b in doc.blocks:
         if b.kind not in ("paragraph", "row", "box", "subheading"):
             continue
@@ -189,11 +216,11 @@ def _units(doc: Document, passages: Sequence[Passage], cite: Callable[[Passage],
                 c = replace(c, page_end=end)
             side = Side(text, c, own[0].id)
         else:
-            side = Side(text, _heading(doc, b.chapter, b.section, text, cite, b.start, b.box).citation)
+            side = Side(text, _heading(doc, b.chapter, b.section, text, version, b.start, b.box).citation)
         key = (b.chapter, b.section)
         if key not in units:
-            units[key] = _Unit("section", "", "", _heading(doc, *key, "", cite), [])
-        n = norm(text)
+            units[key] = _Unit("section", "", "", _heading(doc, *key, "", version), [])
+        n = norm(ARTICLE_HEAD.sub("", norm(text), count=1))
         units[key].paras.append(_Para(side, n, grams(n), b.cells))
     out = list(units.values())
     for u in out:
@@ -204,9 +231,10 @@ def _units(doc: Document, passages: Sequence[Passage], cite: Callable[[Passage],
     return out
 
 
-def _heading(doc: Document, chapter: int, section: int, text: str, cite, start: int | None = None,
+def _heading(doc: Document, chapter: int, section: int, text: str, version: str, start: int | None = None,
              box: str | None = None) -> Side:
-    """A heading (or a block with no passage) as a Side, cited through a passage made for it."""
+    """A heading (or a block with no passage) as a Side, cited through a passage made for it (with the version the
+    document's passages are cited with, when the index holds several)."""
     c = doc.chapter(chapter)
     s = doc.section(chapter, section)
     if start is None:
@@ -218,7 +246,7 @@ def _heading(doc: Document, chapter: int, section: int, text: str, cite, start: 
                 page=doc.page_at(start, (s or c).page if (s or c) else None), chapter_label=c.label if c else "",
                 section_label=s.label if s else "", volume=c.volume if c else "",
                 volume_title=c.volume_title if c else "")
-    return Side(text, Citation.of(p, doc))
+    return Side(text, replace(Citation.of(p, doc), doc_version=version))
 
 
 # ---------------------------------------------------------------- alignment
@@ -275,7 +303,10 @@ def _figures_in(text: str) -> list[tuple[str, str]]:
     previous figure), at most 20 characters: (生产总值年均增长, 7%左右)."""
     out, prev = [], 0
     for s, e in figure_spans(text):
-        cut = max([prev] + [m.end() for m in _CLAUSE.finditer(text, 0, s)])
+        cuts = [prev] + [m.end() for m in _CLAUSE.finditer(text, prev, s)]
+        cut = max(cuts)
+        if len(norm(text[cut:s])) < 4 and len(cuts) > 1:     # 春节，放假 3天: 放假 alone names no figure
+            cut = sorted(cuts)[-2]
         out.append((norm(text[cut:s])[-20:], norm(text[s:e])))
         prev = e
     return out
@@ -289,12 +320,29 @@ def _figure_changes(a: _Para, b: _Para) -> tuple[FigureChange, ...]:
         old = dict(a.cells)
         return tuple(FigureChange(f"{name}（{c}）", old[c], v, ca, cb) for c, v in b.cells
                      if c in old and norm(old[c]) != norm(v))
-    fa, fb = _figures_in(a.side.text), _figures_in(b.side.text)
-    for f in list(fa):                  # unchanged figures
+    fa, fb, out = [], [], []
+    subject_alike = lambda f, g: f[0] == g[0] or dice(grams(g[0]), grams(f[0])) >= 0.5    # noqa: E731
+    # the figures in the order they stand: unchanged runs kept, a figure in the same place among them with words
+    # alike is the one that changed (春节放假3天 → 4天 among six other 放假N天), the rest matched by their words below
+    figs_a, figs_b = _figures_in(a.side.text), _figures_in(b.side.text)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, figs_a, figs_b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            for f, g in zip(figs_a[i1:i2], figs_b[j1:j2]):
+                if subject_alike(f, g):
+                    if f[1] != g[1]:
+                        out.append(FigureChange(g[0], f[1], g[1], ca, cb))
+                else:
+                    fa.append(f)
+                    fb.append(g)
+            continue
+        fa += figs_a[i1:i2]
+        fb += figs_b[j1:j2]
+    for f in list(fa):                  # unchanged figures that moved within the paragraph
         if f in fb:
             fa.remove(f)
             fb.remove(f)
-    out = []
     alike = (lambda f, g: g[0] == f[0],                                  # the same words before it
              lambda f, g: g[1] == f[1],                                  # the same figure, its words reworded
              lambda f, g: dice(grams(g[0]), grams(f[0])) >= 0.5 or (f[0] and g[0] and (
@@ -313,7 +361,9 @@ def _figure_changes(a: _Para, b: _Para) -> tuple[FigureChange, ...]:
 
 def _changed(kind: str, a: _Para, b: _Para, sim: float) -> ParagraphChange:
     if a.norm == b.norm:
-        return ParagraphChange(kind, a.side, b.side, 1.0)
+        change = ParagraphChange(kind, a.side, b.side, 1.0)
+        old, new = change.numbers
+        return replace(change, renumbered=old != new) if old or new else change
     pieces = _pieces(a.side.text, b.side.text)
     sa, sb = _spans(pieces)
     return ParagraphChange(kind, replace(a.side, spans=sa), replace(b.side, spans=sb), sim,
@@ -340,7 +390,7 @@ def _paragraphs(a: _Unit | None, b: _Unit | None) -> list[_Row]:
             out.append((ParagraphChange(ADDED, None, pb[j].side, 0.0), None, pb[j]))
         else:
             kind = MOVED if moved else (SAME if pa[i].norm == pb[j].norm else REWORDED)
-            out.append((_changed(kind, pa[i], pb[j], pairs[i][1]), pa[i], pb[j]))
+            out.append((_changed(kind, pa[i], pb[j], pairs[i][1]), pa[i], pb[j]))   # SAME: maybe renumbered
     return out
 
 

@@ -19,7 +19,7 @@ def diff_docx(diff, changed_only: bool = True) -> bytes:
         from docx.shared import Mm, Pt, RGBColor
     except ImportError as e:       # optional dependency
         raise KBError("导出 Word 需要安装 python-docx：pip install python-docx") from e
-    from .diff import ADDED, MOVED, REMOVED, SAME, WORDS
+    from .diff import SAME, WORDS
 
     def font(run, east: str = "仿宋", size: float = 10.5, bold: bool = False) -> None:
         f = run.font
@@ -84,11 +84,8 @@ def diff_docx(diff, changed_only: bool = True) -> bytes:
         add(cell.add_paragraph(), "——" + s.citation.text, east="楷体", size=9)
 
     heading(f"《{diff.title_a}》与《{diff.title_b}》对比", 16, center=True)
-    n = diff.counts()
     p = d.add_paragraph()
-    add(p, f"段落：相同 {n[SAME]}，改写 {n['reworded']}，新增 {n[ADDED]}，删除 {n[REMOVED]}，移动 {n[MOVED]}；"
-           f"章节：新增 {n['sections_added']}，删除 {n['sections_removed']}，改名 {n['sections_renamed']}。"
-           "左栏为原文（删去的文字加删除线），右栏为新文（加入的文字加下划线）。")
+    add(p, diff.summary() + "。左栏为原文（删去的文字加删除线），右栏为新文（加入的文字加下划线）。")
 
     if diff.figures:
         heading("一、数字和目标的变化", 14)

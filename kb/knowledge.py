@@ -17,11 +17,11 @@ import numpy as np
 import ingest
 from ingest import tokenize
 from ingest.readers import sha256_file
-from ingest.records import CIRCLED, Document, Passage, place_key
+from ingest.records import ARTICLE_REF, CIRCLED, Document, Passage, place_key
 
 from . import answer as answering
 from . import query as querying
-from . import verdict
+from . import verdict, versions
 from .config import Config, Fusion, default_index_dir, environment, load_config
 from .embed import configured_model, load_embedder, resolve_model
 from .errors import BadQuery, IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch
@@ -171,6 +171,12 @@ class KnowledgeBase:
         self._kinds: np.ndarray | None = None   # the everyday kinds of question, embedded on first use
         self._citations: dict[str, Citation] = {}
         self._docs = {d.doc_id: d for d in documents}
+        # versions of one text side by side (a law before and after its revision, ID-旧版 kept by 更新版本): a search
+        # of every document searches the current ones; an earlier version only when asked of by name
+        self.superseded = versions.superseded(documents, {d["doc_id"]: d.get("added", "")
+                                                          for d in (manifest or {}).get("documents", [])})
+        self._current = np.array([p.doc_id not in self.superseded for p in passages], dtype=bool) \
+            if self.superseded else None
         self._scopes: dict[frozenset[str], Scope] = {}      # per set of documents searched alone (kb/scope.py)
         self._scope_lock = threading.Lock()
         self._meta = {
@@ -524,8 +530,9 @@ class KnowledgeBase:
     # ---------------------------------------------------------------- search
     def _allowed(self, chapter=None, section=None, box=None, doc=None, subitem=None) -> np.ndarray | None:
         if chapter is None and section is None and box is None and doc is None and not subitem:
-            return None
-        m = np.ones(len(self.passages), dtype=bool)
+            return self._current
+        m = np.ones(len(self.passages), dtype=bool) if doc is not None or self._current is None \
+            else self._current.copy()
         if chapter is not None:
             m &= self._meta["chapter"] == int(chapter)
         if section is not None:
@@ -547,9 +554,10 @@ class KnowledgeBase:
         """The statistics to rank and judge a search limited to document `doc` with: those of its passages alone
         (kb/scope.py), as an index of that document alone would; None when the search is not limited to some
         documents (or they are all the index holds: its own statistics are theirs). Built once per set."""
-        if doc is None:
+        if doc is None and not self.superseded:
             return None
-        docs = frozenset([str(doc)])
+        docs = frozenset([str(doc)]) if doc is not None else frozenset(
+            d.doc_id for d in self.documents if d.doc_id not in self.superseded)
         if not docs & self._docs.keys() or self._docs.keys() <= docs:
             return None
         with self._scope_lock:
@@ -580,8 +588,10 @@ class KnowledgeBase:
                         found.append(Place(d.doc_id, c.number, s.number, "", c.ref + s.ref))
                     head = c.ref + (s.ref if s.number else "")
                     for sub, _ in s.subitems:
-                        if place_key(head + sub) == want or (c.volume and place_key(c.label + s.ref + sub) == want):
-                            found.append(Place(d.doc_id, c.number, s.number, sub, head + sub))
+                        article = ARTICLE_REF.match(sub) is not None      # 第九条: numbered through the document
+                        if place_key(head + sub) == want or (article and place_key(sub) == want) or (
+                                c.volume and place_key(c.label + s.ref + sub) == want):
+                            found.append(Place(d.doc_id, c.number, s.number, sub, sub if article else head + sub))
         if not found:
             where = f"document {doc}" if doc else "the indexed documents"
             raise BadQuery(f"no place numbered {ref} in {where} (kb toc lists each document's headings)")
@@ -685,7 +695,8 @@ class KnowledgeBase:
             best = hits[0].passage
             ms = answering.measures(best, self.section_passages(best.doc_id, best.chapter, best.section))
         return Result(q.raw, tuple(hits), ans if vouched else None, tuple(answering.terms_for_highlight(q)), vouched,
-                      conf, shares, on_topic, code, None if vouched or not on_topic else ans, ms)
+                      conf, shares, on_topic, code, None if vouched or not on_topic else ans, ms,
+                      tuple(self.superseded.items()) if doc is None else ())
 
     def related(self, passage_id: str, k: int = 3) -> tuple[Hit, ...]:
         """上位依据 / 对照: the passages of the other documents that state the same measure or target as this one,
@@ -695,7 +706,10 @@ class KnowledgeBase:
         restatement is, it shares enough of the words, and it scores near the best ([related] settings)."""
         p = self.passage(passage_id)
         i = self._by_id[p.id]
-        others = self._meta["doc"] != p.doc_id
+        # the other documents: not this one's other versions (the same text again), nor any superseded version
+        current = self.superseded.get(p.doc_id, p.doc_id)
+        skip = {p.doc_id, current} | self.superseded.keys()
+        others = ~np.isin(self._meta["doc"], list(skip))
         if not others.any() or self.sentences is None:
             return ()
         cfg = self.config.related
@@ -724,7 +738,8 @@ class KnowledgeBase:
         (各文件对农村厕所改造怎么说) is asked as its topic (农村厕所改造)."""
         topic = querying.per_document(query) or query
         querying.parse(topic)                               # BadQuery for an empty one, before any search
-        return tuple(DocAnswer(d.doc_id, d.title, self.ask(topic, k=k, doc=d.doc_id)) for d in self.documents)
+        return tuple(DocAnswer(d.doc_id, d.title, self.ask(topic, k=k, doc=d.doc_id)) for d in self.documents
+                     if d.doc_id not in self.superseded)
 
     def evidence(self, query: str, k: int = 10) -> tuple[list[Hit], Answer | None, dict[str, float]]:
         """What `ask` decides from: the hits, the answer sentence before the verdict, and the verdict's features
@@ -794,7 +809,10 @@ class KnowledgeBase:
         """The passage's citation with the pages it really has (Citation.of with its document), computed once."""
         c = self._citations.get(p.id)
         if c is None:
-            c = self._citations[p.id] = Citation.of(p, self._docs.get(p.doc_id))
+            c = Citation.of(p, self._docs.get(p.doc_id))
+            if p.doc_id in self.superseded or p.doc_id in self.superseded.values():     # versions side by side
+                c = dataclasses.replace(c, doc_version=self._docs[p.doc_id].date or p.doc_id)
+            self._citations[p.id] = c
         return c
 
     def section_passages(self, doc_id: str, chapter: int, section: int) -> list[Passage]:

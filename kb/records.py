@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from ingest.records import Document, Passage, cn, subitem_levels, subitem_title  # noqa: F401 — re-exported by kb: the record types of its API
+from ingest.records import ARTICLE_REF, Document, Passage, cn, subitem_levels, subitem_title  # noqa: F401 — re-exported by kb: the record types of its API
 
 
 # titles every government issues again each year: the year tells them apart (2024年《政府工作报告》, as cited)
@@ -69,6 +69,8 @@ class Citation:
     doc_year: int | None = None   # for a title issued every year (政府工作报告): cited as 2024年《政府工作报告》
     subitem_ref: str = ""         # the 1. / （1） sub-item inside the section, as numbered: 3. / 2.（1）
     subitem_title: str = ""
+    doc_version: str = ""         # the printed date that tells versions of one text apart, when the index holds
+                                  # several: 《全国年节及纪念日放假办法》（2024年11月10日）第二条
 
     @classmethod
     def of(cls, p: Passage, doc: Document | None = None) -> "Citation":
@@ -96,7 +98,10 @@ class Citation:
     @property
     def place(self) -> str:
         """第二章第二节 / 序言 / 第一章第五节专栏1-1 / 九、（一） / 二、（一）3. / 一、2.（1） — in the document's own
-        numbering."""
+        numbering. A law's or regulation's article is cited alone (第九条): articles are numbered through the whole
+        document, as its own cross-references cite them."""
+        if ARTICLE_REF.match(self.subitem_ref):
+            return self.subitem_ref + (f"专栏{self.box}" if self.box else "")
         if self.chapter_ref or self.section_ref:
             s = self.chapter_ref + (self.section_ref if self.section else "")
         elif self.chapter == 0:
@@ -115,7 +120,8 @@ class Citation:
         《…》…将取消保障资格, 201 characters) is cited by its place alone: a quoted sentence is no title."""
         title = self.box_title if self.box else self.subitem_title if self.subitem_ref else (
             self.section_title if self.section else self.chapter_title)
-        s = f"{self.doc_year}年《{self.doc_title}》{self.place}" if self.doc_year else f"《{self.doc_title}》{self.place}"
+        version = f"（{self.doc_version}）" if self.doc_version else ""
+        s = (f"{self.doc_year}年《{self.doc_title}》" if self.doc_year else f"《{self.doc_title}》") + version + self.place
         if title and (self.chapter or self.box) and len(title) <= CITED_TITLE_MAX:
             s += f"“{nested_quotes(title)}”"
         return s + self.pages
@@ -255,9 +261,18 @@ class Result:
     verdict: str = "answered"                   # kb/verdict.py: answered | by_meaning | not_stated | off_topic | nothing
     candidate: Answer | None = None             # not_stated: the closest sentence, to be marked, never claimed
     measures: tuple[Measure, ...] = ()          # a 有什么举措 / 怎么做 question: the measures of the best section
+    skipped: tuple[tuple[str, str], ...] = ()   # (earlier version, its current one): not searched, being superseded
+
+    @property
+    def versions_note(self) -> str:
+        """The line the faces show under a search of every document when earlier versions were left out; ""."""
+        if not self.skipped:
+            return ""
+        return "未检索较早的版本：" + "；".join(f"{old}（已被 {new} 取代）" for old, new in self.skipped)
 
     def to_json(self) -> dict:
         return {"query": self.query, "verdict": self.verdict, "answerable": self.answerable,
+                "skipped_versions": [{"doc_id": old, "superseded_by": new} for old, new in self.skipped],
                 "confidence": None if self.confidence is None else round(self.confidence, 3),
                 "shares_words": self.shares_words, "on_topic": self.on_topic,
                 "answer": self.answer.to_json() if self.answer else None,

@@ -46,3 +46,65 @@ def check(old: Document, new: Document, source: str) -> None:
         raise NotANewVersion(f"{source}: not a new version of {old.doc_id} ({old.title}): the title differs"
                              f" ({new.title}) and only {shared:.0%} of the text is the same; add it under another"
                              " name instead", old.doc_id, old.title, new.title, shared)
+
+
+# ---------------------------------------------------------------- versions side by side in one index
+
+_KEPT = re.compile(r"^(?P<base>.+)-旧版(?:-\d+)?$")           # ID-旧版, ID-旧版-2: an old version kept by 更新版本
+_DATE = re.compile(r"([0-9〇○零一二三四五六七八九]{4})\s*年\s*(?:([0-9一二三四五六七八九十]{1,3})\s*月)?"
+                   r"\s*(?:([0-9一二三四五六七八九十]{1,3})\s*日)?")
+_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
+
+
+def _when(doc: Document) -> tuple[int, int, int]:
+    """(year, month, day) of the document's date as printed (2024年11月10日, 二〇二一年三月), zeros where unknown."""
+    m = _DATE.search(doc.date or "")
+    if not m:
+        return (doc.year or 0, 0, 0)
+    year = int("".join(_DIGIT.get(c, c) for c in m.group(1)))
+    from ingest.records import from_cn
+    rest = []
+    for g in m.group(2, 3):
+        try:
+            rest.append(from_cn(g) if g else 0)
+        except (ValueError, IndexError):
+            rest.append(0)
+    return (year, *rest)
+
+
+def superseded(documents, added: dict[str, str] | None = None) -> dict[str, str]:
+    """{old doc id: the id of the version that supersedes it} for the documents of an index that are versions of
+    one text: the same title (a draft mark such as （草案） aside) and no two issuers named, or an old version kept by
+    更新版本 (ID-旧版) with its base. The current one is the latest by printed date; at the same date the one without
+    a draft mark, then the one not kept as 旧版, then the one added last (`added`: doc id → the manifest's time). A
+    title issued anew every year (政府工作报告) is no version of last year's."""
+    from .records import ANNUAL
+    added = added or {}
+    ids = {d.doc_id for d in documents}
+    families: dict[str, list[Document]] = {}
+    for d in documents:
+        kept = _KEPT.match(d.doc_id)
+        if kept and kept.group("base") in ids:
+            key = "id:" + kept.group("base")
+        elif ANNUAL.fullmatch(_title(d.title)) or not _title(d.title):
+            continue
+        else:
+            key = "title:" + _title(d.title)
+        families.setdefault(key, []).append(d)
+    for key, ds in list(families.items()):       # a kept 旧版 joins its base's title family, if any
+        if key.startswith("id:"):
+            base = next(d for d in documents if d.doc_id == key[3:])
+            families.setdefault("title:" + _title(base.title), [base])
+            fam = families["title:" + _title(base.title)]
+            fam += [d for d in ds if d not in fam]
+            del families[key]
+    out: dict[str, str] = {}
+    for ds in families.values():
+        issuers = {d.issuer for d in ds if d.issuer}
+        if len(ds) < 2 or (len(issuers) > 1 and not any(_KEPT.match(d.doc_id) for d in ds)):
+            continue
+        rank = lambda d: (_when(d), not _DRAFT.search(d.title or ""), not _KEPT.match(d.doc_id),  # noqa: E731
+                          added.get(d.doc_id, ""), d.doc_id)
+        current = max(ds, key=rank)
+        out |= {d.doc_id: current.doc_id for d in ds if d is not current}
+    return out

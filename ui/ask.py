@@ -194,7 +194,7 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
         return
     st.html(COPY_JS, unsafe_allow_javascript=True)
 
-    titles = [kb.document(doc).title] if doc else [d.title for d in kb.documents]
+    titles = [kb.document(doc).title] if doc else [d.title for d in kb.documents if d.doc_id not in kb.superseded]
     message = verdict.messages_for(titles)[result.verdict]
     if result.answer:
         if message:
@@ -215,6 +215,8 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
                    "没有找到相关段落。换个说法试试，或者取消文件、章节筛选。")
         return
     st.caption(f"相关段落 {len(hits)} 条 · 用时 {secs:.2f} 秒")
+    if result.versions_note:
+        st.caption(plain(f"{result.versions_note}。要检索较早的版本，在文件筛选中选定它。"))
     for hit in hits[:SHOWN]:
         render_hit(kb, hit, result.terms, q, result.candidate)
     if len(hits) > SHOWN:

@@ -139,11 +139,7 @@ def page_compare(kb: KnowledgeBase, sid: str) -> None:
     except KBError as e:
         st.error(f"无法对比：{plain(str(e))}")
         st.stop()
-    n = diff.counts()
-    st.markdown(html_block(esc(
-        f"段落：相同 {n['same']}，改写 {n['reworded']}，新增 {n['added']}，删除 {n['removed']}，移动 {n['moved']}；"
-        f"章节：新增 {n['sections_added']}，删除 {n['sections_removed']}，改名 {n['sections_renamed']}，"
-        f"移动 {n['sections_moved']}。"), "kb-meta"), unsafe_allow_html=True)
+    st.markdown(html_block(esc(diff.summary() + "。"), "kb-meta"), unsafe_allow_html=True)
     st.download_button("导出 Word 对比表", data=cached_docx(kb, id(kb), a, b), file_name=f"对比-{a}-{b}.docx",
                        mime=DOCX_MIME, icon=":material/download:", key="cmp_docx")
     if diff.figures:

@@ -45,8 +45,13 @@ def short_title(title: str, width: int = 18) -> str:
 
 
 def title_of(kb: KnowledgeBase, doc_id: str, short: bool = False) -> str:
+    """A document as pickers and headings name it; versions of one text (the same title) told apart by their
+    printed date (or id), an earlier one marked 旧版: 全国年节及纪念日放假办法（2007年12月14日，旧版）."""
     try:
-        title = kb.document(doc_id).title
+        doc = kb.document(doc_id)
     except Exception:          # an unknown id names itself
         return doc_id
-    return short_title(title) if short else title
+    name = short_title(doc.title) if short else doc.title
+    if sum(d.title == doc.title for d in kb.documents) > 1:
+        name += f"（{doc.date or doc_id}{'，旧版' if doc_id in kb.superseded else ''}）"
+    return name

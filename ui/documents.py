@@ -215,7 +215,8 @@ def documents_table(kb: KnowledgeBase) -> str:
     from ui.versions import row_link
     heads = [f'<th data-col="{i + (i > 0)}" title="点击排序">{esc(c)}</th>' for i, c in enumerate(COLUMNS)]
     head = heads[0] + f"<th>{esc(UPDATE)}</th>" + "".join(heads[1:])        # data-col: the cell's index
-    body = "".join(f'<tr><td>{esc(row[0][0])}<br><span class="kb-meta">{esc(row[0][1])}</span></td>'
+    later = lambda i: f"（旧版，已被 {kb.superseded[i]} 取代）" if i in kb.superseded else ""     # noqa: E731
+    body = "".join(f'<tr><td>{esc(row[0][0])}<br><span class="kb-meta">{esc(row[0][1] + later(row[0][1]))}</span></td>'
                    f"<td>{row_link(row[0][1])}</td>" + "".join(_cell(v, k) for v, k in row[1:]) + "</tr>"
                    for row in rows(kb))
     return (f'<div class="kb-scroll-hint">表格较宽，可左右滑动查看全部 {len(COLUMNS) + 1} 列</div>'

@@ -165,10 +165,14 @@ def anchor(p: Passage) -> str:
 
 
 def sub_anchor(ref: str) -> str:
-    """A sub-item's anchor in the reading view: sub-3 for 3. (3、, 3．), sub-2-1 for 2.（1）, sub-3-c1 for 3．①."""
+    """A sub-item's anchor in the reading view: sub-3 for 3. (3、, 3．), sub-2-1 for 2.（1）, sub-3-c1 for 3．①,
+    sub-a1b05 for a law's 第一百零五条 (one hex digit a numeral character)."""
     out, above = [], ""
     for level in subitem_levels(ref):
         own, above = level[len(above):], level
+        if own.startswith("第") and own.endswith("条"):
+            out.append("a" + "".join(f"{'零一二三四五六七八九十百千〇'.find(c):x}" for c in own[1:-1]))
+            continue
         digits = "".join(re.findall(r"[0-9]", own))
         out.append(digits or f"c{ord(own[0]) - ord('①') + 1}")
     return "sub-" + "-".join(out)
