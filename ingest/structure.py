@@ -419,11 +419,13 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
         if i in law:
             # 第三条 …: cited as the article (a law cites its articles through the document); its text, number
             # included, a paragraph, and the paragraphs after it (its 款, its （一） 项) under it
-            subheading = f"第{ARTICLE.match(t).group(1)}条"
+            m = ARTICLE.match(t)
+            subheading = f"第{m.group(1)}条"
             box, in_table = None, False
             nodes.append(Node("subitem", subheading, line.page, line.lineno, chapter, section, box,
                               subheading=subheading, number=law[i]))
-            add("paragraph", t, line)
+            gap = re.match(rf"\s*{subheading}([ \u3000])", line.raw)      # 第九条　从事…: the space as printed
+            add("paragraph", subheading + gap.group(1) + m.group(2) if gap else t, line)
             continue
         if law:
             pass                                # within articles, （一） and 1. are the article's text
