@@ -142,6 +142,7 @@ class Report:
     seconds: tuple[tuple[str, float], ...] = ()   # read/extract/ocr/parse timings
     warnings: tuple[str, ...] = ()
     volumes: int = 0                      # 篇 of a plan numbered 篇 / 章 / 节
+    articles: int = 0                     # 条 of a law or regulation (第一条…)
 
     @classmethod
     def from_json(cls, d: dict) -> "Report":

@@ -173,8 +173,7 @@ class KnowledgeBase:
         self._docs = {d.doc_id: d for d in documents}
         # versions of one text side by side (a law before and after its revision, ID-旧版 kept by 更新版本): a search
         # of every document searches the current ones; an earlier version only when asked of by name
-        self.superseded = versions.superseded(documents, {d["doc_id"]: d.get("added", "")
-                                                          for d in (manifest or {}).get("documents", [])})
+        self.superseded = versions.superseded(documents)
         self._current = np.array([p.doc_id not in self.superseded for p in passages], dtype=bool) \
             if self.superseded else None
         self._scopes: dict[frozenset[str], Scope] = {}      # per set of documents searched alone (kb/scope.py)

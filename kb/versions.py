@@ -72,14 +72,13 @@ def _when(doc: Document) -> tuple[int, int, int]:
     return (year, *rest)
 
 
-def superseded(documents, added: dict[str, str] | None = None) -> dict[str, str]:
+def superseded(documents) -> dict[str, str]:
     """{old doc id: the id of the version that supersedes it} for the documents of an index that are versions of
     one text: the same title (a draft mark such as （草案） aside) and no two issuers named, or an old version kept by
     更新版本 (ID-旧版) with its base. The current one is the latest by printed date; at the same date the one without
-    a draft mark, then the one not kept as 旧版, then the one added last (`added`: doc id → the manifest's time). A
-    title issued anew every year (政府工作报告) is no version of last year's."""
+    a draft mark, then the one not kept as 旧版. Copies alike in all three (the same text in two formats) are both
+    current. A title issued anew every year (政府工作报告) is no version of last year's."""
     from .records import ANNUAL
-    added = added or {}
     ids = {d.doc_id for d in documents}
     families: dict[str, list[Document]] = {}
     for d in documents:
@@ -103,8 +102,7 @@ def superseded(documents, added: dict[str, str] | None = None) -> dict[str, str]
         issuers = {d.issuer for d in ds if d.issuer}
         if len(ds) < 2 or (len(issuers) > 1 and not any(_KEPT.match(d.doc_id) for d in ds)):
             continue
-        rank = lambda d: (_when(d), not _DRAFT.search(d.title or ""), not _KEPT.match(d.doc_id),  # noqa: E731
-                          added.get(d.doc_id, ""), d.doc_id)
+        rank = lambda d: (_when(d), not _DRAFT.search(d.title or ""), not _KEPT.match(d.doc_id))   # noqa: E731
         current = max(ds, key=rank)
-        out |= {d.doc_id: current.doc_id for d in ds if d is not current}
+        out |= {d.doc_id: current.doc_id for d in ds if rank(d) < rank(current)}
     return out

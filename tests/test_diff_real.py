@@ -15,7 +15,7 @@ import pytest
 
 import ingest
 from kb import BadQuery, KnowledgeBase
-from kb.cli import main
+from kb.cli import main, report_lines
 from kb.diff import compare
 from kb.records import Citation, cn
 
@@ -100,6 +100,7 @@ def test_an_article_is_cited_as_the_law_cites_it(pair):
     printed = re.findall(r"^(第[一二三四五六七八九十百]+条) ", (DATA / exp["a"]).read_text(encoding="utf-8"), re.M)
     numbers = [s for c in a.chapters for sec in c.sections for s in sec.subheadings]
     assert numbers == printed == [f"第{cn(n)}条" for n in range(1, len(printed) + 1)] and len(printed) >= 5
+    assert a.report.articles == len(printed) and f"、{len(printed)} 条、" in report_lines(a)[0]
 
 
 @pytest.fixture(scope="module")
@@ -207,3 +208,9 @@ def test_the_app_tells_versions_apart_and_says_what_it_left_out(laws_kb, tmp_pat
     docs = texts(app(page="文档")).replace("&#45;", "-")          # the page escapes - as Markdown could read it
     assert "public-holidays-2013（旧版，已被 public-holidays-2024 取代）</span>" in docs
     assert "public-holidays-2024</span>" in docs
+
+
+def test_copies_of_one_version_are_both_current():
+    from kb.versions import superseded
+    new = ingest.load(DATA / "public-holidays-2024.txt")
+    assert superseded([new, dataclasses.replace(new, doc_id="the-same-as-docx")]) == {}

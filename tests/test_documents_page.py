@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -72,7 +73,10 @@ def listed(at) -> dict[str, list[str]]:
     assert head == ["标题（编号）", "版本", "发文机关", "日期", "页数", "结构", "段落", "格式", "加入时间", "入库提示"]
     out = {}
     for r in rows:
-        title, doc_id = r[0].split("\n")
+        title, meta = r[0].split("\n")
+        # an old version kept beside its new one says so under its id: ID-旧版（旧版，已被 ID 取代）
+        doc_id = re.sub(r"（旧版，已被 \S+ 取代）$", "", meta)
+        assert meta == doc_id or meta == f"{doc_id}（旧版，已被 {doc_id.rsplit('-旧版', 1)[0]} 取代）", meta
         assert r[1] == f"?page=文档&update={doc_id}"            # each row's 更新版本 link, beside its title
         out[doc_id] = [title, doc_id, *r[2:]]
     return out
