@@ -341,7 +341,8 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
     subheading: str | None = None
     in_table = False
     law = articles(lines)           # a law's or regulation's articles: the level under its 章 and 节, if any
-    parts, items = continuous_numbering(lines) if scheme == "parts" and not law else (set(), set())
+    law_from = min(law, default=len(lines))     # from its 第一条 on (a notice before a regulation keeps its parts)
+    parts, items = continuous_numbering(lines[:law_from]) if scheme == "parts" else (set(), set())
 
     def add(kind, text, line, **kw):
         nodes.append(Node(kind, text, line.page, line.lineno, chapter, section, box, subheading=subheading,
@@ -427,7 +428,7 @@ def parse_body(lines: list[Line], scheme: str, joined: bool) -> list[Node]:
             gap = re.match(rf"\s*{subheading}([ \u3000])", line.raw)      # 第九条　从事…: the space as printed
             add("paragraph", subheading + gap.group(1) + m.group(2) if gap else t, line)
             continue
-        if law:
+        if i > law_from:
             pass                                # within articles, （一） and 1. are the article's text
         elif scheme == "parts":
             m = ITEM.match(t) if i in items else None

@@ -139,3 +139,24 @@ def test_bracketed_sub_items_run_in_own_line_and_in_a_sentence(tmp_path):
     assert path("报考类型共设五类") == "一、报名 › 1.报考类型"            # （1） inside a sentence: a paragraph
     assert path("分为普通文科") == "一、报名 › 1.报考类型 › （1）普通类"   # under an own-line （1） title
     assert path("（2）高职对口类：") == "一、报名 › 1.报考类型 › （2）高职对口类"   # run in
+
+
+def test_a_notice_before_the_regulation_it_issues_keeps_its_parts(tmp_path):
+    """Articles (第一条…) are read from the first article on: the notice before them keeps its 一、 parts and （一）
+    items; the articles' own （一） are their text, each article cited by its number alone."""
+    import ingest
+    from kb.records import Citation
+    f = tmp_path / "notice.txt"
+    f.write_text("某市人民政府关于印发某市农村公路养护管理办法的通知\n\n各区人民政府，市政府各部门：\n\n"
+                 "现将《某市农村公路养护管理办法》印发给你们，请认真贯彻执行。\n\n一、提高认识\n\n"
+                 "（一）统一思想。各区要把农村公路养护作为民生实事抓紧抓好。\n\n（二）压实责任。各区政府是责任主体。\n\n"
+                 "二、抓好落实\n\n（一）加强督查。市交通运输局要定期开展督查。\n\n某市农村公路养护管理办法\n\n"
+                 "第一条 为加强农村公路养护管理，制定本办法。\n\n第二条 农村公路养护包括：\n\n（一）日常养护；\n\n"
+                 "（二）专项养护。\n\n第三条 本办法自印发之日起施行。\n", encoding="utf-8")
+    doc = ingest.load(f)
+    assert [(c.ref, [s.ref for s in c.sections if s.number]) for c in doc.chapters if c.number] == \
+        [("一、", ["（一）", "（二）"]), ("二、", ["（一）"])]
+    assert doc.report.articles == 3
+    ps = ingest.passages(doc)
+    second = next(p for p in ps if "专项养护" in p.text)
+    assert second.subitem_ref == "第二条" and Citation.of(second, doc).place == "第二条"
