@@ -265,10 +265,16 @@ class Result:
 
     @property
     def versions_note(self) -> str:
-        """The line the faces show under a search of every document when earlier versions were left out; ""."""
+        """The line the faces show under a search of every document when earlier versions were left out: those of
+        the documents the hits come from by name, the rest counted; "" when none was left out."""
         if not self.skipped:
             return ""
-        return "未检索较早的版本：" + "；".join(f"{old}（已被 {new} 取代）" for old, new in self.skipped)
+        found = {h.passage.doc_id for h in self.hits}
+        named = [f"{old}（已被 {new} 取代）" for old, new in self.skipped if new in found]
+        rest = len(self.skipped) - len(named)
+        if not named:
+            return f"未检索 {rest} 份较早的版本"
+        return "未检索较早的版本：" + "；".join(named) + (f"；另有 {rest} 份" if rest else "")
 
     def to_json(self) -> dict:
         return {"query": self.query, "verdict": self.verdict, "answerable": self.answerable,
