@@ -557,7 +557,7 @@ def _volume_gaps(doc: Document) -> list[str]:
     """In a plan of 篇 / 章: the 篇 numbers run on, and the 章 numbers either run on through the plan or start again
     at 第一章 in every 篇 (the chapters themselves are numbered in reading order, so the check reads the labels)."""
     def printed(label: str) -> int | None:
-        m = re.match(r"^第(.+)[篇章]$", label)
+        m = re.match(r"^第(.+)[篇编章]$", label)
         try:
             return from_cn(m.group(1)) if m else None
         except (ValueError, IndexError):
@@ -613,6 +613,7 @@ def _report(raw: RawDocument, doc: Document, toc: list[TocEntry], repaired: int,
         printed_pages=sum(1 for p in raw.pages if p.printed is not None),
         chapters=sum(1 for c in doc.chapters if c.number > 0 and c.level != "篇"),
         volumes=sum(1 for c in doc.chapters if c.level == "篇"),
+        volume_word=next((c.label[-1] for c in doc.chapters if c.level == "篇" and c.label), "篇"),
         sections=sum(len([s for s in c.sections if s.number > 0]) for c in doc.chapters),
         articles=sum(1 for c in doc.chapters for s in c.sections for sub in s.subheadings if ARTICLE_REF.match(sub)),
         boxes=len(doc.boxes), toc_entries=len(toc), toc_matched=matched, differences=tuple(diffs),

@@ -143,6 +143,7 @@ class Report:
     warnings: tuple[str, ...] = ()
     volumes: int = 0                      # 篇 of a plan numbered 篇 / 章 / 节
     articles: int = 0                     # 条 of a law or regulation (第一条…)
+    volume_word: str = "篇"               # what the document calls that level: 篇 (a plan) or 编 (a code)
 
     @classmethod
     def from_json(cls, d: dict) -> "Report":

@@ -10,7 +10,8 @@ from .passages import sentences
 from .records import CIRCLED, TocEntry, cn, from_cn
 
 NUM = "一二三四五六七八九十百零〇0-9"
-VOLUME = re.compile(rf"^第([{NUM}]+)篇\s*(.*)$")                 # 第三篇 (provincial and national plans)
+# 第三篇 (provincial and national plans); 第一编 (a code or a long law: 编 / 章 / 节 / 条), the same level
+VOLUME = re.compile(rf"^第([{NUM}]+)[篇编]\s*(.*)$")
 CHAPTER = re.compile(rf"^第([{NUM}]+)[章部](?:分)?\s*(.*)$")
 SECTION = re.compile(rf"^第([{NUM}]+)节\s*(.*)$")
 PART = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")          # 一、xxx (policy documents, work reports)
@@ -108,9 +109,9 @@ def parse_toc_line(raw: str) -> TocEntry | None:
     text = re.sub(r"\d+$", "", text)                # '…转型提质2' (a stray digit) → '…转型提质'
     if PREFACE.match(text):
         return TocEntry("preface", 0, 0, "序言", page)
-    m = re.match(rf"^第([{NUM}]+)篇(.+)$", text)
+    m = re.match(rf"^第([{NUM}]+)([篇编])(.+)$", text)
     if m and _numeral(m.group(1)) is not None:
-        return TocEntry("volume", _numeral(m.group(1)), 0, m.group(2), page, label=f"第{m.group(1)}篇")
+        return TocEntry("volume", _numeral(m.group(1)), 0, m.group(3), page, label=f"第{m.group(1)}{m.group(2)}")
     m = re.match(rf"^第([{NUM}]+)([章节])(.*)$", text)
     if m:
         n = _numeral(m.group(1))

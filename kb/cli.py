@@ -73,7 +73,7 @@ def report_lines(doc) -> list[str]:
         return [f"{doc.doc_id}: no ingest report (indexed by an older version; run `kb ingest --replace corpus`)"]
     toc = (f"目录 {r.toc_matched}/{r.toc_entries} 一致" if r.toc_entries else "无目录")
     pages = f"{r.pages} 页" + (f"（{r.printed_pages} 页印有页码）" if r.printed_pages else "")
-    volumes = f"{r.volumes} 篇、" if r.volumes else ""
+    volumes = f"{r.volumes} {r.volume_word}、" if r.volumes else ""
     articles = f"{r.articles} 条、" if r.articles else ""
     head = (f"{doc.doc_id} [{r.source_format}] {pages}：{volumes}{r.chapters} 章、{r.sections} 节、{articles}{r.boxes} 个专栏，{toc}"
             + (f"，页眉页脚删去 {r.furniture_chars} 字" if r.furniture_chars else "")

@@ -174,7 +174,7 @@ def remove_document(kb: KnowledgeBase, index_dir: str | Path, doc_id: str,
 
 def structure(report) -> str:
     """A document's parts as `kb inspect` counts them: 篇, 章, 节, 条 and 专栏 (none of a kind: not said)."""
-    parts = ([f"{report.volumes} 篇"] if report.volumes else []) + [f"{report.chapters} 章"]
+    parts = ([f"{report.volumes} {report.volume_word}"] if report.volumes else []) + [f"{report.chapters} 章"]
     parts += [f"{report.sections} 节"] if report.sections else []
     parts += [f"{report.articles} 条"] if report.articles else []
     parts += [f"{report.boxes} 个专栏"] if report.boxes else []
