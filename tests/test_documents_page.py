@@ -524,7 +524,9 @@ def test_a_new_version_through_a_row_link_in_a_browser_then_compare(site, tmp_pa
             assert "段未变，2 段新增或改写，1 段删去或改写" in said and f"旧版本保留为 {old_id}" in said
             titles = {r.split("\n")[1]: r.split("\n")[0]
                       for r in page.locator("#documents tbody tr td:first-child").all_inner_texts()}
-            assert titles[OUTLINE_ID] == ADOPTED_TITLE and titles[old_id] == OUTLINE_TITLE
+            # the kept old version says under its id that the new one supersedes it
+            assert titles[OUTLINE_ID] == ADOPTED_TITLE
+            assert titles[f"{old_id}（旧版，已被 {OUTLINE_ID} 取代）"] == OUTLINE_TITLE
             for d in shots:
                 page.screenshot(path=str(d / "documents-new-version.png"), full_page=True)
             page.get_by_role("link", name=f"打开对比：{old_id} → {OUTLINE_ID}").click()
