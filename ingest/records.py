@@ -283,8 +283,9 @@ def section_ref(number: int, label: str) -> str:
 
 # 3.用好原产地规则 / 3、… / 3．…: the number as the document prints it; or a law's or regulation's article, 第九条,
 # numbered through the whole document
-_ITEM_NO = re.compile(r"^(?:\d{1,2}[.．、]|第[零〇一二三四五六七八九十百千]+条)")
-ARTICLE_REF = re.compile(r"^第[零〇一二三四五六七八九十百千]+条$")
+ARTICLE_NO = "第([零〇一二三四五六七八九十百千]+)条"         # 第九条, 第一百零五条: a law's or regulation's article
+_ITEM_NO = re.compile(rf"^(?:\d{{1,2}}[.．、]|{ARTICLE_NO})")
+ARTICLE_REF = re.compile(rf"^{ARTICLE_NO}$")
 _PAREN_NO = re.compile(r"^[（(]\d{1,2}[）)]")      # （1）普通类 / (1)普通类, under a 1. item: brackets as printed
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CIRCLE_NO = re.compile(f"^[{CIRCLED}]")         # ①工会学校, under a 1. item or its （1）

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .clean import clean_line, ends_sentence, is_page_furniture, looks_like_running_text
 from .passages import sentences
-from .records import CIRCLED, TocEntry, cn, from_cn
+from .records import ARTICLE_NO, CIRCLED, TocEntry, cn, from_cn
 
 NUM = "一二三四五六七八九十百零〇0-9"
 # 第三篇 (provincial and national plans); 第一编 (a code or a long law: 编 / 章 / 节 / 条), the same level
@@ -24,7 +24,7 @@ PAREN_ITEM = re.compile(r"^[(（](\d{1,2})[)）]\s*(\S.*)$")
 # ①工会学校 / ①加强…。…: a sub-item of a 1. item or of its （1）, numbered in circled digits
 CIRCLED_ITEM = re.compile(rf"^([{CIRCLED}])\s*(\S.*)$")
 # 第九条　从事国际服务贸易…: a law's or regulation's article, numbered through the document (第一百零五条)
-ARTICLE = re.compile(r"^第([零〇一二三四五六七八九十百千]+)条(?![例件款项])\s*(.*)$")
+ARTICLE = re.compile(rf"^{ARTICLE_NO}(?![例件款项])\s*(.*)$")
 BOX = re.compile(r"^专栏\s*(\d+\s*[-－—]\s*\d+)\s*(.*)$")
 PREFACE = re.compile(r"^(序\s*言|前\s*言)$")
 TOC_HEAD = re.compile(r"^目\s*录$")

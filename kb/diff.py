@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
-from ingest.records import Document, Passage
+from ingest.records import ARTICLE_NO, Document, Passage
 from .align import dice, grams, merge, norm, pair
 from .records import Citation
 from .targets import figure_spans
@@ -28,7 +28,7 @@ JOIN_GAP = 2          # changed runs this close (characters) are marked as one (
                       # otherwise keeps a lone 的 or 和 as "unchanged" in the middle of a rewritten phrase)
 # the number a law's or regulation's article opens with: compared apart from its text, so that the articles after
 # one removed (第十条 → 第九条 …) are the same text renumbered, not reworded
-ARTICLE_HEAD = re.compile(r"^第[零〇一二三四五六七八九十百千]+条")
+ARTICLE_HEAD = re.compile(f"^{ARTICLE_NO}")
 _CLAUSE = re.compile(r"[，,。；;：:、！？!?（(）)\n]")
 
 
@@ -140,7 +140,7 @@ class Diff:
                 out[p.kind] += 1
         out |= {f"sections_{k}": sum(s.kind == k for s in self.sections) for k in (ADDED, REMOVED, MOVED)}
         out["sections_renamed"] = sum(s.renamed for s in self.sections)
-        out["renumbered"] = sum(p.renumbered and p.kind == SAME for s in self.sections for p in s.paragraphs)
+        out["renumbered"] = len(self.renumbered)
         out["figures"] = len(self.figures)
         return out
 

@@ -174,6 +174,8 @@ class KnowledgeBase:
         # versions of one text side by side (a law before and after its revision, ID-旧版 kept by 更新版本): a search
         # of every document searches the current ones; an earlier version only when asked of by name
         self.superseded = versions.superseded(documents)
+        self._versioned = set(self.superseded) | set(self.superseded.values())     # cited with their date
+        self._current_docs = frozenset(d.doc_id for d in documents if d.doc_id not in self.superseded)
         self._current = np.array([p.doc_id not in self.superseded for p in passages], dtype=bool) \
             if self.superseded else None
         self._scopes: dict[frozenset[str], Scope] = {}      # per set of documents searched alone (kb/scope.py)
@@ -555,8 +557,7 @@ class KnowledgeBase:
         documents (or they are all the index holds: its own statistics are theirs). Built once per set."""
         if doc is None and not self.superseded:
             return None
-        docs = frozenset([str(doc)]) if doc is not None else frozenset(
-            d.doc_id for d in self.documents if d.doc_id not in self.superseded)
+        docs = frozenset([str(doc)]) if doc is not None else self._current_docs
         if not docs & self._docs.keys() or self._docs.keys() <= docs:
             return None
         with self._scope_lock:
@@ -738,7 +739,7 @@ class KnowledgeBase:
         topic = querying.per_document(query) or query
         querying.parse(topic)                               # BadQuery for an empty one, before any search
         return tuple(DocAnswer(d.doc_id, d.title, self.ask(topic, k=k, doc=d.doc_id)) for d in self.documents
-                     if d.doc_id not in self.superseded)
+                     if d.doc_id in self._current_docs)
 
     def evidence(self, query: str, k: int = 10) -> tuple[list[Hit], Answer | None, dict[str, float]]:
         """What `ask` decides from: the hits, the answer sentence before the verdict, and the verdict's features
@@ -809,7 +810,7 @@ class KnowledgeBase:
         c = self._citations.get(p.id)
         if c is None:
             c = Citation.of(p, self._docs.get(p.doc_id))
-            if p.doc_id in self.superseded or p.doc_id in self.superseded.values():     # versions side by side
+            if p.doc_id in self._versioned:                    # versions side by side: told apart by their date
                 c = dataclasses.replace(c, doc_version=self._docs[p.doc_id].date or p.doc_id)
             self._citations[p.id] = c
         return c

@@ -51,25 +51,21 @@ def check(old: Document, new: Document, source: str) -> None:
 # ---------------------------------------------------------------- versions side by side in one index
 
 _KEPT = re.compile(r"^(?P<base>.+)-旧版(?:-\d+)?$")           # ID-旧版, ID-旧版-2: an old version kept by 更新版本
-_DATE = re.compile(r"([0-9〇○零一二三四五六七八九]{4})\s*年\s*(?:([0-9一二三四五六七八九十]{1,3})\s*月)?"
-                   r"\s*(?:([0-9一二三四五六七八九十]{1,3})\s*日)?")
-_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
+_MONTH_DAY = re.compile(r"年\s*(?:([0-9一二三四五六七八九十]{1,3})\s*月)?\s*(?:([0-9一二三四五六七八九十]{1,3})\s*日)?")
 
 
 def _when(doc: Document) -> tuple[int, int, int]:
-    """(year, month, day) of the document's date as printed (2024年11月10日, 二〇二一年三月), zeros where unknown."""
-    m = _DATE.search(doc.date or "")
-    if not m:
-        return (doc.year or 0, 0, 0)
-    year = int("".join(_DIGIT.get(c, c) for c in m.group(1)))
+    """(year, month, day) of the document's date as printed (2024年11月10日, 二〇二一年三月: its year as the cover
+    reader read it), zeros where unknown."""
     from ingest.records import from_cn
+    m = _MONTH_DAY.search(doc.date or "")
     rest = []
-    for g in m.group(2, 3):
+    for g in (m.group(1, 2) if m else (None, None)):
         try:
             rest.append(from_cn(g) if g else 0)
         except (ValueError, IndexError):
             rest.append(0)
-    return (year, *rest)
+    return (doc.year or 0, *rest)
 
 
 def superseded(documents) -> dict[str, str]:
@@ -79,24 +75,18 @@ def superseded(documents) -> dict[str, str]:
     a draft mark, then the one not kept as 旧版. Copies alike in all three (the same text in two formats) are both
     current. A title issued anew every year (政府工作报告) is no version of last year's."""
     from .records import ANNUAL
-    ids = {d.doc_id for d in documents}
+    by_id = {d.doc_id: d for d in documents}
+
+    def family(d: Document) -> str:
+        kept = _KEPT.match(d.doc_id)
+        base = by_id.get(kept.group("base"), d) if kept else d      # a kept 旧版 is in its base's family
+        title = _title(base.title)
+        # a title issued every year (or none): only the document's own kept 旧版 are its versions
+        return "id:" + base.doc_id if not title or ANNUAL.fullmatch(title) else "title:" + title
+
     families: dict[str, list[Document]] = {}
     for d in documents:
-        kept = _KEPT.match(d.doc_id)
-        if kept and kept.group("base") in ids:
-            key = "id:" + kept.group("base")
-        elif ANNUAL.fullmatch(_title(d.title)) or not _title(d.title):
-            continue
-        else:
-            key = "title:" + _title(d.title)
-        families.setdefault(key, []).append(d)
-    for key, ds in list(families.items()):       # a kept 旧版 joins its base's title family, if any
-        if key.startswith("id:"):
-            base = next(d for d in documents if d.doc_id == key[3:])
-            families.setdefault("title:" + _title(base.title), [base])
-            fam = families["title:" + _title(base.title)]
-            fam += [d for d in ds if d not in fam]
-            del families[key]
+        families.setdefault(family(d), []).append(d)
     out: dict[str, str] = {}
     for ds in families.values():
         issuers = {d.issuer for d in ds if d.issuer}
