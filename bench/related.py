@@ -1,25 +1,28 @@
 """上位依据 / 对照 (KnowledgeBase.related) against a blind gold set, beside two peers, in the same run.
 
-    .venv/bin/python bench/related.py [--part tune|test|all] [--index /tmp/kb-related] [--sweep]
+    .venv/bin/python bench/related.py [--part tune|test|all] [--unit sentence|passage] [--index /tmp/kb-related] [--sweep]
 
 The gold set (eval/related/, written blind from the texts by people who never ran the product): each line is a
 sentence of one document and the sentences of the other documents that state the same measure or target (or none).
 The index holds the outline (corpus/) and the documents of eval/related/docs/, embedded with the product's model;
 it is built once into --index.
 
-For each line, the passage holding the sentence is asked for its counterparts (k = 3):
+For each line, the passage holding the sentence is asked for the counterparts of that sentence (k = 3;
+`--unit passage`: of the whole passage, the sentence's line still being the gold):
 - precision@3: of all the passages returned, the share that hold a gold counterpart (a passage returned for a
   sentence with no counterpart is wrong);
 - recall@3: for lines with counterparts, the share of their counterpart passages (at most 3) among those returned;
 - none right: of the lines with no counterpart, the share for which nothing is returned.
-Peers: plain cross-document dense kNN (cosine of the passage vectors, the 3 nearest passages of the other
-documents) and BM25 (the passage's words as the query over the other documents' passages, the 3 best). `--sweep`
-prints the product's figures over [related] same_measure (tune on the tune part only).
+Peers, asked with the same text (the sentence unit(s) of the passage holding the line's sentence, or the whole
+passage): plain cross-document dense kNN (cosine of its vector to the passage vectors, the 3 nearest passages of the
+other documents) and BM25 (its words as the query over the other documents' passages, the 3 best). `--sweep`
+prints the product's figures over the [related] settings (tune on the tune part only).
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import re
 import sys
@@ -57,13 +60,24 @@ def holding(kb, doc: str, quote: str) -> list[str]:
     return [p.id for p in kb.passages if p.doc_id == doc and q in norm(p.text)]
 
 
-def peers(kb, pid: str, k: int = 3) -> dict[str, list[str]]:
+def asked(kb, pid: str, quote: str | None) -> str:
+    """The text a line asks about: the sentence unit(s) of the passage the quote overlaps, or the whole passage."""
+    from kb.answer import locate
+    from kb.store.signals import unit_spans
+    p = kb.passage(pid)
+    if quote is None:
+        return p.text
+    a, b = locate(p.text, quote)
+    spans = [(s, e) for s, e in unit_spans(p) if s < b and a < e] or [(a, b)]
+    return p.text[spans[0][0]:spans[-1][1]]
+
+
+def peers(kb, pid: str, text: str, k: int = 3) -> dict[str, list[str]]:
     from kb import knowledge
-    from kb.store.signals import embed_text
     p = kb.passage(pid)
     others = kb._meta["doc"] != p.doc_id
-    q = knowledge.querying.parse(p.text[:knowledge.querying.MAX_QUERY_CHARS])
-    qvec = np.asarray(kb.embedder.encode_passages([embed_text(p)])[0], dtype=np.float32)
+    q = knowledge.querying.parse(text[:knowledge.querying.MAX_QUERY_CHARS])
+    qvec = np.asarray(kb.embedder.encode_passages([f"{p.heading_path}\n{text}"])[0], dtype=np.float32)
     sig = kb.signals(q, others, qvec)
     out = {}
     for name, key in (("dense kNN", "dense"), ("BM25", "words")):
@@ -89,6 +103,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--part", default="tune", choices=["tune", "test", "all"])
     ap.add_argument("--index", default="/tmp/kb-related-index")
+    ap.add_argument("--unit", default="sentence", choices=["sentence", "passage"])
     ap.add_argument("--sweep", action="store_true")
     a = ap.parse_args()
     kb = open_index(Path(a.index))
@@ -99,13 +114,13 @@ def main() -> int:
         if len(src) != 1 or (g["counterparts"] and not gold):
             skipped.append(g["id"])
             continue
-        lines.append((g, src[0], gold))
-    print(f"gold part {a.part}: {len(lines)} lines used, {len(skipped)} skipped (quote not in exactly one passage):"
+        lines.append((g, src[0], gold, g["quote"] if a.unit == "sentence" else None))
+    print(f"gold part {a.part}, asked by {a.unit}: {len(lines)} lines used, {len(skipped)} skipped (quote not in exactly one passage):"
           f" {', '.join(skipped[:12])}")
     results = {"product": [], "dense kNN": [], "BM25": []}
-    for g, pid, gold in lines:
-        results["product"].append(([h.passage.id for h in kb.related(pid, k=3)], gold))
-        for name, got in peers(kb, pid).items():
+    for g, pid, gold, quote in lines:
+        results["product"].append(([h.passage.id for h in kb.related(pid, k=3, sentence=quote)], gold))
+        for name, got in peers(kb, pid, asked(kb, pid, quote)).items():
             results[name].append((got, gold))
     print("| system | precision@3 | recall@3 | none right | returned |")
     print("|---|---|---|---|---|")
@@ -115,11 +130,14 @@ def main() -> int:
         print(f"| {name} | {f(s['precision@3'])} | {f(s['recall@3'])} | {f(s['none right'])} | {s['returned']} |")
     if a.sweep:
         base = kb.config
-        for t in (0.70, 0.72, 0.74, 0.76, 0.78, 0.80, 0.82, 0.84, 0.86, 0.88, 0.90):
-            kb.config = dataclasses.replace(base, related=dataclasses.replace(base.related, same_measure=t))
-            s = score([([h.passage.id for h in kb.related(pid, k=3)], gold) for _, pid, gold in lines])
-            print(f"same_measure {t:.2f}: precision@3 {s['precision@3'] or 0:.3f} recall@3 {s['recall@3'] or 0:.3f}"
-                  f" none right {s['none right'] or 0:.3f} returned {s['returned']}")
+        for t, shared, w in itertools.product((0.76, 0.78, 0.80, 0.82), (0.05, 0.1, 0.15), (0.3, 1.0, 3.0)):
+            kb.config = dataclasses.replace(base, related=dataclasses.replace(
+                base.related, sentence_measure=t, min_shared=shared, meaning_weight=w))
+            s = score([([h.passage.id for h in kb.related(pid, k=3, sentence=quote)], gold)
+                       for _, pid, gold, quote in lines])
+            print(f"sentence_measure {t:.2f} min_shared {shared:.2f} meaning_weight {w:.1f}: precision@3"
+                  f" {s['precision@3'] or 0:.3f} recall@3 {s['recall@3'] or 0:.3f} none right {s['none right'] or 0:.3f}"
+                  f" returned {s['returned']}")
         kb.config = base
     return 0
 

@@ -10,10 +10,10 @@ from .query import MAX_QUERY_CHARS
 from .diff import (WORDS as DIFF_WORDS, Diff, FigureChange, ParagraphChange, SectionChange, Side)
 from ingest import SUFFIXES, BadDocument, sentences
 from ingest.document import doc_id_for
-from .records import (Answer, added_at, Citation, DocAnswer, Document, Hit, Measure, Passage, Result, SyncStats, chapter_name,
+from .records import (Answer, added_at, Citation, Counterpart, DocAnswer, Document, Hit, Measure, Passage, Result, SyncStats, chapter_name,
                       subitem_levels, unit_pages, visible)
 
-__all__ = ["KnowledgeBase", "Result", "DocAnswer", "Hit", "Answer", "Citation", "Measure", "Passage", "Document", "SyncStats",
+__all__ = ["KnowledgeBase", "Result", "DocAnswer", "Hit", "Counterpart", "Answer", "Citation", "Measure", "Passage", "Document", "SyncStats",
            "chapter_name", "subitem_levels", "unit_pages", "visible", "added_at", "asks_for_measures", "measures", "pageview", "verdict", "feedback", "sentences", "MAX_QUERY_CHARS", "environment", "Environment",
            "KBError", "IndexMissing", "IndexStale", "IndexCorrupt", "IndexBusy", "ModelMismatch", "ModelUnavailable",
            "BadQuery", "BackendUnavailable", "ConfigError", "Diff", "SectionChange", "ParagraphChange",

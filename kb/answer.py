@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from typing import Callable
 
 from ingest import reads_with_next, sentences, tokenize
@@ -13,6 +14,7 @@ from .query import Query
 from .records import Answer, Hit, Measure
 
 _DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[^\W_]")          # a letter, digit or ideograph
 _TARGET = re.compile(r"力争|达到|以上|以内|不低于|累计|新增|建成|实现|到\"?“?十四五”?\"?末|2025年")
 
 
@@ -200,3 +202,21 @@ def measures(best: Passage, section: list[Passage], limit: int = 8) -> tuple[Mea
             t = best.text[s:e]
             out.append(Measure("", t.strip(), best.id, s + (len(t) - len(t.lstrip()))))
     return tuple(out) if len(out) >= 2 else ()
+
+
+def locate(text: str, piece: str) -> tuple[int, int] | None:
+    """Where `piece` stands in `text` ([start, end) offsets): verbatim, else ignoring blanks, punctuation and the
+    width of characters (a quotation copied from the printed page or another copy of the file); None if nowhere."""
+    piece = piece.strip()
+    if not piece:
+        return None
+    at = text.find(piece)
+    if at >= 0:
+        return at, at + len(piece)
+    keep = [(k, ch) for k, c in enumerate(text) for ch in unicodedata.normalize("NFKC", c) if _WORD.fullmatch(ch)]
+    flat = "".join(ch for _, ch in keep)
+    want = "".join(ch for ch in unicodedata.normalize("NFKC", piece) if _WORD.fullmatch(ch))
+    at = flat.find(want) if want else -1
+    if at < 0:
+        return None
+    return keep[at][0], keep[at + len(want) - 1][0] + 1

@@ -217,17 +217,20 @@ def cmd_ask(a) -> int:
 def cmd_related(a) -> int:
     kb = _open(a)
     p = kb.passage(a.passage_id)
-    hits = kb.related(p.id, k=a.k)
+    hits = kb.related(p.id, k=a.k, sentence=a.sentence)
     if a.json:
-        print(_json({"passage": p.id, "citation": kb.citation(p).text, "related": [h.to_json() for h in hits]}))
+        print(_json({"passage": p.id, "citation": kb.citation(p).text, "sentence": a.sentence,
+                     "related": [h.to_json() for h in hits]}))
         return 0
     _say(f"{plain(p.text)}\n   —— {plain(kb.citation(p).text)}\n")
+    whose = "这句话" if a.sentence else "这一段"
     if not hits:
-        _say("其他文件中没有表述同一举措或目标的段落。")
+        _say(f"其他文件中没有表述与{whose}同一举措或目标的段落。")
         return 0
-    _say("其他文件中的对应表述：")
+    _say(f"其他文件中与{whose}同一举措或目标的表述：")
     for h in hits:
-        _say(f"[{h.rank}] {plain(h.passage.text)}\n    —— {plain(h.citation.text)}\n")
+        _say(f"[{h.rank}] {plain(h.passage.text)}\n    —— {plain(h.citation.text)}")
+        _say(f"    对应：“{plain(p.text[slice(*h.source)].strip())}”\n       ↔ “{plain(h.passage.text[slice(*h.match)].strip())}”\n")
     return 0
 
 
@@ -423,6 +426,8 @@ def main(argv=None) -> int:
     p.set_defaults(fn=cmd_ask)
     p = sub.add_parser("related", help="上位依据 / 对照: the passages of the other documents stating the same measure")
     p.add_argument("passage_id", help="a passage id (`kb ask … --json` gives each hit's id)")
+    p.add_argument("--sentence", metavar="TEXT",
+                   help="only this sentence of the passage (a piece of its text, as printed): its counterparts")
     p.add_argument("-k", type=int, default=3)
     p.add_argument("--json", action="store_true")
     p.set_defaults(fn=cmd_related)

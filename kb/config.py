@@ -76,11 +76,14 @@ class VerdictCfg:
 @dataclass(frozen=True)
 class RelatedCfg:
     # 对照 (KnowledgeBase.related), chosen on eval/related/tune.jsonl with bench/related.py, then measured once on
-    # its test part: the other documents' passages ranked by BM25 with the passage's words as the query ...
+    # its test part. A passage: the other documents' passages ranked by BM25 with the passage's words as the query ...
     same_measure: float = 0.82        # ... kept when one of their sentences is this close in meaning (cosine) to one
                                       # of the passage's own: the same measure or target, not the same topic
     min_shared: float = 0.1           # ... and they share this much of the passage's words (BM25 query coverage)
-    near_best: float = 0.4            # ... and score at least this share of the best kept one
+    near_best: float = 0.4            # ... and score at least this share of the best kept one.
+    # One sentence of it asked alone: kept with the same share of its words when one of their sentences is ...
+    sentence_measure: float = 0.78    # ... this close to it, ranked by that coverage + meaning_weight × closeness
+    meaning_weight: float = 1.0
 
 
 @dataclass(frozen=True)

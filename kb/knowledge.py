@@ -26,11 +26,11 @@ from .config import Config, Fusion, default_index_dir, environment, load_config
 from .embed import configured_model, load_embedder, resolve_model
 from .errors import BadQuery, IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch
 from .fusion import fuse, top
-from .records import Answer, Citation, DocAnswer, Hit, Place, Result, SyncStats
+from .records import Answer, Citation, Counterpart, DocAnswer, Hit, Place, Result, SyncStats
 from .scope import Scope
 from .store import backend_name, store_class
 from .store import writer
-from .store.signals import VOCABULARY_FILES, Sentences, Vocabulary, cosines, embed_text, sentence_units
+from .store.signals import VOCABULARY_FILES, Sentences, Vocabulary, cosines, embed_text, sentence_units, unit_spans
 from .store.folder import (current, current_name, fix, ingest_command, read_for_repair, read_index, read_manifest,
                            read_previous, recorded_sources)
 from .store.writer import LOCK_TIMEOUT, write_generation, writer_lock
@@ -40,6 +40,12 @@ Progress = Callable[[float, str], None]
 
 def _quiet(frac: float, msg: str) -> None:
     pass
+
+
+def _short(text: str, limit: int = 30) -> str:
+    """A piece of someone's text quoted back in a one-line message: one line, at most `limit` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _source_key(path: str | Path) -> str:
@@ -698,34 +704,68 @@ class KnowledgeBase:
                       conf, shares, on_topic, code, None if vouched or not on_topic else ans, ms,
                       tuple(self.superseded.items()) if doc is None else ())
 
-    def related(self, passage_id: str, k: int = 3) -> tuple[Hit, ...]:
-        """上位依据 / 对照: the passages of the other documents that state the same measure or target as this one,
-        best first, each with its citation; none when no other document says the same (never the nearest
-        unrelated passage). The other documents' passages are ranked by BM25 with this passage's words as the
-        query, and one is kept when one of its sentences is as close in meaning to one of this passage's own as a
-        restatement is, it shares enough of the words, and it scores near the best ([related] settings)."""
+    def related(self, passage_id: str, k: int = 3, sentence: str | None = None) -> tuple[Counterpart, ...]:
+        """上位依据 / 对照: the passages of the other documents that state the same measure or target as this passage,
+        or as one `sentence` of it (a piece of its text: the sentence(s) it falls in are asked), best first, each
+        with its citation and the two sentences that say the same; none when no other document says the same
+        (never the nearest unrelated passage). BadQuery when `sentence` is not in the passage.
+
+        A passage is read as a question against the other documents: their passages are ranked by BM25 with its
+        words as the query, and one is kept when one of its sentences is as close in meaning to one of this
+        passage's as a restatement is, it shares enough of the words, and it scores near the best. A sentence is
+        asked alone the same way, ranked by its words' coverage and that closeness together ([related] settings:
+        each way was chosen on the gold set's tuning part, where it beat the other)."""
         p = self.passage(passage_id)
         i = self._by_id[p.id]
         # the other documents: not this one's other versions (the same text again), nor any superseded version
         current = self.superseded.get(p.doc_id, p.doc_id)
         skip = {p.doc_id, current} | self.superseded.keys()
         others = ~np.isin(self._meta["doc"], list(skip))
+        units, vecs = self._units(p, i)
+        asked = p.text
+        if sentence is not None:
+            where = answering.locate(p.text, sentence)
+            if where is None:
+                raise BadQuery(f"这一段中没有“{_short(sentence)}”这句话")
+            pick = [u for u, (a, b) in enumerate(units) if a < where[1] and where[0] < b]
+            if pick:
+                units, vecs = [units[u] for u in pick], vecs[pick]
+            else:                           # a piece too short to be a sentence unit of its own: itself
+                units = [where]
+                vecs = np.asarray(self.embedder.encode_passages([p.text[where[0]:where[1]]]), dtype=np.float32)
+            asked = p.text[units[0][0]:units[-1][1]]
         if not others.any() or self.sentences is None:
             return ()
-        cfg = self.config.related
-        q = querying.parse(p.text[:querying.MAX_QUERY_CHARS])
-        qvec = np.asarray(self.embedder.encode_passages([embed_text(p)])[0], dtype=np.float32)
-        words = np.where(others, self.store.signals(qvec, *self._query_words(q), len(self.passages),
+        cfg, n = self.config.related, len(self.passages)
+        q = querying.parse(asked[:querying.MAX_QUERY_CHARS])
+        words = np.where(others, self.store.signals(vecs.mean(axis=0), *self._query_words(q), n,
                                                     self.config.fusion.candidates, others)["words"], 0.0)
-        mine = self.sentences.of(i)
-        if not mine.size:                   # an indicator row: its one vector stands for its sentence
-            mine = qvec[None, :]
-        close = self.sentences.best_pairs(mine, len(self.passages))
-        score = np.where(others & (close >= cfg.same_measure) & (words >= cfg.min_shared), words, -np.inf)
+        close = self.sentences.best_pairs(vecs, n)
+        if sentence is None:
+            score = np.where(others & (close >= cfg.same_measure) & (words >= cfg.min_shared), words, -np.inf)
+        else:
+            score = np.where(others & (close >= cfg.sentence_measure) & (words >= cfg.min_shared),
+                             words + cfg.meaning_weight * close, -np.inf)
         order = [int(j) for j in np.argsort(-score)[:max(1, int(k))] if np.isfinite(score[j])]
-        order = [j for j in order if score[j] >= cfg.near_best * score[order[0]]]
-        return tuple(Hit(r, self.passages[j], float(score[j]), float(close[j]), float(words[j]),
-                         self.citation(self.passages[j])) for r, j in enumerate(order, 1))
+        if sentence is None:
+            order = [j for j in order if score[j] >= cfg.near_best * score[order[0]]]
+        out = []
+        for r, j in enumerate(order, 1):
+            theirs, their_vecs = self._units(self.passages[j], j)
+            mine_at, their_at = np.unravel_index(int(np.argmax(vecs @ their_vecs.T)), (len(units), len(theirs)))
+            out.append(Counterpart(r, self.passages[j], float(score[j]), float(close[j]), float(words[j]),
+                                   self.citation(self.passages[j]), units[mine_at], theirs[their_at]))
+        return tuple(out)
+
+    def _units(self, p: Passage, i: int) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """A passage's sentence units ([start, end) spans) and their stored vectors; an indicator row (or a
+        passage whose stored sentences are of another segmentation) is one unit, its passage vector."""
+        spans = unit_spans(p)
+        vecs = self.sentences.of(i) if self.sentences is not None else np.zeros((0, 0), dtype=np.float32)
+        if not spans or len(spans) != len(vecs):
+            qvec = np.asarray(self.embedder.encode_passages([embed_text(p)])[0], dtype=np.float32)
+            return [(0, len(p.text))], qvec[None, :]
+        return spans, vecs
 
     @staticmethod
     def asks_each(query: str) -> bool:

@@ -220,6 +220,19 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Counterpart(Hit):
+    """A passage of another document stating the same measure or target (KnowledgeBase.related): `score` ranks it
+    (shared words + closeness in meaning), `dense` is the closeness of the two sentences that say the same,
+    `lexical` the share of the asked sentence's words it holds. `source` is that sentence's span in the asked
+    passage, `match` its counterpart's span in this passage ([start, end) offsets)."""
+    source: tuple[int, int] = (0, 0)
+    match: tuple[int, int] = (0, 0)
+
+    def to_json(self) -> dict:
+        return {**super().to_json(), "source": list(self.source), "match": list(self.match)}
+
+
+@dataclass(frozen=True)
 class Answer:
     text: str                                  # verbatim from the passage, <= 200 characters
     highlights: tuple[tuple[int, int], ...]    # spans of matched terms inside text

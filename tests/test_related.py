@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from kb import KnowledgeBase
+from kb import BadQuery, KnowledgeBase
 from kb.cli import main
 
 
@@ -25,6 +25,9 @@ def _district() -> bytes:
     keep = [l for l in lines if l.startswith(("做好农村饮水安全", "加强农村生活垃圾治理", "持续推进农村人居环境整治",
                                               "推进农业转移人口市民化"))]
     assert len(keep) == 4
+    # the 人居环境 paragraph goes on after a page's line break (抓好人居环境整治,推进厕所革命…两点:朱召村史馆…)
+    rest = next(l for l in lines if l.startswith("抓好人居环境整治"))
+    keep[2] += rest
     return ("新乡市卫滨区国民经济和社会发展第十四个五年规划纲要（节选）\n\n第七章 全面实施乡村振兴战略\n"
             "第二节 实施乡村建设行动\n" + "\n".join(keep[:3]) + "\n第三节 持续深化农村改革\n" + keep[3] + "\n"
             ).encode("utf-8")
@@ -62,7 +65,7 @@ def test_a_passage_without_counterpart_shows_none_not_the_nearest(two_docs, caps
     idx, kb = two_docs
     assert kb.related("province-rural:2.1:p1") == ()                      # a harbour: the outline has none
     assert main(["--index", str(idx), "--model", "m3e-small", "related", "province-rural:2.1:p1"]) == 0
-    assert "其他文件中没有表述同一举措或目标的段落。" in capsys.readouterr().out
+    assert "其他文件中没有表述与这一段同一举措或目标的段落。" in capsys.readouterr().out
     assert main(["--index", str(idx), "--model", "m3e-small", "related", "province-rural:1.1:p1", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["passage"] == "province-rural:1.1:p1" and out["related"][0]["text"].startswith("持续推进农村人居环境整治")
@@ -79,12 +82,67 @@ def test_the_app_shows_the_counterparts_under_a_hit_and_beside_a_focused_passage
     at = app(q="推进厕所革命")
     assert not at.exception
     labels = [e.label for e in at.expander]
-    assert any(l.startswith("对照：其他文件中的同一举措（") for l in labels)
+    assert any(l.startswith(("对照：其他文件中与本句同一举措（", "对照：其他文件中与本段同一举措（")) for l in labels)
     at = app(page="浏览", doc="province-rural", hl="province-rural:1.1:p1")
     assert not at.exception
     panel = next(e for e in at.expander if e.label.startswith("对照："))
     assert "持续推进农村人居环境整治" in "\n".join(m.value for m in panel.markdown)
     assert any(b.label == "加入摘录" for b in panel.button)
+
+
+DISTRICT_P = "district:7.2:p3"          # 持续推进农村人居环境整治。…推进厕所革命…；实施“扮靓”乡村振兴项目…两点：朱召村史馆…
+
+
+@pytest.mark.model
+def test_one_sentence_is_asked_alone_and_each_counterpart_names_the_two_sentences(two_docs, capsys):
+    idx, kb = two_docs
+    p = kb.passage(DISTRICT_P)
+    assert "推进厕所革命" in p.text and "朱召村史馆" in p.text
+    toilets = kb.related(p.id, sentence="推进厕所革命")
+    assert [h.passage.id for h in toilets] == ["province-rural:1.1:p1"]
+    h = toilets[0]
+    assert "推进厕所革命" in p.text[slice(*h.source)]                  # the sentence asked, where it stands
+    assert "厕所革命" in h.passage.text[slice(*h.match)]                # and the province's sentence saying the same
+    assert h.to_json()["source"] == list(h.source) and h.to_json()["match"] == list(h.match)
+    # a quotation copied with half-width punctuation and blanks is the same sentence
+    assert kb.related(p.id, sentence="全力抓好人居环境整治,推进 厕所革命") == toilets
+    # a district project (a museum, a red-tourism base): no other document states it
+    assert kb.related(p.id, sentence="两点：朱召村史馆、南高村红色旅游基地") == ()
+    with pytest.raises(BadQuery, match="这一段中没有“建设深水港口”这句话"):
+        kb.related(p.id, sentence="建设深水港口")
+    assert main(["--index", str(idx), "--model", "m3e-small", "related", p.id, "--sentence", "推进厕所革命"]) == 0
+    out = capsys.readouterr().out
+    assert "其他文件中与这句话同一举措或目标的表述：" in out and "[1] （一）推进厕所革命。" not in out
+    assert "↔ “全省扎实推进农村厕所革命" in out
+    assert main(["--index", str(idx), "--model", "m3e-small", "related", p.id, "--sentence", "建设深水港口"]) == 2
+    err = capsys.readouterr().err
+    assert err == "kb: 这一段中没有“建设深水港口”这句话\n"
+
+
+@pytest.mark.model
+def test_the_app_asks_the_sentence_picked_in_the_panel(two_docs, tmp_path, monkeypatch):
+    from .test_app import app, point_app_at
+    idx, kb = two_docs
+    point_app_at(idx, tmp_path, monkeypatch)
+    monkeypatch.setenv("KB_MODEL", "m3e-small")
+    at = app(page="浏览", doc="district", section="7.2", hl=DISTRICT_P)
+    assert not at.exception
+    panel = next(e for e in at.expander if e.label.startswith("对照："))
+    assert panel.label.startswith("对照：其他文件中与本段同一举措（")
+    pick = panel.selectbox[0]
+    assert pick.label == "对照哪一句" and pick.options[0] == "整段"
+    museum = next(n for n, o in enumerate(pick.options) if "朱召村史馆" in o)
+    at = pick.select_index(museum).run()
+    assert not at.exception
+    panel = next(e for e in at.expander if e.label.startswith("对照："))
+    assert panel.label == "对照：其他文件中没有与本句同一的举措"
+    assert panel.proto.expanded                                # the panel the person picked in stays open
+    # a link that marks the toilet sentence (as 在原文中查看 from an answer does) asks that sentence first
+    a = kb.passage(DISTRICT_P).text.index("全力抓好")
+    at = app(page="浏览", doc="district", section="7.2", hl=DISTRICT_P, s=f"{a}-{a + 10}")
+    panel = next(e for e in at.expander if e.label.startswith("对照："))
+    assert panel.label == "对照：其他文件中与本句同一举措（1）"
+    assert "全省扎实推进农村厕所革命" in "\n".join(m.value for m in panel.markdown)
 
 
 def test_one_document_has_no_counterparts(hash_kb):
@@ -232,3 +290,14 @@ def test_a_basket_file_with_a_broken_pair_is_mended_not_lost():
     assert normalise([c, s2]) == [c, b]                                   # 乙 alone: b again, under its own id
     assert normalise([a, s1, s2, s1, c]) == [a, s1, s2, c]
     assert [len(u) for u in units([s1, s2, c])] == [2, 1] and labels([c, s1, s2]) == ["1", "2甲", "2乙"]
+
+
+def test_a_piece_of_a_passage_is_found_as_printed_or_as_copied():
+    from kb.answer import locate
+    text = "持续推进农村人居环境整治。实施美丽乡村提标工程，全力抓好人居环境整治，推进厕所革命，推动农村服务功能完善。"
+    at = text.index("全力")
+    assert locate(text, "全力抓好人居环境整治") == (at, at + 10)
+    # copied from the PDF's text layer: half-width comma, a line's blank, a full-width digit elsewhere
+    assert locate(text, "全力抓好人居环境整治,推进 厕所革命") == (at, text.index("革命") + 2)
+    assert locate("设计供水人口3.19万人", "供水人口３.１９万人") == (2, 12)
+    assert locate(text, "建设深水港口") is None and locate(text, "  ") is None and locate(text, "，。") is None

@@ -95,7 +95,7 @@ def render_each(kb: KnowledgeBase, q: str) -> None:
             if res.candidate is not None:
                 render_candidate(kb, res.candidate, res.query)
             for hit in res.hits[:EACH_SHOWN]:
-                render_hit(kb, hit, res.terms, res.query, res.candidate, key=f"-each{i}")
+                render_hit(kb, hit, res.terms, res.query, res.candidate, key=f"-each{i}", said=res.answer)
 
 
 def chapter_numbers(kb: KnowledgeBase, doc: str | None) -> list[int]:
@@ -218,11 +218,11 @@ def page_ask(kb: KnowledgeBase, sid: str) -> None:
     if result.versions_note:
         st.caption(plain(f"{result.versions_note}。要检索较早的版本，在文件筛选中选定它。"))
     for hit in hits[:SHOWN]:
-        render_hit(kb, hit, result.terms, q, result.candidate)
+        render_hit(kb, hit, result.terms, q, result.candidate, said=result.answer)
     if len(hits) > SHOWN:
         with st.expander(f"更多段落（{len(hits) - SHOWN}）"):
             for hit in hits[SHOWN:]:
-                render_hit(kb, hit, result.terms, q, result.candidate)
+                render_hit(kb, hit, result.terms, q, result.candidate, said=result.answer)
 
 
 def render_answer(kb: KnowledgeBase, a, q: str, sure: str, key: str = "") -> None:
@@ -310,7 +310,9 @@ def render_measures(kb: KnowledgeBase, ms, best, q: str) -> None:
                 unsafe_allow_html=True)
 
 
-def render_hit(kb: KnowledgeBase, hit, terms, q: str, candidate=None, key: str = "") -> None:
+def render_hit(kb: KnowledgeBase, hit, terms, q: str, candidate=None, key: str = "", said=None) -> None:
+    """One passage found, cited, with its 对照 (for the sentence answered or marked as the candidate when it is in
+    this passage, else for the passage)."""
     p = hit.passage
     c = hit.citation
     item = item_of_passage(kb, p, hit.citation)
@@ -334,4 +336,6 @@ def render_hit(kb: KnowledgeBase, hit, terms, q: str, candidate=None, key: str =
             st.markdown(html_block(copy_button(quotation(item)) + " "
                                    + link(reading_link(p, q), "在原文中查看 →"), "kb-actions"),
                         unsafe_allow_html=True)
-        render_related(kb, p, f"hit{key}-{hit.rank}")
+        shown = next((a for a in (said, candidate) if a is not None and a.passage_id == p.id and a.kind != "row"),
+                      None)
+        render_related(kb, p, f"hit{key}-{hit.rank}", sentence=shown and (shown.start, shown.start + len(shown.text)))

@@ -246,12 +246,15 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
             terms = ()
 
     passages = [p for p in kb.section_passages(doc.doc_id, c_no, s_no)]
+    marked = sentence_span(st.query_params.get("s"), focus)
     if focus is not None and (focus.chapter, focus.section) == (c_no, s_no):
-        render_related(kb, focus, "focus", expanded=True)      # the passage a link opened: its counterparts
+        # the passage a link opened: its counterparts (those of the sentence the link marks, if it marks one)
+        render_related(kb, focus, "focus", expanded=True,
+                       sentence=marked and (marked[0] - focus.start, marked[1] - focus.start))
     # a link to a sub-item (?section=一、2.（3）) marks its heading paragraph, as a link to a paragraph marks that one
     sub = sub_anchor(placed.subitem) if placed is not None and placed.subitem and placed.doc == doc.doc_id else None
     render_section(kb, doc, section_blocks(kb, id(kb), doc.doc_id).get((c_no, s_no), []),
-                   passages, focus, para, terms, key, base, sentence_span(st.query_params.get("s"), focus), sub)
+                   passages, focus, para, terms, key, base, marked, sub)
 
     prev_col, next_col = st.columns(2)
     with prev_col:

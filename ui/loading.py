@@ -37,8 +37,8 @@ def cached_ask(_kb: KnowledgeBase, kb_id: int, query: str, chapter: int | None,
 
 
 @st.cache_resource(max_entries=2048, show_spinner=False)
-def cached_related(_kb: KnowledgeBase, kb_id: int, passage_id: str) -> tuple:
-    return _kb.related(passage_id)
+def cached_related(_kb: KnowledgeBase, kb_id: int, passage_id: str, sentence: str | None = None) -> tuple:
+    return _kb.related(passage_id, sentence=sentence)
 
 
 @st.cache_resource(show_spinner=False)
