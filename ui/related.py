@@ -42,7 +42,7 @@ def render_related(kb: KnowledgeBase, passage, key: str, expanded: bool = False,
     chosen = chosen if 0 <= chosen <= len(spans) else 0
     asked = passage.text[slice(*spans[chosen - 1])].strip() if chosen else None
     hits = cached_related(kb, id(kb), passage.id, asked)
-    whose = "本句" if asked else "本段"
+    whose = f"本段第{chosen}句" if asked else "本段"
     label = (f"对照：其他文件中与{whose}同一举措（{len(hits)}）" if hits
              else f"对照：其他文件中没有与{whose}同一的举措")
     # a new label is a new expander to Streamlit: one the person picked a sentence in stays open
