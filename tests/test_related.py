@@ -138,6 +138,12 @@ def test_the_app_asks_the_sentence_picked_in_the_panel(two_docs, tmp_path, monke
     panel = next(e for e in at.expander if e.label.startswith("对照："))
     assert panel.label == f"对照：其他文件中没有与本段第{museum}句同一的举措"
     assert panel.proto.expanded                                # the panel the person picked in stays open
+    # a paragraph's own link (¶3, as a newcomer reading the section clicks it): its 对照, folded
+    at = app(page="浏览", doc="district", section="7.2", p="3")
+    assert not at.exception
+    panel = next(e for e in at.expander if e.label.startswith("对照："))
+    assert panel.label == "对照：其他文件中与本段同一举措（1）" and not panel.proto.expanded
+    assert "全省扎实推进农村厕所革命" in "\n".join(m.value for m in panel.markdown)
     # a link that marks the toilet sentence (as 在原文中查看 from an answer does) asks that sentence first
     a = kb.passage(DISTRICT_P).text.index("全力抓好")
     at = app(page="浏览", doc="district", section="7.2", hl=DISTRICT_P, s=f"{a}-{a + 10}")

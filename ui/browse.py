@@ -251,6 +251,11 @@ def page_browse(kb: KnowledgeBase, sid: str) -> None:
         # the passage a link opened: its counterparts (those of the sentence the link marks, if it marks one)
         render_related(kb, focus, "focus", expanded=True,
                        sentence=marked and (marked[0] - focus.start, marked[1] - focus.start))
+    elif focus is None and para > 0:
+        # a paragraph's link (its ¶): the counterparts of its (first) passage, folded
+        of_para = [p for p in passages if p.para == para]
+        if of_para:
+            render_related(kb, of_para[0], f"para{para}")
     # a link to a sub-item (?section=一、2.（3）) marks its heading paragraph, as a link to a paragraph marks that one
     sub = sub_anchor(placed.subitem) if placed is not None and placed.subitem and placed.doc == doc.doc_id else None
     render_section(kb, doc, section_blocks(kb, id(kb), doc.doc_id).get((c_no, s_no), []),
