@@ -401,6 +401,9 @@ def test_one_click_in_browse_is_one_step_back(subitems_index, tmp_path):
             page.go_back()
             page.get_by_role("heading", name="二、（一）大力发展货物贸易").wait_for()
             assert unquote(page.url) == unquote(server.base + first)
+            # the page scrolls to ¶2 150 ms after the run (ui.browse.scroll_to): a picker opened before is closed by it
+            page.locator("[data-test-script-state=notRunning]").wait_for()
+            page.wait_for_timeout(600)
 
             page.locator("[data-testid=stSelectbox]").first.click()          # another document
             page.locator("[role=option]", has_text="admissio").click()   # its short title
