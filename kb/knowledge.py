@@ -721,12 +721,14 @@ class KnowledgeBase:
         current = self.superseded.get(p.doc_id, p.doc_id)
         skip = {p.doc_id, current} | self.superseded.keys()
         others = ~np.isin(self._meta["doc"], list(skip))
+        where = None if sentence is None else answering.locate(p.text, sentence)
+        if sentence is not None and where is None:
+            raise BadQuery(f"这一段中没有“{_short(sentence)}”这句话")
+        if not others.any() or self.sentences is None:
+            return ()
         units, vecs = self._units(p, i)
         asked = p.text
-        if sentence is not None:
-            where = answering.locate(p.text, sentence)
-            if where is None:
-                raise BadQuery(f"这一段中没有“{_short(sentence)}”这句话")
+        if where is not None:
             pick = [u for u, (a, b) in enumerate(units) if a < where[1] and where[0] < b]
             if pick:
                 units, vecs = [units[u] for u in pick], vecs[pick]
@@ -734,8 +736,6 @@ class KnowledgeBase:
                 units = [where]
                 vecs = np.asarray(self.embedder.encode_passages([p.text[where[0]:where[1]]]), dtype=np.float32)
             asked = p.text[units[0][0]:units[-1][1]]
-        if not others.any() or self.sentences is None:
-            return ()
         cfg, n = self.config.related, len(self.passages)
         q = querying.parse(asked[:querying.MAX_QUERY_CHARS])
         words = np.where(others, self.store.signals(vecs.mean(axis=0), *self._query_words(q), n,
