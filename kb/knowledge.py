@@ -23,14 +23,16 @@ from . import answer as answering
 from . import query as querying
 from . import verdict, versions
 from .config import Config, Fusion, default_index_dir, environment, load_config
-from .embed import configured_model, load_embedder, resolve_model
+from .embed import DEFAULT_MODEL, configured_model, e5, load_embedder, resolve_model
+from .embed.e5 import E5_DIM, E5_MODEL
 from .errors import BadQuery, IndexCorrupt, IndexMissing, IndexStale, KBError, ModelMismatch
 from .fusion import fuse, top
 from .records import Answer, Citation, Counterpart, DocAnswer, Hit, Place, Result, SyncStats
 from .scope import Scope
 from .store import backend_name, store_class
 from .store import writer
-from .store.signals import VOCABULARY_FILES, Sentences, Vocabulary, cosines, embed_text, sentence_units, unit_spans
+from .store.signals import (RESTATEMENTS, VOCABULARY_FILES, Sentences, Vocabulary, cosines, embed_text, sentence_units,
+                            unit_spans)
 from .store.folder import (current, current_name, fix, ingest_command, read_for_repair, read_index, read_manifest,
                            read_previous, recorded_sources)
 from .store.writer import LOCK_TIMEOUT, write_generation, writer_lock
@@ -116,16 +118,33 @@ def _hash(model_id: str, text: str) -> str:
     return hashlib.sha256(f"{model_id}\x00{text}".encode()).hexdigest()[:32]
 
 
-def _previous_sentences(folder: Path, passages: list[Passage], dim: int, model_id: str) -> dict[str, np.ndarray]:
-    """Sentence vectors of the index being replaced, by hash: unchanged sentences are never re-embedded."""
+def _previous_sentences(folder: Path, passages: list[Passage], dim: int, model_id: str, second_dim: int | None
+                        ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Sentence vectors of the index being replaced, and its restatement vectors (second_dim: where it has them),
+    by hash: unchanged sentences are never re-embedded."""
     try:
-        old = Sentences.load(folder, len(passages), dim)
+        old = Sentences.load(folder, len(passages), dim, second_dim)
     except (OSError, ValueError, EOFError):
-        return {}
+        return {}, {}
     texts, owner = sentence_units(passages)
     if len(texts) != old.vectors.shape[0] or not np.array_equal(owner, old.owner):
-        return {}
-    return {_hash(model_id, t): v for t, v in zip(texts, old.vectors)}
+        return {}, {}
+    second = {} if old.second is None else {_hash(E5_MODEL, t): v for t, v in zip(texts, old.second)}
+    return {_hash(model_id, t): v for t, v in zip(texts, old.vectors)}, second
+
+
+def _mix(first: np.ndarray, second: np.ndarray, share: float) -> np.ndarray:
+    """Closeness read by both models: `share` of the restatement model's cosine, the rest m3e-small's; -inf where
+    either has none (a passage without sentences)."""
+    both = np.isfinite(first) & np.isfinite(second)
+    with np.errstate(invalid="ignore"):
+        return np.where(both, share * second + (1.0 - share) * first, -np.inf)
+
+
+def _restatement_dim(manifest: dict) -> int | None:
+    """The dimension of the index's restatement vectors (restatements.npy), None where it has none."""
+    r = manifest.get("restatements")
+    return int(r["dimension"]) if isinstance(r, dict) and RESTATEMENTS in manifest.get("files", {}) else None
 
 
 def _previous_vocabulary(folder: Path, dim: int, model_id: str) -> dict[str, np.ndarray]:
@@ -243,7 +262,7 @@ class KnowledgeBase:
                                 f" {manifest['dimension']}: rebuild with `{_ingest_command(index_dir, wanted, manifest)}`")
         store = store_class(manifest.get("backend", "faiss")).load(gen.folder, config, len(passages), manifest)
         try:
-            sentences = Sentences.load(gen.folder, len(passages), manifest["dimension"])
+            sentences = Sentences.load(gen.folder, len(passages), manifest["dimension"], _restatement_dim(manifest))
         except (OSError, ValueError, EOFError) as e:
             raise IndexCorrupt(f"{index_dir} is damaged ({type(e).__name__}: sentence vectors):"
                                f" {fix(index_dir)}") from None
@@ -365,6 +384,7 @@ class KnowledgeBase:
             prev_passages = [p for d in prev.documents for p in ingest.passages(d)]   # same parser, same passages
         prev_vecs: dict[str, np.ndarray] = {}
         prev_sentences: dict[str, np.ndarray] = {}
+        prev_second: dict[str, np.ndarray] = {}
         prev_words: dict[str, np.ndarray] = {}
         if pm.get("model") == model_id:
             hashes = prev.hashes
@@ -373,8 +393,9 @@ class KnowledgeBase:
             if prev.embeddings is not None and hashes is not None and len(hashes) == len(prev.embeddings):
                 prev_vecs = dict(zip(hashes, prev.embeddings))
             if prev_passages is not None and prev.intact("sentences.npy", "sentence_of.npy"):
-                prev_sentences = _previous_sentences(prev.generation.folder, prev_passages, int(pm["dimension"]),
-                                                     model_id)
+                second_dim = _restatement_dim(pm) if prev.intact(RESTATEMENTS) else None
+                prev_sentences, prev_second = _previous_sentences(prev.generation.folder, prev_passages,
+                                                                  int(pm["dimension"]), model_id, second_dim)
             if prev.intact(*VOCABULARY_FILES):
                 prev_words = _previous_vocabulary(prev.generation.folder, int(pm["dimension"]), model_id)
         recorded = pm.get("backend") or ("milvus" if "milvus.json" in prev.files else None)
@@ -480,11 +501,15 @@ class KnowledgeBase:
         writer.checkpoint("parsed")
         if not docs:
             raise ingest.BadDocument("nothing left to index")
+        # 对照's restatement vectors: where there are other documents to compare with, for the model their share
+        # of the closeness was chosen with
+        restate = model_id == DEFAULT_MODEL and len(docs) >= 2 and e5.available()
         unchanged = (prev.generation is not None and not prev.generation.legacy and not prev.damaged
                      and prev_passages is not None and parsed == 0 and not remove and not replace
                      and pm.get("model") == model_id and pm.get("backend", "faiss") == backend and same_pipeline
                      and set(d["doc_id"] for d in pm.get("documents", [])) == set(docs)
                      and bool(prev_sentences or not sentence_units(prev_passages)[0])
+                     and restate == (_restatement_dim(pm) is not None)
                      and prev.intact(*VOCABULARY_FILES))
         if unchanged:
             progress(1.0, "索引已是最新")
@@ -502,10 +527,14 @@ class KnowledgeBase:
         sent_texts, sent_owner = sentence_units(passages)
         sent_vecs, _, _ = _embed_reusing(sent_texts, model_id, embedder, prev_sentences,
                                          lambda f: progress(0.7 + 0.15 * f, "向量化句子"))
-        sentences = Sentences(sent_vecs, sent_owner)
+        second = None
+        if restate:
+            second, _, _ = _embed_reusing(sent_texts, E5_MODEL, e5.E5Embedder, prev_second,
+                                          lambda f: progress(0.85 + 0.02 * f, "向量化句子（对照）"))
+        sentences = Sentences(sent_vecs, sent_owner, second)
         words, indptr, rows, weights = Vocabulary.postings(passages, config.index.bm25_k1, config.index.bm25_b)
         word_vecs, _, _ = _embed_reusing(words, model_id, embedder, prev_words,
-                                         lambda f: progress(0.85 + 0.05 * f, "向量化词表"))
+                                         lambda f: progress(0.87 + 0.03 * f, "向量化词表"))
         vocabulary = Vocabulary(words, word_vecs, indptr, rows, weights, len(passages))
         t_embed = time.perf_counter() - t_embed
         writer.checkpoint("embedded")
@@ -525,6 +554,8 @@ class KnowledgeBase:
                            "passages": sum(1 for p in passages if p.doc_id == d.doc_id), "chars": len(d.text)}
                           for d in ordered],
         }
+        if second is not None:
+            manifest["restatements"] = {"model": E5_MODEL, "dimension": E5_DIM}
         write_generation(index_dir, manifest, passages, ordered, vecs, hashes,
                          extra_writers=(store.save, sentences.save, vocabulary.save))
         t_index = time.perf_counter() - t_index
@@ -723,7 +754,7 @@ class KnowledgeBase:
         others = ~np.isin(self._meta["doc"], list(skip))
         where = None if sentence is None else answering.locate(p.text, sentence)
         if sentence is not None and where is None:
-            raise BadQuery(f"这一段中没有“{_short(sentence)}”这句话")
+            raise BadQuery(f"passage {p.id} has no sentence “{_short(sentence)}”: give a piece of its own text")
         if not others.any() or self.sentences is None:
             return ()
         units, vecs = self._units(p, i)
@@ -741,21 +772,57 @@ class KnowledgeBase:
         words = np.where(others, self.store.signals(vecs.mean(axis=0), *self._query_words(q), n,
                                                     self.config.fusion.candidates, others)["words"], 0.0)
         close = self.sentences.best_pairs(vecs, n)
+        mine2 = None if sentence is None else self._restatements(p, i, units)
         if sentence is None:
             score = np.where(others & (close >= cfg.same_measure) & (words >= cfg.min_shared), words, -np.inf)
-        else:
+        elif mine2 is None:                 # an index without restatement vectors: m3e-small's closeness alone
             score = np.where(others & (close >= cfg.sentence_measure) & (words >= cfg.min_shared),
                              words + cfg.meaning_weight * close, -np.inf)
+        else:
+            close = _mix(close, self.sentences.best_pairs(mine2, n, second=True), cfg.restate_share)
+            score = np.where(others & (close >= cfg.restate_measure) & (words >= cfg.min_shared),
+                             words + cfg.restate_weight * close, -np.inf)
         order = [int(j) for j in np.argsort(-score)[:max(1, int(k))] if np.isfinite(score[j])]
         if sentence is None:
             order = [j for j in order if score[j] >= cfg.near_best * score[order[0]]]
         out = []
         for r, j in enumerate(order, 1):
             theirs, their_vecs = self._units(self.passages[j], j)
-            mine_at, their_at = np.unravel_index(int(np.argmax(vecs @ their_vecs.T)), (len(units), len(theirs)))
+            pair = vecs @ their_vecs.T
+            theirs2 = None if mine2 is None else self._restatements(self.passages[j], j, theirs)
+            if theirs2 is not None:
+                pair = _mix(pair, mine2 @ theirs2.T, cfg.restate_share)
+            mine_at, their_at = np.unravel_index(int(np.argmax(pair)), (len(units), len(theirs)))
             out.append(Counterpart(r, self.passages[j], float(score[j]), float(close[j]), float(words[j]),
                                    self.citation(self.passages[j]), units[mine_at], theirs[their_at]))
         return tuple(out)
+
+    def related_sentences(self, passage_id: str) -> list[tuple[int, int]]:
+        """The sentences of a passage that `related` asks one by one ([start, end) spans, in order): its sentence
+        units, a lead phrase or a short sentence read with the next one; none for an indicator row (one unit, asked
+        whole, as is a passage whose stored sentences are of another segmentation). Asking any piece of a span asks
+        that span, so a picker offers exactly these."""
+        p = self.passage(passage_id)
+        spans = unit_spans(p)
+        stored = self.sentences.of(self._by_id[p.id]) if self.sentences is not None else ()
+        return spans if len(spans) == len(stored) else []
+
+    def _restatements(self, p: Passage, i: int, units: list[tuple[int, int]]) -> np.ndarray | None:
+        """The restatement vectors of these units of passage i (kb/embed/e5.py): the stored ones, or embedded now
+        for a unit that is not a stored sentence (a short piece, an indicator row); None for an index without them,
+        or where the restatement model is missing and a unit would need it."""
+        second = self.sentences.second if self.sentences is not None else None
+        if second is None:
+            return None
+        rows = self.sentences.rows(i)
+        spans = unit_spans(p)
+        if len(spans) == rows.stop - rows.start:
+            at = {span: r for r, span in enumerate(spans, rows.start)}
+            if all(u in at for u in units):
+                return second[[at[u] for u in units]]
+        if not e5.available():
+            return None
+        return e5.encode([p.text[a:b] for a, b in units])
 
     def _units(self, p: Passage, i: int) -> tuple[list[tuple[int, int]], np.ndarray]:
         """A passage's sentence units ([start, end) spans) and their stored vectors; an indicator row (or a

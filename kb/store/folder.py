@@ -5,7 +5,8 @@ the current one named by the CURRENT pointer file (kb/store/writer.py writes the
       CURRENT            {"generation": "g000007", "manifest_sha256": …, "previous": "g000006"}
       .lock              held by the one writer (filelock; released by the kernel if the writer dies)
       g000007/           manifest.json, passages.jsonl, documents.jsonl, embeddings.npy, hashes.json,
-                         sentences.npy, sentence_of.npy and the backend's files (dense.faiss, bm25_*/, …)
+                         sentences.npy, sentence_of.npy, restatements.npy (an index of several documents:
+                         对照's second model), and the backend's files (dense.faiss, bm25_*/, …)
       g000006/           the generation before, kept so a reader that resolved it just before the swap finishes
 
 A kill at any instant leaves CURRENT naming a complete, verified generation: the old one until the replace,

@@ -62,27 +62,45 @@ def sentence_units(passages: list[Passage]) -> tuple[list[str], np.ndarray]:
     return texts, np.asarray(owner, dtype=np.int32)
 
 
+RESTATEMENTS = "restatements.npy"
+
+
 class Sentences:
     """Sentence-level dense signal: a passage scores its best sentence's cosine with the query. A question
     phrased like one sentence of a long paragraph finds it even when the paragraph as a whole reads otherwise.
-    Plain files in the index folder for every backend: sentences.npy (vectors), sentence_of.npy (passage)."""
+    Plain files in the index folder for every backend: sentences.npy (vectors), sentence_of.npy (passage), and
+    where the index has them restatements.npy: the same sentences embedded by the restatement model (kb/embed/e5.py),
+    which 对照 reads."""
 
-    def __init__(self, vectors: np.ndarray, owner: np.ndarray):
-        self.vectors, self.owner = vectors, owner
+    def __init__(self, vectors: np.ndarray, owner: np.ndarray, second: np.ndarray | None = None):
+        self.vectors, self.owner, self.second = vectors, owner, second
 
     def save(self, folder: Path) -> None:
         np.save(folder / "sentences.npy", self.vectors.astype(np.float32))
         np.save(folder / "sentence_of.npy", self.owner.astype(np.int32))
+        if self.second is not None:
+            np.save(folder / RESTATEMENTS, self.second.astype(np.float32))
 
     @classmethod
-    def load(cls, folder: Path, n_passages: int, dim: int) -> "Sentences":
+    def load(cls, folder: Path, n_passages: int, dim: int, second_dim: int | None = None) -> "Sentences":
+        """second_dim: the restatement vectors' dimension where the manifest records them (else none are read)."""
         vectors = np.load(folder / "sentences.npy", allow_pickle=False)
         owner = np.load(folder / "sentence_of.npy", allow_pickle=False)
         if vectors.ndim != 2 or vectors.shape[1] != dim or owner.shape != (vectors.shape[0],) or (
                 owner.size and (owner.min() < 0 or owner.max() >= n_passages)):
             raise ValueError(f"sentences.npy {vectors.shape} / sentence_of.npy {owner.shape} do not fit"
                              f" {n_passages} passages of dimension {dim}")
-        return cls(vectors, owner)
+        second = None
+        if second_dim is not None:
+            second = np.load(folder / RESTATEMENTS, allow_pickle=False)
+            if second.shape != (vectors.shape[0], second_dim):
+                raise ValueError(f"{RESTATEMENTS} {second.shape} does not fit {vectors.shape[0]} sentences"
+                                 f" of dimension {second_dim}")
+        return cls(vectors, owner, second)
+
+    def rows(self, i: int) -> slice:
+        """Where passage i's sentences are among the rows."""
+        return slice(int(np.searchsorted(self.owner, i, "left")), int(np.searchsorted(self.owner, i, "right")))
 
     def of_passage(self, i: int, p: Passage, qvec: np.ndarray) -> list[tuple[int, int, float]]:
         """Passage i's sentence units with their cosine to the query: (start, end, cosine) in text order."""
@@ -98,12 +116,14 @@ class Sentences:
         a, b = np.searchsorted(self.owner, i, "left"), np.searchsorted(self.owner, i, "right")
         return self.vectors[a:b]
 
-    def best_pairs(self, mine: np.ndarray, n_total: int) -> np.ndarray:
+    def best_pairs(self, mine: np.ndarray, n_total: int, second: bool = False) -> np.ndarray:
         """Full-length array: for each passage, the best cosine between one of its sentences and one of `mine`
-        (another passage's sentence vectors); -inf for a passage without sentences."""
+        (another passage's sentence vectors; `second`: restatement vectors, compared with the stored ones); -inf for
+        a passage without sentences."""
         best = np.full(n_total, -np.inf, dtype=np.float32)
+        stored = self.second if second else self.vectors
         if self.owner.size and mine.size:
-            np.maximum.at(best, self.owner, (self.vectors @ mine.T.astype(np.float32)).max(axis=1))
+            np.maximum.at(best, self.owner, (stored @ mine.T.astype(np.float32)).max(axis=1))
         return best
 
     def scores(self, qvec: np.ndarray, n_total: int) -> np.ndarray:
