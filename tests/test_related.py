@@ -360,3 +360,23 @@ def test_a_piece_of_a_passage_is_found_as_printed_or_as_copied():
     assert locate(text, "全力抓好人居环境整治,推进 厕所革命") == (at, text.index("革命") + 2)
     assert locate("设计供水人口3.19万人", "供水人口３.１９万人") == (2, 12)
     assert locate(text, "建设深水港口") is None and locate(text, "  ") is None and locate(text, "，。") is None
+
+
+@pytest.mark.model
+def test_damaged_restatement_vectors_are_refused_and_the_advised_repair_restores_them(two_docs, tmp_path, capsys):
+    import shutil
+    from kb.errors import IndexCorrupt
+    from kb.store.folder import current_folder
+    idx, kb = two_docs
+    copy = tmp_path / "index"
+    shutil.copytree(idx, copy)
+    f = current_folder(copy) / "restatements.npy"
+    f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+    with pytest.raises(IndexCorrupt) as e:
+        KnowledgeBase.open(copy, model="m3e-small")
+    assert "restatements.npy" in str(e.value) and str(e.value).endswith(f"repair it with `kb --index {copy} repair`")
+    assert main(["--index", str(copy), "--model", "m3e-small", "repair"]) == 0          # the advice, as written
+    assert "restatements.npy" in capsys.readouterr().err
+    fixed = KnowledgeBase.open(copy, model="m3e-small")
+    assert np.allclose(fixed.sentences.second, kb.sentences.second, atol=1e-6)
+    assert fixed.related(DISTRICT_P, sentence="推进厕所革命") == kb.related(DISTRICT_P, sentence="推进厕所革命")
