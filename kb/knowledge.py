@@ -757,14 +757,15 @@ class KnowledgeBase:
             raise BadQuery(f"passage {p.id} has no sentence “{_short(sentence)}”: give a piece of its own text")
         if not others.any() or self.sentences is None:
             return ()
-        units, vecs = self._units(p, i)
+        units, vecs, mine2 = self._units(p, i)
         asked = p.text
         if where is not None:
             pick = [u for u, (a, b) in enumerate(units) if a < where[1] and where[0] < b]
             if pick:
                 units, vecs = [units[u] for u in pick], vecs[pick]
+                mine2 = None if mine2 is None else mine2[pick]
             else:                           # a piece too short to be a sentence unit of its own: itself
-                units = [where]
+                units, mine2 = [where], None
                 vecs = np.asarray(self.embedder.encode_passages([p.text[where[0]:where[1]]]), dtype=np.float32)
             asked = p.text[units[0][0]:units[-1][1]]
         cfg, n = self.config.related, len(self.passages)
@@ -772,7 +773,7 @@ class KnowledgeBase:
         words = np.where(others, self.store.signals(vecs.mean(axis=0), *self._query_words(q), n,
                                                     self.config.fusion.candidates, others)["words"], 0.0)
         close = self.sentences.best_pairs(vecs, n)
-        mine2 = None if sentence is None else self._restatements(p, i, units)
+        mine2 = None if sentence is None else self._restatements(p, units, mine2)
         if sentence is None:
             score = np.where(others & (close >= cfg.same_measure) & (words >= cfg.min_shared), words, -np.inf)
         elif mine2 is None:                 # an index without restatement vectors: m3e-small's closeness alone
@@ -787,9 +788,9 @@ class KnowledgeBase:
             order = [j for j in order if score[j] >= cfg.near_best * score[order[0]]]
         out = []
         for r, j in enumerate(order, 1):
-            theirs, their_vecs = self._units(self.passages[j], j)
+            theirs, their_vecs, theirs2 = self._units(self.passages[j], j)
             pair = vecs @ their_vecs.T
-            theirs2 = None if mine2 is None else self._restatements(self.passages[j], j, theirs)
+            theirs2 = None if mine2 is None else self._restatements(self.passages[j], theirs, theirs2)
             if theirs2 is not None:
                 pair = _mix(pair, mine2 @ theirs2.T, cfg.restate_share)
             mine_at, their_at = np.unravel_index(int(np.argmax(pair)), (len(units), len(theirs)))
@@ -803,36 +804,39 @@ class KnowledgeBase:
         whole, as is a passage whose stored sentences are of another segmentation). Asking any piece of a span asks
         that span, so a picker offers exactly these."""
         p = self.passage(passage_id)
-        spans = unit_spans(p)
-        stored = self.sentences.of(self._by_id[p.id]) if self.sentences is not None else ()
-        return spans if len(spans) == len(stored) else []
+        stored = self._stored_units(p, self._by_id[p.id])
+        return stored[0] if stored else []
 
-    def _restatements(self, p: Passage, i: int, units: list[tuple[int, int]]) -> np.ndarray | None:
-        """The restatement vectors of these units of passage i (kb/embed/e5.py): the stored ones, or embedded now
-        for a unit that is not a stored sentence (a short piece, an indicator row); None for an index without them,
+    def _stored_units(self, p: Passage, i: int) -> tuple[list[tuple[int, int]], slice] | None:
+        """A passage's sentence units ([start, end) spans) and their rows among the stored sentences; None for an
+        indicator row, an index without sentence vectors, or one whose sentences are of another segmentation."""
+        if self.sentences is None:
+            return None
+        spans, rows = unit_spans(p), self.sentences.rows(i)
+        return (spans, rows) if spans and len(spans) == rows.stop - rows.start else None
+
+    def _restatements(self, p: Passage, units: list[tuple[int, int]], stored: np.ndarray | None
+                      ) -> np.ndarray | None:
+        """The restatement vectors of these units of p (kb/embed/e5.py): `stored` (their stored rows) where the units
+        are stored sentences, else embedded now (a short piece, an indicator row); None for an index without them,
         or where the restatement model is missing and a unit would need it."""
-        second = self.sentences.second if self.sentences is not None else None
-        if second is None:
+        if self.sentences is None or self.sentences.second is None:
             return None
-        rows = self.sentences.rows(i)
-        spans = unit_spans(p)
-        if len(spans) == rows.stop - rows.start:
-            at = {span: r for r, span in enumerate(spans, rows.start)}
-            if all(u in at for u in units):
-                return second[[at[u] for u in units]]
-        if not e5.available():
-            return None
-        return e5.encode([p.text[a:b] for a, b in units])
+        if stored is not None:
+            return stored
+        return e5.encode([p.text[a:b] for a, b in units]) if e5.available() else None
 
-    def _units(self, p: Passage, i: int) -> tuple[list[tuple[int, int]], np.ndarray]:
-        """A passage's sentence units ([start, end) spans) and their stored vectors; an indicator row (or a
-        passage whose stored sentences are of another segmentation) is one unit, its passage vector."""
-        spans = unit_spans(p)
-        vecs = self.sentences.of(i) if self.sentences is not None else np.zeros((0, 0), dtype=np.float32)
-        if not spans or len(spans) != len(vecs):
+    def _units(self, p: Passage, i: int) -> tuple[list[tuple[int, int]], np.ndarray, np.ndarray | None]:
+        """A passage's sentence units ([start, end) spans), their stored vectors and their stored restatement
+        vectors (None where the index has none); an indicator row (or a passage whose stored sentences are of
+        another segmentation) is one unit, its passage vector, without a restatement vector."""
+        stored = self._stored_units(p, i)
+        if stored is None:
             qvec = np.asarray(self.embedder.encode_passages([embed_text(p)])[0], dtype=np.float32)
-            return [(0, len(p.text))], qvec[None, :]
-        return spans, vecs
+            return [(0, len(p.text))], qvec[None, :], None
+        spans, rows = stored
+        second = self.sentences.second
+        return spans, self.sentences.vectors[rows], None if second is None else second[rows]
 
     @staticmethod
     def asks_each(query: str) -> bool:

@@ -104,17 +104,16 @@ class Sentences:
 
     def of_passage(self, i: int, p: Passage, qvec: np.ndarray) -> list[tuple[int, int, float]]:
         """Passage i's sentence units with their cosine to the query: (start, end, cosine) in text order."""
-        a, b = np.searchsorted(self.owner, i, "left"), np.searchsorted(self.owner, i, "right")
+        rows = self.rows(i)
         spans = unit_spans(p)
-        if len(spans) != b - a:               # vectors of another segmentation: no sentence scores
+        if len(spans) != rows.stop - rows.start:   # vectors of another segmentation: no sentence scores
             return []
-        cos = cosines(self.vectors[a:b], qvec)
+        cos = cosines(self.vectors[rows], qvec)
         return [(s, e, float(c)) for (s, e), c in zip(spans, cos)]
 
     def of(self, i: int) -> np.ndarray:
         """Passage i's sentence vectors (none for an indicator row)."""
-        a, b = np.searchsorted(self.owner, i, "left"), np.searchsorted(self.owner, i, "right")
-        return self.vectors[a:b]
+        return self.vectors[self.rows(i)]
 
     def best_pairs(self, mine: np.ndarray, n_total: int, second: bool = False) -> np.ndarray:
         """Full-length array: for each passage, the best cosine between one of its sentences and one of `mine`
