@@ -502,15 +502,17 @@ class KnowledgeBase:
         if not docs:
             raise ingest.BadDocument("nothing left to index")
         # 对照's restatement vectors: where there are other documents to compare with, for the model their share
-        # of the closeness was chosen with
-        restate = model_id == DEFAULT_MODEL and len(docs) >= 2 and e5.available()
+        # of the closeness was chosen with. The model is loaded (0.2 s) only where it decides something: an unchanged
+        # index that has the vectors keeps them (对照 reads stored vectors, not the model)
+        wants_restate = model_id == DEFAULT_MODEL and len(docs) >= 2
+        has_restate = _restatement_dim(pm) is not None
         unchanged = (prev.generation is not None and not prev.generation.legacy and not prev.damaged
                      and prev_passages is not None and parsed == 0 and not remove and not replace
                      and pm.get("model") == model_id and pm.get("backend", "faiss") == backend and same_pipeline
                      and set(d["doc_id"] for d in pm.get("documents", [])) == set(docs)
                      and bool(prev_sentences or not sentence_units(prev_passages)[0])
-                     and restate == (_restatement_dim(pm) is not None)
-                     and prev.intact(*VOCABULARY_FILES))
+                     and prev.intact(*VOCABULARY_FILES)
+                     and (has_restate or not e5.available() if wants_restate else not has_restate))
         if unchanged:
             progress(1.0, "索引已是最新")
             return SyncStats(model_id, len(docs), pm["passages"], parsed=0, reused_docs=reused, up_to_date=True,
@@ -527,6 +529,7 @@ class KnowledgeBase:
         sent_texts, sent_owner = sentence_units(passages)
         sent_vecs, _, _ = _embed_reusing(sent_texts, model_id, embedder, prev_sentences,
                                          lambda f: progress(0.7 + 0.15 * f, "向量化句子"))
+        restate = wants_restate and e5.available()
         second = None
         if restate:
             second, _, _ = _embed_reusing(sent_texts, E5_MODEL, e5.E5Embedder, prev_second,

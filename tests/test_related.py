@@ -207,6 +207,16 @@ def test_restatement_vectors_are_stored_for_several_documents_reused_and_optiona
     roads = [i for i, p in enumerate(three.passages) if p.doc_id == "city-roads"]
     assert sum(embedded) == int(np.isin(three.sentences.owner, roads).sum()) >= 1
     assert KnowledgeBase.sync([corpus], new, model="m3e-small").up_to_date
+    # an unchanged index that has them is up to date without loading the model, and keeps them where it is gone
+    monkeypatch.setattr(e5, "available", lambda: pytest.fail("the restatement model was loaded"))
+    assert KnowledgeBase.sync([corpus], new, model="m3e-small").up_to_date
+    kept = KnowledgeBase.open(new, model="m3e-small")
+    assert np.array_equal(kept.sentences.second, three.sentences.second)
+    # a changed corpus without the model: rebuilt with m3e-small's closeness alone
+    monkeypatch.setattr(e5, "available", lambda: False)
+    (corpus / "city-roads.txt").write_text(CITY_ROADS + "\n三、加强养护\n（一）定期检测桥梁。\n", encoding="utf-8")
+    KnowledgeBase.sync([corpus], new, model="m3e-small")
+    assert KnowledgeBase.open(new, model="m3e-small").sentences.second is None
 
 
 # ---------------------------------------------------------------- a 对照 pair in 摘录 (fast: the hash embedder)
