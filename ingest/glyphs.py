@@ -35,6 +35,17 @@ def repair(text: str) -> str:
     return text.translate(_table())
 
 
+_PLAIN = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "－": "-"})
+
+
+def comparable(ch: str) -> str:
+    """A character (or a text) as two copies of a text are compared (a passage and its printed PDF page, a passage
+    and a quotation copied from either): NFKC, look-alike glyphs repaired, quotes and dashes plain, whitespace
+    dropped. A character may give zero, one or more characters."""
+    s = unicodedata.normalize("NFKC", repair(ch)).translate(_PLAIN)
+    return "".join(c for c in s if not c.isspace())
+
+
 def leftovers(text: str) -> int:
     """Characters that still look wrong: unmapped radicals, private-use code points, U+FFFD."""
     return len(LEFTOVER.findall(text))

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from typing import Callable
 
 from ingest import reads_with_next, sentences, tokenize
+from ingest.glyphs import comparable
 from ingest.records import Passage
 
 from .config import AnswerCfg
@@ -205,17 +205,18 @@ def measures(best: Passage, section: list[Passage], limit: int = 8) -> tuple[Mea
 
 
 def locate(text: str, piece: str) -> tuple[int, int] | None:
-    """Where `piece` stands in `text` ([start, end) offsets): verbatim, else ignoring blanks, punctuation and the
-    width of characters (a quotation copied from the printed page or another copy of the file); None if nowhere."""
+    """Where `piece` stands in `text` ([start, end) offsets): verbatim, else compared as the page view compares a
+    passage with its PDF page (ingest.glyphs.comparable: the width of characters, look-alike glyphs, blanks) and
+    ignoring punctuation (a quotation copied from the printed page or another copy of the file); None if nowhere."""
     piece = piece.strip()
     if not piece:
         return None
     at = text.find(piece)
     if at >= 0:
         return at, at + len(piece)
-    keep = [(k, ch) for k, c in enumerate(text) for ch in unicodedata.normalize("NFKC", c) if _WORD.fullmatch(ch)]
+    keep = [(k, ch) for k, c in enumerate(text) for ch in comparable(c) if _WORD.fullmatch(ch)]
     flat = "".join(ch for _, ch in keep)
-    want = "".join(ch for ch in unicodedata.normalize("NFKC", piece) if _WORD.fullmatch(ch))
+    want = "".join(ch for ch in comparable(piece) if _WORD.fullmatch(ch))
     at = flat.find(want) if want else -1
     if at < 0:
         return None

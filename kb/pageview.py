@@ -7,20 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.glyphs import repair
+from ingest.glyphs import comparable
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "－": "-"})
 HEAD = 12          # characters of the passage's start (and end) looked for on the page
-
-
-def _norm(ch: str) -> str:
-    """A character as compared: NFKC, look-alike glyphs repaired, quotes and dashes plain, whitespace dropped."""
-    s = unicodedata.normalize("NFKC", repair(ch)).translate(_QUOTES)
-    return "".join(c for c in s if not c.isspace())
+_norm = comparable  # a character as compared: NFKC, look-alike glyphs repaired, quotes and dashes plain, no blanks
 
 
 @dataclass(frozen=True)

@@ -369,6 +369,8 @@ def test_a_piece_of_a_passage_is_found_as_printed_or_as_copied():
     # copied from the PDF's text layer: half-width comma, a line's blank, a full-width digit elsewhere
     assert locate(text, "全力抓好人居环境整治,推进 厕所革命") == (at, text.index("革命") + 2)
     assert locate("设计供水人口3.19万人", "供水人口３.１９万人") == (2, 12)
+    # a look-alike glyph of a PDF's text layer (⺠, CJK Radicals Supplement: NFKC leaves it), as the page view reads it
+    assert locate("切实保障和改善民生。", "改善⺠生") == (5, 9)
     assert locate(text, "建设深水港口") is None and locate(text, "  ") is None and locate(text, "，。") is None
 
 
