@@ -512,7 +512,7 @@ class KnowledgeBase:
                      and set(d["doc_id"] for d in pm.get("documents", [])) == set(docs)
                      and bool(prev_sentences or not sentence_units(prev_passages)[0])
                      and prev.intact(*VOCABULARY_FILES)
-                     and (has_restate or not e5.available() if wants_restate else not has_restate))
+                     and ((has_restate or not e5.available()) if wants_restate else not has_restate))
         if unchanged:
             progress(1.0, "索引已是最新")
             return SyncStats(model_id, len(docs), pm["passages"], parsed=0, reused_docs=reused, up_to_date=True,

@@ -13,7 +13,6 @@ from pathlib import Path
 from ingest.glyphs import comparable
 
 HEAD = 12          # characters of the passage's start (and end) looked for on the page
-_norm = comparable  # a character as compared: NFKC, look-alike glyphs repaired, quotes and dashes plain, no blanks
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ def page_texts(path: Path) -> list[PageText]:
             tp = pdf[i].get_textpage()
             chars, source = [], []
             for k in range(tp.count_chars()):
-                n = _norm(chr(raw.FPDFText_GetUnicode(tp.raw, k) or 32))
+                n = comparable(chr(raw.FPDFText_GetUnicode(tp.raw, k) or 32))
                 chars.append(n)
                 source += [k] * len(n)
             out.append(PageText("".join(chars), tuple(source)))
@@ -61,7 +60,7 @@ def page_texts(path: Path) -> list[PageText]:
 
 def locate_row(pages: list[PageText], cells, near: int | None = None) -> tuple[int, int, int] | None:
     """A table row: its indicator name on the page, extended over the cells printed after it on its line."""
-    cells = [(c, _norm(v)) for c, v in cells if _norm(v)]
+    cells = [(c, comparable(v)) for c, v in cells if comparable(v)]
     name = next((v for c, v in cells if "名称" in c), None) or max((v for _, v in cells), key=len, default="")
     found = locate(pages, name, near)
     if found is None:
@@ -80,7 +79,7 @@ def locate_row(pages: list[PageText], cells, near: int | None = None) -> tuple[i
 def locate(pages: list[PageText], text: str, near: int | None = None) -> tuple[int, int, int] | None:
     """(physical page index, first PDF char, last PDF char) of the passage's text; the page nearest `near`
     (a physical index guess) when the same words stand on several pages. None when it is not found."""
-    want = _norm(text)
+    want = comparable(text)
     if not want:
         return None
     head, tail = want[:HEAD], want[-HEAD:]

@@ -111,10 +111,6 @@ class Sentences:
         cos = cosines(self.vectors[rows], qvec)
         return [(s, e, float(c)) for (s, e), c in zip(spans, cos)]
 
-    def of(self, i: int) -> np.ndarray:
-        """Passage i's sentence vectors (none for an indicator row)."""
-        return self.vectors[self.rows(i)]
-
     def best_pairs(self, mine: np.ndarray, n_total: int, second: bool = False) -> np.ndarray:
         """Full-length array: for each passage, the best cosine between one of its sentences and one of `mine`
         (another passage's sentence vectors; `second`: restatement vectors, compared with the stored ones); -inf for
